@@ -1,0 +1,14 @@
+"""detector: find sponsored-content, affiliate and disclaimer notices in web pages and score each page.
+
+    >>> from detector import Detector
+    >>> Detector.load().score("page.html")          # doctest: +SKIP
+    {'path': 'page.html', 'score': 0.97, 'label': 'sponsored', 'blocks': [...], 'error': None}
+"""
+
+__version__ = "0.1.0"
+
+from .io import InputError, ReadLimits  # noqa: E402
+from .model import DetectorModel, ModelError  # noqa: E402
+from .score import Analysis, Detector  # noqa: E402
+
+__all__ = ["Detector", "DetectorModel", "Analysis", "InputError", "ModelError", "ReadLimits", "__version__"]

@@ -1,0 +1,209 @@
+"""The command line: a thin client over the library. Data on stdout; messages on stderr."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .io import InputError
+from .model import ModelError
+
+MODEL_OPTION = click.option(
+    "--model", "model_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+    help="Model folder (default: the model shipped with the package).",
+)
+
+
+def _detector(model_dir: Path | None) -> Any:
+    from .score import Detector
+
+    try:
+        return Detector.load(model_dir)
+    except ModelError as err:
+        raise click.ClickException(str(err)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="detector")
+@click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
+def main(verbose: bool) -> None:
+    """Find sponsored-content, affiliate and disclaimer notices in web pages.
+
+    Example: detector score page.html
+    """
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
+
+
+def _table(records: list[dict]) -> str:
+    out = io.StringIO()
+    for r in records:
+        if r["error"]:
+            out.write(f"{r['path']}\tERROR\t{r['error']}\n")
+            continue
+        out.write(f"{r['path']}\t{r['label']}\t{r['score']:.3f}\t{len(r['blocks'])} non-editorial blocks\n")
+        for b in r["blocks"]:
+            text = b["text"] if len(b["text"]) <= 100 else b["text"][:97] + "..."
+            out.write(f"  #{b['index']:<4} {b['label']:<12} {b['score']:.2f}  [{b['start']}:{b['end']}]  {text}\n")
+    return out.getvalue()
+
+
+def _csv(records: list[dict]) -> str:
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["path", "score", "label", "n_blocks", "blocks", "error"])
+    for r in records:
+        w.writerow([r["path"], r["score"], r["label"], len(r["blocks"]), json.dumps(r["blocks"], ensure_ascii=False), r["error"]])
+    return out.getvalue()
+
+
+@main.command()
+@click.argument("pages", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table",
+              show_default=True, help="Output format.")
+@click.option("--all-blocks", is_flag=True, help="Include editorial blocks too.")
+@click.option("--editorial", is_flag=True, help="Add the editorial text to each record.")
+@MODEL_OPTION
+def score(pages: tuple[str, ...], fmt: str, all_blocks: bool, editorial: bool, model_dir: Path | None) -> None:
+    """Score pages: probability that the main content is sponsored, and every non-editorial block.
+
+    PAGES are .html/.htm/.txt/.md files (optionally .gz), or - for stdin.
+    Exits 1 when a page could not be read (its record carries the error).
+
+    Example: detector score page.html --format jsonl
+    """
+    det = _detector(model_dir)
+    records = []
+    for p in pages:
+        a = det.analyze(p)
+        records.append(a.record(all_blocks=all_blocks, editorial=editorial))
+        if fmt == "jsonl":
+            click.echo(json.dumps(records[-1], ensure_ascii=False))
+    if fmt == "json":
+        click.echo(json.dumps(records if len(records) > 1 else records[0], ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        click.echo(_csv(records), nl=False)
+    elif fmt == "table":
+        click.echo(_table(records), nl=False)
+    failed = [r for r in records if r["error"]]
+    for r in failed:
+        click.echo(f"error: {r['path']}: {r['error']}", err=True)
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("page", type=click.Path(allow_dash=True))
+@click.option("--show", is_flag=True, help="Print every block with its label and score instead.")
+@MODEL_OPTION
+def split(page: str, show: bool, model_dir: Path | None) -> None:
+    """Print the page's editorial text alone (or, with --show, every block and why it was cut).
+
+    Example: detector split page.html --show
+    """
+    det = _detector(model_dir)
+    a = det.analyze(page)
+    if a.error:
+        raise click.ClickException(f"{page}: {a.error}")
+    if not show:
+        click.echo(a.editorial_text)
+        return
+    click.echo(f"# {a.path}: page {a.label} ({a.score:.3f})")
+    for b in a.blocks:
+        mark = " " if b.label == "editorial" else "x"
+        click.echo(f"{mark} {b.index:>4} {b.label:<12} {b.score:.2f}  {b.text}")
+
+
+@main.command()
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Model folder to write.")
+@click.option("--seed", default=0, show_default=True, help="Random seed (split and training).")
+@click.option("--test-share", default=0.2, show_default=True, help="Share of sources held out for testing.")
+@click.option("-j", "--jobs", default=1, show_default=True, help="Worker processes.")
+@click.option("--limit", type=int, default=None, help="Train on the first N pages only.")
+@click.option("--force", is_flag=True, help="Overwrite an existing model folder.")
+def train(corpus: Path, output: Path, seed: int, test_share: float, jobs: int, limit: int | None, force: bool) -> None:
+    """Train a model on a labelled corpus (LABELS.md format), split by source; write a model folder.
+
+    Example: detector train data -o models/mine
+    """
+    from .model import ModelError
+    from .train import TrainOptions, train as do_train
+
+    if output.exists() and any(output.iterdir()) and not force:
+        raise click.ClickException(f"{output} exists and is not empty (use --force to overwrite)")
+    model, report = do_train(corpus, TrainOptions(seed=seed, test_share=test_share, n_jobs=jobs, limit=limit))
+    try:
+        model.save(output, force=force)
+    except ModelError as err:
+        raise click.ClickException(str(err)) from None
+    m = report.get("test_metrics", {})
+    click.echo(f"model written to {output} ({report['train_pages']} train pages, {report['test_pages']} test pages, "
+               f"{report['seconds']}s)", err=True)
+    if m:
+        click.echo(json.dumps(m, indent=2))
+
+
+@main.command()
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@MODEL_OPTION
+@click.option("-j", "--jobs", default=1, show_default=True, help="Worker processes.")
+@click.option("--split", "which", type=click.Choice(["all", "test"]), default="all", show_default=True,
+              help="'test': only the sources the model's training held out (for data/).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--mistakes", default=10, show_default=True, help="How many wrong pages of each kind to list.")
+def evaluate(corpus: Path, model_dir: Path | None, jobs: int, which: str, fmt: str, mistakes: int) -> None:
+    """Evaluate a model on a labelled corpus: page and span metrics, false blocks, mistakes.
+
+    Example: detector evaluate ../shared/realdev -j 2
+    """
+    from .corpus import load_corpus
+    from .evaluate import evaluate_pages
+
+    det = _detector(model_dir)
+    pages = load_corpus(corpus)
+    if which == "test":
+        test_sources = set(det.model.metadata.get("report", {}).get("test_sources", []))
+        pages = [p for p in pages if p.source in test_sources]
+    result = evaluate_pages(det, pages, n_jobs=jobs)
+    if fmt == "json":
+        click.echo(json.dumps(result.metrics, indent=2))
+        return
+    click.echo(format_metrics(result.metrics))
+    if mistakes:
+        for name, items in result.mistakes(det.threshold).items():
+            click.echo(f"\n{name.replace('_', ' ')}: {len(items)}")
+            for p in items[:mistakes]:
+                detail = "; ".join(s["text"][:70] + f" -> {s['got']}" for s in p.spans if not s["found"])
+                extra = detail or "; ".join(t[:70] for t in p.sponsored_blocks[:2])
+                click.echo(f"  {p.id:<32} {p.kind:<22} score {p.score if p.score is None else round(p.score, 3)}  {extra}")
+
+
+def format_metrics(m: dict) -> str:
+    pg = m["page"]
+    lines = [
+        f"pages read: {m['pages_read']} (errors: {m['errors']})",
+        f"page level ({pg['pages']} pages, {pg['positives']} sponsored): ROC AUC {pg['roc_auc']}  "
+        f"AP {pg['average_precision']}",
+        f"  at threshold {pg['threshold']}: precision {pg['precision']}  recall {pg['recall']}  F1 {pg['f1']}  "
+        f"FPR {pg['false_positive_rate']}  (tp {pg['tp']} fp {pg['fp']} fn {pg['fn']})",
+        "spans found with the right label:",
+    ]
+    for lab, s in m["spans"].items():
+        lines.append(f"  {lab:<11} {s['found']}/{s['spans']}  ({s['share']})")
+    fb = m["false_sponsored_blocks"]
+    lines.append(
+        f"pages without a sponsored notice that got a sponsored block: {fb['pages_with_sponsored_block']}/"
+        f"{fb['pages_without_sponsored_notice']}  ({fb['share']})"
+    )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,235 @@
+"""Features of blocks (words, characters, layout, context) and of pages (the blocks' evidence).
+
+A block is described by a :class:`BlockRow`: its own text, its neighbours' texts, the heading above
+it and its layout. :class:`BlockFeatures` hashes all of that into one sparse matrix, so nothing has
+to be fitted or stored but the classifier's weights.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import NamedTuple, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from .segment import Block, Page
+
+__all__ = ["BlockRow", "BlockFeatures", "rows_for_page", "page_features", "PAGE_FEATURE_NAMES"]
+
+_DIGITS = re.compile(r"\d")
+_UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
+_LETTER = re.compile(r"[^\W\d_]")
+CHAR_MAX = 300  # characters of a block used for character n-grams: notices are short, the rest is prose
+CONTEXT_MAX = 200  # characters of each neighbour used as context
+
+
+class BlockRow(NamedTuple):
+    """What the block classifier sees of one block."""
+
+    text: str
+    prev: str
+    next: str
+    heading_above: str
+    tag: str
+    path: tuple[str, ...]
+    position: float
+    link_density: float
+    n_words: int
+    heading: bool
+    unit: str
+
+
+def _norm(s: str) -> str:
+    return _DIGITS.sub("0", s.lower())
+
+
+def rows_for_page(page: Page, blocks: Sequence[Block] | None = None) -> list[BlockRow]:
+    """BlockRows for a page's blocks followed by its units (or for ``blocks`` of that page)."""
+    base = page.blocks
+    items = list(base) + list(page.units) if blocks is None else list(blocks)
+    n = len(base)
+    # nearest heading above each block (within the 4 previous blocks)
+    heading_above: list[str] = []
+    last_heading, last_idx = "", -10
+    for i, b in enumerate(base):
+        heading_above.append(last_heading if i - last_idx <= 4 else "")
+        if b.heading or (b.n_words <= 6 and not b.text.endswith((".", "!", "?"))):
+            last_heading, last_idx = b.text, i
+    rows = []
+    for b in items:
+        i = b.index if b.parent < 0 else b.parent
+        prev = base[i - 1].text[-CONTEXT_MAX:] if i > 0 else ""
+        nxt = base[i + 1].text[:CONTEXT_MAX] if i + 1 < n else ""
+        if b.unit == "head":
+            nxt = base[i].text[len(b.text) : len(b.text) + CONTEXT_MAX]
+        elif b.unit == "tail":
+            prev = base[i].text[: len(base[i].text) - len(b.text)][-CONTEXT_MAX:]
+        rows.append(
+            BlockRow(
+                text=b.text,
+                prev=prev,
+                next=nxt,
+                heading_above=heading_above[i] if 0 <= i < n else "",
+                tag=b.tag,
+                path=b.path,
+                position=b.position,
+                link_density=b.link_density if not b.unit else 0.0,
+                n_words=b.n_words,
+                heading=b.heading,
+                unit=b.unit,
+            )
+        )
+    return rows
+
+
+def _layout_tokens(r: BlockRow) -> str:
+    toks = ["tag_" + r.tag, "unit_" + (r.unit or "block")]
+    toks += ["in_" + t for t in set(r.path)]
+    if r.path:
+        toks.append("last_" + r.path[-1])
+    pos = "top" if r.position < 0.15 else "end" if r.position > 0.85 else "mid"
+    toks.append("pos_" + pos)
+    nw = r.n_words
+    size = "w1" if nw <= 1 else "w3" if nw <= 3 else "w8" if nw <= 8 else "w20" if nw <= 20 else "w60" if nw <= 60 else "wbig"
+    toks.append("size_" + size)
+    toks.append(pos + "_" + size)
+    if r.heading:
+        toks.append("heading")
+    if r.link_density > 0.6:
+        toks.append("links_high")
+    elif r.link_density > 0.2:
+        toks.append("links_some")
+    t = r.text.lstrip()
+    if t[:1] in "([*":
+        toks.append("starts_bracket")
+    if t.endswith((")", "]")):
+        toks.append("ends_bracket")
+    if "©" in t or "(c)" in t.lower():
+        toks.append("has_copyright_sign")
+    letters = len(_LETTER.findall(t[:200])) or 1
+    caps = len(_UPPER.findall(t[:200])) / letters
+    if caps > 0.7 and letters > 3:
+        toks.append("all_caps")
+    return " ".join(toks)
+
+
+def _dense(rows: Sequence[BlockRow]) -> sp.csr_matrix:
+    out = np.zeros((len(rows), 6), dtype=np.float32)
+    for i, r in enumerate(rows):
+        out[i] = (
+            r.position,
+            r.position * r.position,
+            math.log1p(r.n_words) / 6.0,
+            r.link_density,
+            1.0 if r.heading else 0.0,
+            1.0 if r.unit else 0.0,
+        )
+    return sp.csr_matrix(out)
+
+
+class BlockFeatures(TransformerMixin, BaseEstimator):
+    """Hashed word and character n-grams of a block, its neighbours' words and its layout.
+
+    Stateless: ``fit`` only records the input width, so the same object transforms at any time.
+    """
+
+    def __init__(
+        self,
+        word_bits: int = 18,
+        char_bits: int = 18,
+        context_bits: int = 16,
+        layout_bits: int = 12,
+        char_ngrams: tuple[int, int] = (3, 5),
+        context_weight: float = 0.5,
+    ) -> None:
+        self.word_bits = word_bits
+        self.char_bits = char_bits
+        self.context_bits = context_bits
+        self.layout_bits = layout_bits
+        self.char_ngrams = char_ngrams
+        self.context_weight = context_weight
+
+    def _vectorizers(self) -> tuple[HashingVectorizer, ...]:
+        common = dict(alternate_sign=False, dtype=np.float32, lowercase=False)
+        words = HashingVectorizer(
+            n_features=2**self.word_bits, ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b", **common
+        )
+        chars = HashingVectorizer(
+            n_features=2**self.char_bits, analyzer="char_wb", ngram_range=self.char_ngrams, **common
+        )
+        context = HashingVectorizer(
+            n_features=2**self.context_bits, ngram_range=(1, 1), token_pattern=r"(?u)\b\w+\b", **common
+        )
+        layout = HashingVectorizer(
+            n_features=2**self.layout_bits, token_pattern=r"\S+", norm=None, **common
+        )
+        return words, chars, context, layout
+
+    def fit(self, X: Sequence[BlockRow], y: object = None) -> "BlockFeatures":
+        self.n_features_out_ = (
+            2**self.word_bits + 2**self.char_bits + 2 * 2**self.context_bits + 2**self.layout_bits + 6
+        )
+        return self
+
+    def transform(self, X: Sequence[BlockRow]) -> sp.csr_matrix:
+        words, chars, context, layout = self._vectorizers()
+        texts = [_norm(r.text) for r in X]
+        w = self.context_weight
+        mats = [
+            words.transform(texts),
+            chars.transform([t[:CHAR_MAX] for t in texts]),
+            context.transform([_norm(r.prev) + " " + _norm(r.heading_above) for r in X]) * w,
+            context.transform([_norm(r.next) for r in X]) * w,
+            layout.transform([_layout_tokens(r) for r in X]) * 0.5,
+            _dense(X),
+        ]
+        return sp.hstack(mats, format="csr", dtype=np.float32)
+
+
+PAGE_FEATURE_NAMES = [
+    "max_sponsored",
+    "second_sponsored",
+    "sum_sponsored",
+    "max_sponsored_other",
+    "max_affiliate",
+    "max_disclaimer",
+    "top_position",
+    "top_position_edge",
+    "top_link_density",
+    "top_log_words",
+    "log_blocks",
+    "bias_logit_max",
+]
+
+
+def page_features(proba: np.ndarray, rows: Sequence[BlockRow], classes: Sequence[str]) -> np.ndarray:
+    """A page's features from its blocks' class probabilities (rows in the same order)."""
+    ci = {c: i for i, c in enumerate(classes)}
+    out = np.zeros(len(PAGE_FEATURE_NAMES), dtype=np.float64)
+    if len(rows) == 0:
+        return out
+    def col(name: str) -> np.ndarray:
+        return proba[:, ci[name]] if name in ci else np.zeros(len(rows))
+
+    ps = col("sponsored")
+    order = np.argsort(-ps)
+    top = int(order[0])
+    r = rows[top]
+    out[0] = ps[top]
+    out[1] = ps[order[1]] if len(order) > 1 else 0.0
+    out[2] = min(3.0, float(ps.sum()))
+    out[3] = float(col("sponsored_other").max())
+    out[4] = float(col("affiliate").max())
+    out[5] = float(col("disclaimer").max())
+    out[6] = r.position
+    out[7] = min(r.position, 1 - r.position)
+    out[8] = r.link_density
+    out[9] = math.log1p(r.n_words) / 6
+    out[10] = math.log1p(len(rows)) / 6
+    p = min(max(ps[top], 1e-6), 1 - 1e-6)
+    out[11] = math.log(p / (1 - p)) / 10
+    return out

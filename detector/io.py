@@ -1,0 +1,240 @@
+"""Read a page's bytes and decode them deliberately.
+
+Stage 1 of the pipeline: ``io`` (bytes, decode) -> ``segment`` -> ``features`` -> ``model`` -> ``score``.
+
+Every failure is an :class:`InputError` with a one-line reason, so a batch can record it and go on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import os
+import re
+import sys
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["InputError", "ReadLimits", "RawPage", "read_input", "decode", "guess_kind"]
+
+
+class InputError(Exception):
+    """An input that cannot be read or decoded; ``str(err)`` is a one-line reason."""
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Bounds on what one input may cost."""
+
+    max_bytes: int = 32 * 1024 * 1024  # compressed or raw bytes read from one input
+    max_decompressed: int = 64 * 1024 * 1024  # bytes after gunzip (a gzip bomb stops here)
+    max_depth: int = 2000  # HTML nesting beyond this is flattened by the segmenter
+
+
+DEFAULT_LIMITS = ReadLimits()
+
+
+@dataclass(frozen=True)
+class RawPage:
+    """A decoded page: its text, what kind of document it is and where it came from."""
+
+    text: str
+    kind: str  # "html" | "text" | "markdown"
+    path: str
+    encoding: str
+
+
+# Magic numbers of common binary files that turn up in crawls.
+_MAGIC = [
+    (b"\x89PNG", "PNG image"),
+    (b"%PDF", "PDF document"),
+    (b"\x7fELF", "ELF executable"),
+    (b"GIF8", "GIF image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"PK\x03\x04", "ZIP archive"),
+    (b"RIFF", "RIFF media file"),
+    (b"\x00\x00\x01\x00", "icon file"),
+    (b"BZh", "bzip2 archive"),
+    (b"\xfd7zXZ", "xz archive"),
+    (b"7z\xbc\xaf", "7z archive"),
+    (b"OggS", "Ogg media file"),
+    (b"wOFF", "web font"),
+    (b"\x1f\x8b", "gzip data"),  # only reached when not named .gz: we still try to open it below
+]
+
+_BOMS = [
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
+
+# <meta charset="x"> or <meta http-equiv="Content-Type" content="text/html; charset=x">
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+_HTML_SNIFF = re.compile(r"^\s*(<!doctype|<html|<head|<body|<\?xml|<!--|<div|<p[\s>]|<meta|<title)", re.I)
+_MD_SNIFF = re.compile(r"^(#{1,6} |\s*[-*+] |```|>\s)|\]\([^)]+\)", re.M)
+
+_KIND_BY_SUFFIX = {
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".shtml": "html",
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+}
+
+
+def guess_kind(name: str, text: str | None = None) -> str:
+    """The kind of a page from its file name, else from its first characters."""
+    lower = name.lower()
+    if lower.endswith(".gz"):
+        lower = lower[:-3]
+    suffix = os.path.splitext(lower)[1]
+    if suffix in _KIND_BY_SUFFIX:
+        return _KIND_BY_SUFFIX[suffix]
+    if text is None:
+        return "text"
+    head = text[:4096]
+    if _HTML_SNIFF.search(head) or ("<p>" in head.lower() and "</" in head):
+        return "html"
+    if _MD_SNIFF.search(head):
+        return "markdown"
+    return "text"
+
+
+def _gunzip(raw: bytes, limits: ReadLimits) -> bytes:
+    dec = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = dec.decompress(raw, limits.max_decompressed + 1)
+    except zlib.error as err:
+        raise InputError(f"corrupt gzip data ({err})") from None
+    if len(out) > limits.max_decompressed:
+        raise InputError(f"gzip data expands beyond {limits.max_decompressed} bytes (limit max_decompressed)")
+    if not dec.eof:
+        raise InputError("truncated gzip data (unexpected end of stream)")
+    return out
+
+
+def _read_bytes(source: str, limits: ReadLimits) -> bytes:
+    if source == "-":
+        data = sys.stdin.buffer.read(limits.max_bytes + 1)
+    else:
+        try:
+            with open(source, "rb") as fh:
+                data = fh.read(limits.max_bytes + 1)
+        except FileNotFoundError:
+            raise InputError(f"no such file: {source}") from None
+        except IsADirectoryError:
+            raise InputError(f"is a directory: {source}") from None
+        except PermissionError:
+            raise InputError(f"permission denied: {source}") from None
+        except OSError as err:
+            raise InputError(f"cannot read {source}: {err.strerror or err}") from None
+    if len(data) > limits.max_bytes:
+        raise InputError(f"input larger than {limits.max_bytes} bytes (limit max_bytes)")
+    return data
+
+
+def decode(raw: bytes, kind_hint: str = "html") -> tuple[str, str]:
+    """Decode page bytes: BOM, then strict UTF-8, then ``<meta charset>``, then detection.
+
+    Returns ``(text, encoding)``. Never raises on odd bytes: the last resort is cp1252 with
+    replacement characters. Raises :class:`InputError` for binary content.
+    """
+    for bom, enc in _BOMS:
+        if raw.startswith(bom):
+            return raw[len(bom) :].decode(enc, errors="replace"), enc
+    head = raw[:8192]
+    for magic, what in _MAGIC:
+        if head.startswith(magic):
+            raise InputError(f"binary input: looks like a {what}, not a web page")
+    if b"\x00" in head:
+        # UTF-16/32 without a BOM has NUL bytes in every other (or every fourth) position.
+        enc = _guess_utf16(head)
+        if enc is None:
+            raise InputError("binary input: NUL bytes in the first 8 KiB")
+        return raw.decode(enc, errors="replace"), enc
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if kind_hint == "html":
+        m = _META_CHARSET.search(raw[:4096])
+        if m:
+            enc = m.group(1).decode("ascii", "ignore").lower()
+            if enc in ("latin-1", "latin1", "iso-8859-1", "us-ascii", "ascii"):
+                enc = "cp1252"
+            try:
+                codecs.lookup(enc)
+            except LookupError:
+                enc = ""
+            if enc and enc not in ("utf-8", "utf8"):
+                return raw.decode(enc, errors="replace"), enc
+    enc = _detect(raw)
+    if enc:
+        return raw.decode(enc, errors="replace"), enc
+    return raw.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _guess_utf16(head: bytes) -> str | None:
+    even = head[0::2].count(0)
+    odd = head[1::2].count(0)
+    half = max(1, len(head) // 2)
+    if odd > 0.3 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.3 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _detect(raw: bytes) -> str | None:
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - it is a declared dependency
+        return None
+    best = from_bytes(raw[:65536]).best()
+    if best is None:
+        return None
+    enc = best.encoding
+    return "cp1252" if enc in ("ascii", "latin_1", "iso8859_1") else enc
+
+
+def read_input(
+    source: str | os.PathLike[str] | bytes,
+    *,
+    name: str | None = None,
+    kind: str | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> RawPage:
+    """Read a path (``-`` for stdin) or raw bytes into a decoded :class:`RawPage`."""
+    if isinstance(source, bytes):
+        raw, label = source, name or "<bytes>"
+        if len(raw) > limits.max_bytes:
+            raise InputError(f"input larger than {limits.max_bytes} bytes (limit max_bytes)")
+    else:
+        label = name or os.fspath(source)
+        raw = _read_bytes(os.fspath(source), limits)
+    if raw[:2] == b"\x1f\x8b" or label.lower().endswith(".gz"):
+        if raw[:2] != b"\x1f\x8b":
+            raise InputError("named .gz but not gzip data")
+        raw = _gunzip(raw, limits)
+    if not raw.strip():
+        raise InputError("empty input" if not raw else "input holds only white space")
+    hint = kind or guess_kind(label)
+    text, encoding = decode(raw, kind_hint=hint if hint != "text" else "html")
+    if not text.strip():
+        raise InputError("input holds only white space")
+    return RawPage(text=text, kind=kind or guess_kind(label, text), path=label, encoding=encoding)
+
+
+def is_path_like(value: object) -> bool:
+    """True for a Path, or a short one-line str naming an existing file (or ``-``)."""
+    if isinstance(value, Path):
+        return True
+    if isinstance(value, str):
+        return value == "-" or ("\n" not in value and len(value) < 4096 and os.path.exists(value))
+    return False

@@ -1,0 +1,249 @@
+"""The model: a block classifier, a page scorer on the blocks' evidence, and how they are saved.
+
+A saved model is a folder: ``model.joblib`` plus ``metadata.json`` (format version, library versions,
+classes, thresholds, training-data hash, metrics, and the sha256 of the joblib file). The metadata is
+read and checked before anything is unpickled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Sequence
+
+import joblib
+import numpy as np
+import scipy.sparse as sp
+import sklearn
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+
+from .features import BlockFeatures, BlockRow
+
+__all__ = ["BlockClassifier", "PageScorer", "DetectorModel", "ModelError", "default_model_dir", "FORMAT_VERSION"]
+
+FORMAT_VERSION = 1
+MODEL_FILE = "model.joblib"
+META_FILE = "metadata.json"
+MAX_NONZERO_WEIGHTS = 400_000  # keeps the shipped model at a few MB
+DEFAULT_PAGE_THRESHOLD = 0.5
+DEFAULT_SPONSORED_BLOCK_THRESHOLD = 0.5
+
+
+class ModelError(Exception):
+    """A model folder that is missing, damaged, or was written by something else."""
+
+
+class BlockClassifier(ClassifierMixin, BaseEstimator):
+    """Multinomial logistic regression over :class:`BlockFeatures`, with pruned sparse weights."""
+
+    def __init__(
+        self,
+        C: float = 4.0,
+        class_weight_power: float = 0.5,
+        max_iter: int = 300,
+        max_nonzero: int = MAX_NONZERO_WEIGHTS,
+        features: BlockFeatures | None = None,
+    ) -> None:
+        self.C = C
+        self.class_weight_power = class_weight_power
+        self.max_iter = max_iter
+        self.max_nonzero = max_nonzero
+        self.features = features
+
+    def _features(self) -> BlockFeatures:
+        return self.features if self.features is not None else BlockFeatures()
+
+    def fit(self, X: Sequence[BlockRow], y: Sequence[str]) -> "BlockClassifier":
+        feats = self._features().fit(X)
+        M = feats.transform(X)
+        return self.fit_matrix(M, y, feats)
+
+    def fit_matrix(self, M: sp.csr_matrix, y: Sequence[str], feats: BlockFeatures) -> "BlockClassifier":
+        y = np.asarray(y)
+        classes, counts = np.unique(y, return_counts=True)
+        # Rare classes weigh more, but only by the square root of their rarity: full balancing
+        # makes sponsored blocks appear on pages that have none.
+        weights = (counts.max() / counts) ** self.class_weight_power
+        cw = dict(zip(classes, weights))
+        clf = LogisticRegression(C=self.C, max_iter=self.max_iter, class_weight=cw, tol=1e-3)
+        clf.fit(M, y)
+        coef = clf.coef_
+        if self.max_nonzero and coef.size > self.max_nonzero:
+            cut = np.partition(np.abs(coef).ravel(), coef.size - self.max_nonzero)[coef.size - self.max_nonzero]
+            coef[np.abs(coef) < cut] = 0.0
+        clf.coef_ = coef.astype(np.float32)
+        clf.intercept_ = clf.intercept_.astype(np.float32)
+        clf.sparsify()
+        self.features_ = feats
+        self.clf_ = clf
+        self.classes_ = clf.classes_
+        return self
+
+    def predict_proba(self, X: Sequence[BlockRow]) -> np.ndarray:
+        if len(X) == 0:
+            return np.zeros((0, len(self.classes_)))
+        return self.predict_proba_matrix(self.features_.transform(X))
+
+    def predict_proba_matrix(self, M: sp.csr_matrix) -> np.ndarray:
+        return self.clf_.predict_proba(M)
+
+    def predict(self, X: Sequence[BlockRow]) -> np.ndarray:
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+class PageScorer(ClassifierMixin, BaseEstimator):
+    """Calibrated logistic regression over the page features of :func:`features.page_features`."""
+
+    def __init__(self, C: float = 1.0, cv: int = 3) -> None:
+        self.C = C
+        self.cv = cv
+
+    def fit(self, X: np.ndarray, y: Sequence[int]) -> "PageScorer":
+        y = np.asarray(y)
+        base = LogisticRegression(C=self.C, max_iter=1000, class_weight="balanced")
+        n_min = int(min(np.bincount(y, minlength=2)))
+        if n_min >= self.cv:
+            self.clf_ = CalibratedClassifierCV(base, method="sigmoid", cv=self.cv).fit(X, y)
+        else:  # too few positives to calibrate by cross-validation
+            self.clf_ = base.fit(X, y)
+        self.classes_ = np.array([0, 1])
+        return self
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        return self.clf_.predict_proba(X)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)
+
+
+@dataclass
+class DetectorModel:
+    """Everything a :class:`~detector.score.Detector` needs, plus its metadata."""
+
+    blocks: BlockClassifier
+    page: PageScorer
+    threshold: float = DEFAULT_PAGE_THRESHOLD
+    sponsored_block_threshold: float = DEFAULT_SPONSORED_BLOCK_THRESHOLD
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def classes(self) -> list[str]:
+        return [str(c) for c in self.blocks.classes_]
+
+    # -- saving -----------------------------------------------------------------------------
+    def save(self, folder: str | Path, *, force: bool = False) -> Path:
+        folder = Path(folder)
+        if folder.exists() and any(folder.iterdir()) and not force:
+            raise ModelError(f"{folder} exists and is not empty (use --force to overwrite)")
+        folder.mkdir(parents=True, exist_ok=True)
+        payload = {"blocks": self.blocks, "page": self.page}
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        os.close(fd)
+        try:
+            joblib.dump(payload, tmp, compress=("zlib", 6))
+            digest = _sha256(Path(tmp))
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, folder / MODEL_FILE)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        meta = dict(self.metadata)
+        meta.update(
+            format_version=FORMAT_VERSION,
+            model_file=MODEL_FILE,
+            model_sha256=digest,
+            classes=self.classes,
+            labels=["sponsored", "affiliate", "disclaimer", "boilerplate"],
+            threshold=self.threshold,
+            sponsored_block_threshold=self.sponsored_block_threshold,
+            versions=library_versions(),
+        )
+        _atomic_write(folder / META_FILE, json.dumps(meta, indent=2, sort_keys=True) + "\n")
+        self.metadata = meta
+        return folder
+
+    @classmethod
+    def load(cls, folder: str | Path | None = None) -> "DetectorModel":
+        """Load a model folder (the packaged default when ``folder`` is None), checking it first."""
+        folder = Path(folder) if folder is not None else default_model_dir()
+        meta_path = folder / META_FILE
+        if not meta_path.is_file():
+            raise ModelError(f"{folder} is not a detector model: no {META_FILE}")
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as err:
+            raise ModelError(f"{meta_path}: unreadable metadata ({err})") from None
+        check_metadata(meta, folder)
+        payload = joblib.load(folder / MODEL_FILE)
+        return cls(
+            blocks=payload["blocks"],
+            page=payload["page"],
+            threshold=float(meta.get("threshold", DEFAULT_PAGE_THRESHOLD)),
+            sponsored_block_threshold=float(meta.get("sponsored_block_threshold", DEFAULT_SPONSORED_BLOCK_THRESHOLD)),
+            metadata=meta,
+        )
+
+
+def check_metadata(meta: dict[str, Any], folder: Path) -> None:
+    """Refuse a model whose metadata does not match this library or its joblib file."""
+    if meta.get("format_version") != FORMAT_VERSION:
+        raise ModelError(
+            f"{folder}: model format {meta.get('format_version')!r}, this detector reads format {FORMAT_VERSION}"
+        )
+    want = meta.get("versions", {}).get("scikit-learn", "")
+    have = sklearn.__version__
+    if want.split(".")[:2] != have.split(".")[:2]:
+        raise ModelError(f"{folder}: model written with scikit-learn {want}, this is {have}; retrain it")
+    path = folder / meta.get("model_file", MODEL_FILE)
+    if not path.is_file():
+        raise ModelError(f"{folder}: missing {path.name}")
+    if _sha256(path) != meta.get("model_sha256"):
+        raise ModelError(f"{path}: sha256 does not match metadata.json; refusing to unpickle it")
+
+
+def default_model_dir() -> Path:
+    """The model folder shipped inside the package."""
+    return Path(str(resources.files("detector") / "models" / "default"))
+
+
+def library_versions() -> dict[str, str]:
+    import pandas  # noqa: F401  (recorded for completeness)
+    import scipy
+
+    from . import __version__
+
+    return {
+        "detector": __version__,
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "joblib": joblib.__version__,
+        "pandas": sys.modules["pandas"].__version__,
+    }
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+

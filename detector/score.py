@@ -1,0 +1,236 @@
+"""Score a page: the page's probability of being sponsored, and its labelled blocks.
+
+``Detector.analyze`` gives the full picture (every block with its label and score);
+``Detector.score`` gives the JSON record of the output contract in LABELS.md.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from .corpus import OUTPUT_LABEL
+from .features import page_features, rows_for_page
+from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits, guess_kind, is_path_like, read_input
+from .model import DetectorModel
+from .segment import Page, segment
+
+__all__ = ["Detector", "Analysis", "LabelledBlock", "OUTPUT_LABELS"]
+
+OUTPUT_LABELS = ("editorial", "sponsored", "affiliate", "disclaimer", "boilerplate")
+NOTICE_LABELS = ("sponsored", "affiliate", "disclaimer")
+HEADING_MAX_WORDS = 6  # a block this short without end punctuation may be a notice's heading
+HEADING_MIN_SHARE = 0.05  # the heading's own probability of its notice's label must reach this
+_END_PUNCT = re.compile(r"[.!?…]$")
+
+
+@dataclass
+class LabelledBlock:
+    index: int
+    label: str
+    score: float
+    text: str
+    start: int
+    end: int
+    probs: dict[str, float] = field(default_factory=dict)
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "index": self.index,
+            "label": self.label,
+            "score": round(float(self.score), 4),
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass
+class Analysis:
+    path: str
+    score: float | None
+    label: str | None
+    blocks: list[LabelledBlock] = field(default_factory=list)
+    text: str = ""
+    error: str | None = None
+
+    @property
+    def editorial_text(self) -> str:
+        return "\n\n".join(b.text for b in self.blocks if b.label == "editorial")
+
+    def record(self, *, all_blocks: bool = False, editorial: bool = False) -> dict[str, Any]:
+        rec: dict[str, Any] = {
+            "path": self.path,
+            "score": None if self.score is None else round(float(self.score), 4),
+            "label": self.label,
+            "blocks": [b.record() for b in self.blocks if all_blocks or b.label != "editorial"],
+            "error": self.error,
+        }
+        if editorial:
+            rec["editorial"] = self.editorial_text if self.error is None else None
+        return rec
+
+
+def _merge(proba: np.ndarray, classes: Sequence[str]) -> np.ndarray:
+    """Internal class probabilities -> the five output labels' probabilities."""
+    out = np.zeros((proba.shape[0], len(OUTPUT_LABELS)))
+    for j, c in enumerate(classes):
+        out[:, OUTPUT_LABELS.index(OUTPUT_LABEL[c])] += proba[:, j]
+    return out
+
+
+class Detector:
+    """A loaded model that scores pages. ``Detector.load()`` gives the shipped default."""
+
+    def __init__(self, model: DetectorModel, limits: ReadLimits = DEFAULT_LIMITS) -> None:
+        self.model = model
+        self.limits = limits
+        self._classes = model.classes
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, limits: ReadLimits = DEFAULT_LIMITS) -> "Detector":
+        return cls(DetectorModel.load(path), limits)
+
+    @property
+    def threshold(self) -> float:
+        return self.model.threshold
+
+    # -- input --------------------------------------------------------------------------------
+    def read(self, source: Any, *, name: str | None = None, kind: str | None = None) -> RawPage:
+        """A path, ``-``, bytes, or page text (str) -> a decoded page."""
+        if isinstance(source, RawPage):
+            return source
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            return read_input(bytes(source), name=name, kind=kind, limits=self.limits)
+        if is_path_like(source):
+            return read_input(os.fspath(source), name=name, kind=kind, limits=self.limits)
+        if isinstance(source, str):
+            if not source.strip():
+                raise InputError("empty input" if not source else "input holds only white space")
+            label = name or "<text>"
+            return RawPage(text=source, kind=kind or guess_kind(label, source), path=label, encoding="str")
+        raise TypeError(f"cannot score a {type(source).__name__}")
+
+    # -- scoring ------------------------------------------------------------------------------
+    def analyze(self, source: Any, *, name: str | None = None, kind: str | None = None) -> Analysis:
+        """Every block of the page with its label and score, and the page's score. Never raises on bad input."""
+        label = name or (os.fspath(source) if is_path_like(source) else "<bytes>" if isinstance(source, bytes) else "<text>")
+        try:
+            raw = self.read(source, name=name, kind=kind)
+            page = segment(raw, self.limits)
+        except InputError as err:
+            return Analysis(path=label, score=None, label=None, error=str(err))
+        except RecursionError:
+            return Analysis(path=label, score=None, label=None, error="document nested too deeply")
+        return self.analyze_page(page)
+
+    def analyze_page(self, page: Page) -> Analysis:
+        if not page.blocks:
+            return Analysis(path=page.path, score=None, label=None, error="no visible text")
+        rows = rows_for_page(page)
+        proba = self.model.blocks.predict_proba(rows)
+        feats = page_features(proba, rows, self._classes)
+        score = float(self.model.page.predict_proba(feats.reshape(1, -1))[0, 1])
+        merged = _merge(proba, self._classes)
+        labels, scores = self._decide(merged)
+        n = len(page.blocks)
+        out = self._assemble(page, labels, scores, merged, n)
+        self._revise_headings(out)
+        for i, b in enumerate(out):
+            b.index = i
+        return Analysis(
+            path=page.path,
+            score=score,
+            label="sponsored" if score >= self.model.threshold else "editorial",
+            blocks=out,
+            text=page.text,
+        )
+
+    def score(self, source: Any, *, name: str | None = None, kind: str | None = None, editorial: bool = False) -> dict:
+        """The output-contract record for one page (``error`` set when it cannot be read)."""
+        return self.analyze(source, name=name, kind=kind).record(editorial=editorial)
+
+    def split(self, source: Any, **kw: Any) -> str:
+        """The page's editorial text alone."""
+        a = self.analyze(source, **kw)
+        if a.error:
+            raise InputError(a.error)
+        return a.editorial_text
+
+    # -- decisions ----------------------------------------------------------------------------
+    def _decide(self, merged: np.ndarray) -> tuple[list[str], np.ndarray]:
+        order = np.argsort(-merged, axis=1)
+        labels, scores = [], np.zeros(len(merged))
+        s_idx = OUTPUT_LABELS.index("sponsored")
+        for i in range(len(merged)):
+            j = int(order[i, 0])
+            if j == s_idx and merged[i, j] < self.model.sponsored_block_threshold:
+                j = int(order[i, 1])
+            labels.append(OUTPUT_LABELS[j])
+            scores[i] = merged[i, j]
+        return labels, scores
+
+    def _assemble(self, page: Page, labels: list[str], scores: np.ndarray, merged: np.ndarray, n: int) -> list[LabelledBlock]:
+        """Blocks in order; an editorial block whose head or tail unit is a notice is split there."""
+        units_of: dict[int, list[int]] = {}
+        for k, u in enumerate(page.units):
+            units_of.setdefault(u.parent, []).append(n + k)
+        text = page.text
+        out: list[LabelledBlock] = []
+
+        def lb(label: str, score: float, start: int, end: int, probs: np.ndarray) -> LabelledBlock:
+            return LabelledBlock(
+                index=-1, label=label, score=float(score), text=text[start:end], start=start, end=end,
+                probs={OUTPUT_LABELS[j]: round(float(p), 4) for j, p in enumerate(probs)},
+            )
+
+        for i, b in enumerate(page.blocks):
+            pieces = [(b.start, b.end, labels[i], scores[i], merged[i])]
+            if labels[i] == "editorial":
+                for k in units_of.get(i, []):
+                    if labels[k] not in NOTICE_LABELS:
+                        continue
+                    u = page.units[k - n]
+                    new = []
+                    for a, e, lab, sc, pr in pieces:
+                        if lab != "editorial" or u.start < a or u.end > e:
+                            new.append((a, e, lab, sc, pr))
+                            continue
+                        if u.start > a:
+                            new.append((a, _rstrip(text, a, u.start), lab, sc, pr))
+                        new.append((u.start, u.end, labels[k], scores[k], merged[k]))
+                        if u.end < e:
+                            new.append((_lstrip(text, u.end, e), e, lab, sc, pr))
+                    pieces = [p for p in new if p[1] > p[0]]
+            out.extend(lb(lab, sc, a, e, pr) for a, e, lab, sc, pr in pieces)
+        return out
+
+    @staticmethod
+    def _revise_headings(blocks: list[LabelledBlock]) -> None:
+        """A short heading right above a notice takes the notice's label (jusText-style revision)."""
+        for i in range(len(blocks) - 2, -1, -1):
+            h, nxt = blocks[i], blocks[i + 1]
+            if nxt.label not in NOTICE_LABELS or h.label == nxt.label:
+                continue
+            words = h.text.split()
+            if len(words) > HEADING_MAX_WORDS or _END_PUNCT.search(h.text):
+                continue
+            if h.probs.get(nxt.label, 0.0) >= HEADING_MIN_SHARE:
+                h.label, h.score = nxt.label, h.probs[nxt.label]
+
+
+def _rstrip(text: str, a: int, e: int) -> int:
+    while e > a and text[e - 1].isspace():
+        e -= 1
+    return e
+
+
+def _lstrip(text: str, a: int, e: int) -> int:
+    while a < e and text[a].isspace():
+        a += 1
+    return a

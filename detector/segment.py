@@ -1,0 +1,409 @@
+"""Turn a decoded page into an ordered list of blocks.
+
+HTML: the visible text of block-level elements (script, style, template and hidden elements dropped),
+each with its tag path, depth, link characters and offsets. Text and Markdown: headings, paragraphs,
+list items and lines. The page's *visible text* is the blocks' texts joined by newlines; every block's
+``start``/``end`` are offsets into it.
+
+A block whose first or last sentence might be a notice of its own (Smashing-style "(This is a sponsored
+article.) Time-to-market …") also yields *units*: that sentence and the rest, which the scorer may split
+apart when the model says they differ.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits
+
+__all__ = ["Block", "Page", "segment", "segment_html", "segment_text", "segment_markdown", "sentence_units"]
+
+BLOCK_TAGS = frozenset(
+    """address article aside blockquote body center dd details dialog dir div dl dt fieldset figcaption
+    figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr li main menu nav ol p pre section table tbody
+    thead tfoot tr td th ul summary caption legend button br html noframes""".split()
+)
+HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+SKIP_TAGS = frozenset(
+    "script style noscript template head svg math iframe object embed select textarea canvas audio video".split()
+)
+# Ancestor tags that say where on the page a block sits.
+LANDMARK_TAGS = frozenset("header footer nav aside article main form blockquote figure table li".split())
+# Class/id words that say where a block sits. Structural words only: nothing that names a notice, so
+# the model learns notices from their words and places, not from our corpus's class names.
+STRUCT_WORDS = frozenset(
+    """header footer nav navbar menu sidebar aside widget comment comments share social related
+    recommended cookie cookies consent newsletter subscribe signup byline author meta breadcrumb
+    breadcrumbs tags tag copyright legal masthead banner hero title headline kicker lead standfirst
+    teaser promo ad ads advert card list content article post entry body main caption footnote
+    toolbar pagination""".split()
+)
+_CLASS_SPLIT = re.compile(r"[^a-z]+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_WS = re.compile(r"\s+")
+_WORD = re.compile(r"\w+", re.U)
+
+# Sentence ends: . ! ? … followed by space and an upper-case letter, quote or bracket.
+_SENT_SPLIT = re.compile(r"(?<=[.!?…])[\"'”’)]?\s+(?=[\"'“„(\[*]?[A-ZÀ-ÖØ-ÞĀ-Ž0-9])")
+# A leading parenthetical or bracketed note: "(This is a sponsored article.) Text…", "[Werbung] Text…"
+_LEAD_PAREN = re.compile(r"^\s*(\([^()]{3,240}\)|\[[^\[\]]{3,240}\]|\*[^*]{3,120}\*)[.:]?\s+(?=\S)")
+MIN_UNIT_WORDS = 12  # blocks shorter than this are never split into units
+
+
+@dataclass(slots=True)
+class Block:
+    """One block of a page: its text and where it sits."""
+
+    index: int
+    text: str
+    start: int = 0
+    end: int = 0
+    tag: str = "p"
+    path: tuple[str, ...] = ()
+    depth: int = 0
+    link_chars: int = 0
+    heading: bool = False
+    position: float = 0.0  # relative position of the block's start in the page, 0..1
+    parent: int = -1  # for a unit: the index of the block it comes from
+    unit: str = ""  # "" for a block; "head" / "rest" / "tail" for units
+
+    @property
+    def link_density(self) -> float:
+        return min(1.0, self.link_chars / max(1, len(self.text)))
+
+    @property
+    def n_words(self) -> int:
+        return len(_WORD.findall(self.text))
+
+
+@dataclass
+class Page:
+    """A segmented page: visible text plus its blocks in order."""
+
+    text: str
+    blocks: list[Block]
+    kind: str
+    path: str = ""
+    encoding: str = ""
+    units: list[Block] = field(default_factory=list)
+
+
+def _collapse(s: str) -> str:
+    return _WS.sub(" ", s).strip()
+
+
+def _struct_tokens(el: etree._Element) -> tuple[str, ...]:
+    toks: list[str] = []
+    tag = el.tag
+    if tag in LANDMARK_TAGS:
+        toks.append(tag)
+    attrs = el.attrib
+    names = (attrs.get("class") or "") + " " + (attrs.get("id") or "") + " " + (attrs.get("role") or "")
+    if names.strip():
+        for w in _CLASS_SPLIT.split(names.lower()):
+            if w in STRUCT_WORDS:
+                toks.append(w)
+    return tuple(toks)
+
+
+def _is_hidden(el: etree._Element) -> bool:
+    attrs = el.attrib
+    if "hidden" in attrs:
+        return True
+    style = attrs.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def _parse_html(text: str) -> etree._Element:
+    # An XML declaration with an encoding makes lxml refuse a str; drop it.
+    if text.lstrip().startswith("<?xml"):
+        text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
+    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+    try:
+        root = lxml_html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError) as err:
+        raise InputError(f"cannot parse HTML ({err})") from None
+    if root is None:
+        raise InputError("cannot parse HTML (no document)")
+    return root
+
+
+def segment_html(text: str, limits: ReadLimits = DEFAULT_LIMITS) -> list[Block]:
+    """Blocks of an HTML page, in document order."""
+    root = _parse_html(text)
+    blocks: list[Block] = []
+    buf: list[str] = []
+    link_chars = 0
+    a_depth = 0
+    # Open elements: (tag, structural tokens, is_block)
+    stack: list[tuple[str, tuple[str, ...]]] = []
+    heading_depth = 0
+    cur_tag = "body"
+
+    def flush() -> None:
+        nonlocal buf, link_chars
+        if buf:
+            txt = _collapse("".join(buf))
+            if txt:
+                path = tuple(t for _, toks in stack[-12:] for t in toks)
+                blocks.append(
+                    Block(
+                        index=len(blocks),
+                        text=txt,
+                        tag=cur_tag,
+                        path=path,
+                        depth=len(stack),
+                        link_chars=min(link_chars, len(txt)),
+                        heading=heading_depth > 0,
+                    )
+                )
+        buf = []
+        link_chars = 0
+
+    walker = etree.iterwalk(root, events=("start", "end"))
+    depth = 0
+    for event, el in walker:
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        tag = tag.lower()
+        if event == "start":
+            depth += 1
+            if tag in SKIP_TAGS or _is_hidden(el):
+                walker.skip_subtree()
+                continue
+            is_block = tag in BLOCK_TAGS and depth <= limits.max_depth
+            if is_block:
+                flush()
+                cur_tag = tag
+            stack.append((tag, _struct_tokens(el)))
+            if tag in HEADING_TAGS:
+                heading_depth += 1
+            if tag == "a":
+                a_depth += 1
+            if el.text:
+                buf.append(el.text)
+                if a_depth:
+                    link_chars += len(el.text.strip())
+            if tag in ("img",) and not el.text:
+                pass
+        else:  # end
+            depth -= 1
+            skipped = tag in SKIP_TAGS or _is_hidden(el)
+            if not skipped:
+                if tag in BLOCK_TAGS and depth + 1 <= limits.max_depth:
+                    flush()
+                    cur_tag = stack[-2][0] if len(stack) > 1 else "body"
+                if tag in HEADING_TAGS:
+                    heading_depth -= 1
+                if tag == "a":
+                    a_depth -= 1
+                if stack:
+                    stack.pop()
+            if el.tail:
+                buf.append(el.tail)
+                if a_depth:
+                    link_chars += len(el.tail.strip())
+    flush()
+    return blocks
+
+
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_LIST = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+(.*)$")
+_MD_QUOTE = re.compile(r"^\s*>\s?(.*)$")
+_MD_FENCE = re.compile(r"^\s*(```|~~~)")
+_MD_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+_MD_SETEXT = re.compile(r"^\s*(=+|-+)\s*$")
+_MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
+_MD_REFLINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
+_MD_EMPH = re.compile(r"(\*\*|__|\*|_|`|~~)(?=\S)(.+?)(?<=\S)\1")
+_SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.S)
+_HTML_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|h[1-6]|blockquote|li|ul|ol|table|tr|td|th|section|aside|figure|figcaption|pre|br|hr|"
+    r"header|footer|nav|details|summary|dl|dt|dd)\b[^>]*>",
+    re.I,
+)
+_HTML_TAG = re.compile(r"<[^>]{0,500}>")
+_HTML_SKIP = re.compile(r"<(script|style|template|noscript)\b.*?</\1\s*>", re.I | re.S)
+_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+
+
+def _unescape(s: str) -> str:
+    if "&" not in s:
+        return s
+    import html as _html
+
+    return _html.unescape(s)
+
+
+def _md_inline(s: str) -> tuple[str, int]:
+    """Strip Markdown inline markup; returns (text, characters that were link text)."""
+    s = _MD_IMAGE.sub(lambda m: m.group(1), s)
+    link_chars = 0
+
+    def _link(m: re.Match[str]) -> str:
+        nonlocal link_chars
+        link_chars += len(m.group(1))
+        return m.group(1)
+
+    s = _MD_LINK.sub(_link, s)
+    s = _MD_REFLINK.sub(_link, s)
+    for _ in range(2):
+        s = _MD_EMPH.sub(lambda m: m.group(2), s)
+    s = _HTML_TAG.sub("", s)
+    return _unescape(s), link_chars
+
+
+def segment_markdown(text: str) -> list[Block]:
+    """Blocks of a Markdown page (inline HTML reduced to its text)."""
+    text = _HTML_SKIP.sub("", text)
+    text = _SHORTCODE.sub("\n\n", text)
+    # Block-level HTML tags end paragraphs.
+    text = _HTML_BLOCK_TAG.sub("\n\n", text)
+    blocks: list[Block] = []
+    para: list[str] = []
+    in_fence = False
+
+    def add(raw: str, tag: str, heading: bool = False) -> None:
+        txt, links = _md_inline(raw)
+        txt = _collapse(txt)
+        if txt:
+            blocks.append(
+                Block(index=len(blocks), text=txt, tag=tag, heading=heading, link_chars=min(links, len(txt)))
+            )
+
+    def end_para() -> None:
+        if para:
+            add(" ".join(para), "p")
+            para.clear()
+
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if _MD_FENCE.match(line):
+            end_para()
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            add(line, "pre")
+            continue
+        if not line.strip():
+            end_para()
+            continue
+        m = _MD_HEADING.match(line)
+        if m:
+            end_para()
+            add(m.group(2), "h%d" % len(m.group(1)), heading=True)
+            continue
+        if _MD_RULE.match(line):
+            end_para()
+            continue
+        if _MD_SETEXT.match(line) and para and len(para) == 1:
+            add(para.pop(), "h2", heading=True)
+            continue
+        m = _MD_LIST.match(line)
+        if m:
+            end_para()
+            add(m.group(1), "li")
+            continue
+        m = _MD_QUOTE.match(line)
+        if m:
+            end_para()
+            add(m.group(1), "blockquote")
+            continue
+        para.append(line.strip())
+    end_para()
+    return blocks
+
+
+def segment_text(text: str) -> list[Block]:
+    """Blocks of a plain-text page: blank-line paragraphs; a chunk of short lines gives a block per line."""
+    blocks: list[Block] = []
+    for chunk in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [ln.strip() for ln in chunk.split("\n") if ln.strip()]
+        if not lines:
+            continue
+        short = len(lines) > 1 and max(len(ln) for ln in lines) < 70
+        groups = lines if short else [" ".join(lines)]
+        for g in groups:
+            txt = _collapse(g)
+            if txt:
+                # A short line without end punctuation reads as a heading.
+                heading = len(txt) < 90 and not txt.endswith((".", ",", ";", ":", "?", "!", "…")) and len(lines) == 1
+                blocks.append(Block(index=len(blocks), text=txt, tag="line" if short else "p", heading=heading))
+    return blocks
+
+
+def sentence_units(block: Block) -> list[Block]:
+    """Candidate units of a long block: its leading note or first sentence, and its last sentence."""
+    text = block.text
+    if len(text) < 60:
+        return []
+    n_words = block.n_words
+    if n_words < MIN_UNIT_WORDS:
+        return []
+    cuts: list[tuple[int, int, str]] = []
+    m = _LEAD_PAREN.match(text)
+    if m:
+        head_end = m.end(1) + (1 if text[m.end(1) : m.end(1) + 1] in ".:" else 0)
+        cuts.append((0, head_end, "head"))
+    else:
+        parts = _SENT_SPLIT.split(text, maxsplit=1)
+        if len(parts) == 2 and len(parts[0]) < len(text) - 20:
+            cuts.append((0, len(parts[0]), "head"))
+    # the last sentence
+    ends = [mm.end() for mm in _SENT_SPLIT.finditer(text)]
+    if ends:
+        last = ends[-1]
+        if last > (cuts[0][1] if cuts else 0) + 20 and len(text) - last >= 15:
+            cuts.append((last, len(text), "tail"))
+    units = []
+    for a, b, name in cuts:
+        piece = text[a:b].strip()
+        if not piece:
+            continue
+        off = text.find(piece, a)
+        units.append(
+            Block(
+                index=-1,
+                text=piece,
+                start=block.start + off,
+                end=block.start + off + len(piece),
+                tag=block.tag,
+                path=block.path,
+                depth=block.depth,
+                link_chars=0,
+                heading=False,
+                position=block.position,
+                parent=block.index,
+                unit=name,
+            )
+        )
+    return units
+
+
+def segment(raw: RawPage, limits: ReadLimits = DEFAULT_LIMITS, *, units: bool = True) -> Page:
+    """Segment a decoded page into blocks with offsets into its visible text."""
+    if raw.kind == "html":
+        blocks = segment_html(raw.text, limits)
+    elif raw.kind == "markdown":
+        blocks = segment_markdown(raw.text)
+    else:
+        blocks = segment_text(raw.text)
+    pieces: list[str] = []
+    pos = 0
+    total = sum(len(b.text) + 1 for b in blocks) or 1
+    for b in blocks:
+        b.start = pos
+        b.end = pos + len(b.text)
+        b.position = pos / total
+        pieces.append(b.text)
+        pos = b.end + 1
+    page = Page(text="\n".join(pieces), blocks=blocks, kind=raw.kind, path=raw.path, encoding=raw.encoding)
+    if units:
+        page.units = [u for b in blocks if not b.heading for u in sentence_units(b)]
+    return page
