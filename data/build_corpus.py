@@ -106,6 +106,26 @@ FIN_TOPICS = {"crypto", "finance", "business", "property", "money", "markets"}
 JUNK = ["ad-slot-7f3a loading", "px-track 0x19ac", "__lazy__ 4411", "widget-init pending", "slot:rhs-2 empty",
         "beacon ok", "cmp-frame", "data-load 88"]
 
+# code blocks and inline code lines of webdev articles (editorial text)
+CODE_SNIPPETS = [
+    ".card {\n  display: grid;\n  grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr));\n  gap: 1.5rem;\n}\n",
+    "const items = document.querySelectorAll('.menu li');\nitems.forEach((el) => el.classList.add('is-ready'));\n",
+    "npm install --save-dev postcss autoprefixer",
+    "@media (prefers-reduced-motion: reduce) {\n  * { animation: none !important; }\n}\n",
+    "<img src=\"hero-800.jpg\" srcset=\"hero-800.jpg 800w, hero-1600.jpg 1600w\" sizes=\"100vw\" alt=\"\">",
+    "function debounce(fn, ms) {\n  let t;\n  return (...args) => {\n    clearTimeout(t);\n    t = setTimeout(() => fn(...args), ms);\n  };\n}\n",
+    ":root {\n  --accent: #c0392b;\n  --gap: clamp(1rem, 2vw, 2rem);\n}\n",
+    "git checkout -b fix/focus-outline",
+    "const res = await fetch('/api/articles?page=2');\nconst data = await res.json();\n",
+    "button:focus-visible {\n  outline: 3px solid var(--accent);\n  outline-offset: 2px;\n}\n",
+    "export default function Header({ heading }) {\n  return <h1 className=\"title\">{heading}</h1>;\n}\n",
+    "font-display: swap;",
+    "<link rel=\"preload\" href=\"/fonts/inter.woff2\" as=\"font\" crossorigin>",
+    "document.documentElement.dataset.theme = 'dark';",
+    ".stack > * + * {\n  margin-block-start: var(--space, 1em);\n}\n",
+]
+BROWSERS = ["Firefox", "Safari", "Chrome", "Edge", "Opera", "Gecko", "WebKit", "Blink", "Samsung Internet", "iOS Safari"]
+
 # disclosure-like words that live only in non-visible markup (scripts, templates, noscript, comments)
 HIDDEN_WORDS = [
     "Sponsored content", "This article is sponsored", "Paid Post", "advertorial", "affiliate link",
@@ -216,7 +236,15 @@ def load_pools():
         if missing:
             print(f"[build] skip {lang}: notices lack {missing}", file=sys.stderr)
             continue
-        pools[lang] = {"articles": arts, "notes": notes}
+        pools[lang] = {"articles": arts, "notes": notes, "traps": [], "chrome": {}}
+        for sub in ("traps", "chrome"):
+            f = SRC / sub / f"{lang}.json"
+            if f.exists():
+                try:
+                    pools[lang][sub] = json.loads(f.read_text(encoding="utf-8"))
+                except json.JSONDecodeError as e:
+                    print(f"[build] {f}: not valid JSON, ignored ({e})", file=sys.stderr)
+        pools[lang]["traps"] = [ws(x) for x in pools[lang]["traps"] if isinstance(x, str) and x.strip()]
     return pools
 
 
@@ -266,6 +294,7 @@ class Builder:
         self.pools, self.seed, self.total = pools, seed, total
         self.rng = random.Random(seed)
         self.site_layouts = {}
+        self.xstats = collections.Counter()   # pages carrying each kind of extra (trap sentences, chrome)
         self.layout_sites = {}
         for lang in sorted(pools):
             sites = list(pools[lang]["notes"]["sites"])
@@ -735,6 +764,7 @@ class Builder:
             p.boiler += [p.tags[0]] + p.tags[1]
         if kind == "press_release":
             p.boiler.append(p.extra_blocks[-1][1])
+        self.add_extras(p, idx, lang, kind, art, F, all_titles)
 
         # ---- render -----------------------------------------------------------------------
         renderer = getattr(self, f"render_{layout}")
@@ -754,6 +784,11 @@ class Builder:
             data = raw
         (pages_dir / name).write_bytes(data)
         vis = visible_text_of(raw, name)
+        if p.byline and not p.byline_sponsor:  # the byline is site chrome: "By <a>Name</a>" and the like
+            for t in (p.byline, f"{p.byline.split(' ', 1)[0].lower()} {p.author}", p.author):
+                if ws(t) in vis:
+                    p.boiler.append(t)
+                    break
         boiler = []
         for t in p.boiler:
             t = ws(t)
@@ -785,6 +820,381 @@ class Builder:
         if kind == "sponsored":
             rec["placement"] = getattr(p, "placement", "")
         return rec
+
+    # ==========================================================================================
+    # trap sentences and extra chrome (pools data/source/traps/<lang>.json, data/source/chrome/<lang>.json)
+    #
+    # Drawn from a page-local random stream of its own (seed-idx-extras), so the rest of each page,
+    # its kind, layout, spans and notices are exactly what they would be without these additions.
+
+    def add_extras(self, p, idx, lang, kind, art, F, all_titles):
+        rx = p.rx = random.Random(f"{self.seed}-{idx}-extras")
+        ch = self.pools[lang].get("chrome") or {}
+        traps = self.pools[lang].get("traps") or []
+        topic = art.get("topic", "")
+        editorial = PAGE_OF_KIND.get(kind, "editorial") == "editorial"
+        fmt = p.fmt
+        p.xtop, p.xmeta, p.xpost, p.xside, p.xfoot = [], [], [], [], []
+
+        def pick(key, default=None):
+            v = ch.get(key) or (default or [])
+            return rx.choice(v) if v else None
+
+        def bp(*ts):
+            for t in ts:
+                if t and ws(t):
+                    p.boiler.append(ws(t))
+
+        def num_fill(t):
+            return re.sub(r"\{n\}", lambda m: str(rx.randint(2, 59)), t).replace("{m}", str(rx.randint(6, 12)))
+
+        def para_positions():
+            return [i for i, b in enumerate(p.body) if b[0] == "p"]
+
+        # 1. trap sentences inside paragraphs (editorial text, no span), about 30 % of all pages
+        if traps and rx.random() < 0.30:
+            for s in rx.sample(traps, k=min(len(traps), rx.choice([1, 1, 2]))):
+                s = F(s)
+                pi = para_positions()
+                if not pi:
+                    break
+                pos = rx.choice(pi)
+                if rx.random() < 0.55:
+                    segs = p.body[pos][1]
+                    p.body[pos] = ("p", segs + [(" " + s, None)]) + tuple(p.body[pos][2:])
+                else:
+                    p.body.insert(pos + 1, ("p", [(s, None)], "extra"))  # marked: rendered from the page's extras stream
+            p.trap_sentences = True
+            self.xstats["trap sentences (" + ("sponsored page" if kind == "sponsored" else "other page") + ")"] += 1
+
+        # 2. meta row under the byline: date and time formats, "Updated 3 hours ago", reading time
+        if rx.random() < 0.65:
+            items = []
+            x = rx.random()
+            if x < 0.4:
+                items.append(self.xdate(lang, ch, rx))
+            elif x < 0.7:
+                items.append(num_fill(pick("updated_ago", ["Updated {n} hours ago"])))
+            else:
+                items.append(F(pick("published", ["Published {date}"]).replace("{date}", self.xdate(lang, ch, rx))))
+            if rx.random() < 0.6:
+                items.append(num_fill(pick("reading_time", ["{n} min read"])))
+            if rx.random() < 0.3:
+                items.append(num_fill(pick("counters", ["{n} comments"])))
+            p.xmeta.append(("meta", items))
+            bp(*items)
+        # breadcrumbs
+        if rx.random() < 0.35:
+            home = pick("breadcrumb_home", ["Home"])
+            nav = self.pools[lang]["notes"]["boilerplate"]["nav"]
+            crumbs = [home] + rx.sample(nav[1:] or nav, k=min(len(nav) - 1 or 1, rx.choice([1, 1, 2])))
+            if rx.random() < 0.3:
+                crumbs.append(p.title if len(p.title) < 70 else p.title[:60].rsplit(" ", 1)[0] + "…")
+            p.xtop.append(("crumbs", crumbs, rx.choice([" › ", " / ", " > ", " » "])))
+            bp(*crumbs)
+        # search / login form labels
+        if fmt == "html" and rx.random() < 0.3:
+            labs = rx.sample(ch.get("form_labels") or ["Search"], k=min(len(ch.get("form_labels") or [1]), rx.randint(1, 3)))
+            p.xtop.append(("form", labs))
+            bp(*labs)
+        # single uppercase section labels, with a "most read" list under some
+        if rx.random() < 0.4:
+            lab = pick("section_labels", ["NEWS"])
+            titles = [ws(t) for t in rx.sample(all_titles, k=min(len(all_titles), rx.randint(0, 3)))] if all_titles else []
+            (p.xside if rx.random() < 0.6 else p.xtop).append(("section", lab, titles))
+            bp(lab, *titles)
+        # social counters
+        if rx.random() < 0.3:
+            cs = [num_fill(t) for t in rx.sample(ch.get("counters") or ["{n} shares"], k=min(2, len(ch.get("counters") or [1])))]
+            p.xpost.append(("counters", cs))
+            bp(*cs)
+
+        # 3. body: figures with captions and credits, tables, code (editorial, not listed)
+        pi = para_positions()
+        if pi and rx.random() < 0.45:
+            for k in range(rx.choice([1, 1, 2])):
+                cap = F(pick("captions", ["A view of the street."]))
+                credit = F(pick("credits", ["Photo: {author}"]).replace("{author}", rx.choice(self.pools[lang]["notes"]["authors"])))
+                fig = F(pick("figure", ["Figure {n}"]).replace("{n}", str(k + 1))) if rx.random() < 0.3 else None
+                larger = pick("view_larger") if rx.random() < 0.2 else None
+                pos = rx.choice(para_positions())
+                p.body.insert(pos + (0 if rx.random() < 0.3 else 1), ("x", ("fig", cap, credit, fig, larger)))
+        if pi and ch.get("tables") and (rx.random() < (0.45 if topic in ("tech", "finance", "motoring", "crypto", "gaming", "property", "webdev", "sport") else 0.12)):
+            spec = rx.choice(ch["tables"])
+            rows = []
+            for lab in spec["labels"][: rx.randint(3, len(spec["labels"]))]:
+                row = [lab]
+                for u in spec["units"]:
+                    v = rx.choice([rx.randint(2, 999), round(rx.uniform(0.5, 99), 1)])
+                    vs = str(v)
+                    if lang != "en":
+                        vs = vs.replace(".", ",")
+                    row.append(f"{u}{vs}" if u in ("€", "$", "£") else (f"{vs} {u}" if u else vs))
+                rows.append(row)
+            pos = rx.choice(para_positions())
+            p.body.insert(pos + 1, ("x", ("table", F(spec.get("caption", "")), spec["head"], rows)))
+        if pi and (topic == "webdev" and rx.random() < 0.8 or topic in ("tech", "gaming") and rx.random() < 0.15):
+            for _ in range(rx.choice([1, 2])):
+                pos = rx.choice(para_positions())
+                p.body.insert(pos + 1, ("x", ("code", rx.choice(CODE_SNIPPETS))))
+        # "Supported by:" rows of a browser-support table (webdev), boilerplate
+        if topic == "webdev" and ch.get("support_feature") and rx.random() < 0.5 or topic == "tech" and rx.random() < 0.08:
+            head = pick("support_head", ["Browser support"])
+            sup = pick("supported_by", ["Supported by:"])
+            rows = []
+            for feat in rx.sample(ch.get("support_feature") or ["Feature"], k=min(3, len(ch.get("support_feature") or [1]))):
+                engines = ", ".join(rx.sample(BROWSERS, k=rx.randint(1, 4)))
+                rows.append((feat, f"{sup} {engines}{rx.choice(['.', ''])}"))
+            pos = rx.choice(para_positions())
+            p.body.insert(pos + 1, ("x", ("support", head, rows)))
+            bp(head, *[c for _, c in rows])
+        # ad-slot labels between paragraphs on editorial pages, boilerplate
+        if editorial and rx.random() < 0.45:
+            for _ in range(rx.choice([1, 1, 2])):
+                pi = para_positions()
+                if len(pi) < 3:
+                    break
+                lab = pick("ad_labels", ["Advertisement"])
+                p.body.insert(rx.choice(pi[1:-1]) + 1, ("x", ("adslot", lab)))
+                bp(lab)
+
+        # 4. after the body: comment threads, pagination, author card, podcast/event box, partner strips
+        if rx.random() < (0.4 if p.layout in ("wordpress", "markdown", "table", "news", "divsoup") else 0.15):
+            thread = []
+            for _ in range(rx.randint(1, 4)):
+                name = pick("commenters", ["Sam"])
+                date = self.xdate(lang, ch, rx) if rx.random() < 0.6 else num_fill(pick("ago", ["{n} hours ago"]))
+                body = " ".join(rx.sample(ch.get("comments") or ["Thanks."], k=min(rx.randint(1, 3), len(ch.get("comments") or [1]))))
+                hdr = F(pick("comment_header", ["{name} on {date}"]).replace("{name}", name).replace("{date}", date))
+                reply = pick("reply", ["Reply"])
+                thread.append((hdr, body, reply))
+                bp(hdr, reply)
+            head = num_fill(pick("comments_head", ["{n} comments"]))
+            p.xpost.append(("thread", head, thread))
+            bp(head)
+        if rx.random() < 0.2:
+            n_pages = rx.randint(2, 9)
+            cur = rx.randint(1, n_pages)
+            items = [pick("page_of", ["Page {n} of {m}"]).replace("{n}", str(cur)).replace("{m}", str(n_pages))]
+            if rx.random() < 0.6:
+                items.append(pick("next", ["Next »"]))
+            if cur > 1 and rx.random() < 0.5:
+                items.insert(0, pick("prev", ["« Previous"]))
+            p.xpost.append(("pager", items))
+            bp(*items)
+        if p.byline and not p.byline_sponsor and fmt == "html" and rx.random() < 0.2:
+            by = LOC[lang]["by"]
+            p.xpost.append(("authorcard", by, p.author))
+            bp(f"{by} {p.author}")
+        if rx.random() < 0.06:
+            box = pick("podcast_label", ["Podcast"])
+            ep = num_fill(pick("episode", ["Episode {n}"]))
+            pres = F(pick("presented_by", ["Presented by {author}"]).replace("{author}", rx.choice(self.pools[lang]["notes"]["authors"])))
+            p.xside.append(("podcast", box, ep, pres))
+            bp(box, ep, pres)
+        if editorial and rx.random() < 0.07:
+            head = pick("in_association", ["In association with"])
+            orgs = rx.sample(ch.get("partner_orgs") or ["City Library"], k=min(3, len(ch.get("partner_orgs") or [1])))
+            p.xpost.append(("strip", head, orgs))
+            bp(head, *orgs)
+        if rx.random() < 0.1:
+            head = pick("partners_heading", ["Partners"])
+            orgs = rx.sample(ch.get("partner_orgs") or ["City Library"], k=min(rx.randint(2, 4), len(ch.get("partner_orgs") or [1])))
+            p.xfoot.append(("strip", head, orgs))
+            bp(head, *orgs)
+
+        for slot in ("xtop", "xmeta", "xpost", "xside", "xfoot"):
+            for it in getattr(p, slot):
+                self.xstats[it[0]] += 1
+        for b in p.body:
+            if b[0] == "x":
+                self.xstats[b[1][0]] += 1
+
+    def xdate(self, lang, ch, rx):
+        y, mo, d = rx.randint(2016, 2025), rx.randint(1, 12), rx.randint(1, 28)
+        hh, mm = rx.randint(0, 23), rx.randint(0, 59)
+        months = ch.get("months") or LOC["en"]["months"]
+        days = ch.get("days") or ["Monday"]
+        mon = months[mo - 1]
+        f = rx.choice(ch.get("date_formats") or ["{d} {month} {y}"])
+        return f.format(d=d, dd=f"{d:02d}", mo=mo, mm2=f"{mo:02d}", month=mon, mon3=mon[:3], y=y, hh=f"{hh:02d}",
+                        h12=(hh % 12 or 12), ampm="AM" if hh < 12 else "PM", mi=f"{mm:02d}", day=rx.choice(days))
+
+    # -- rendering of the extras ---------------------------------------------------------------
+
+    def x_html(self, it, p):
+        rx, lay = p.rx, p.layout
+        kind = it[0]
+
+        def cls(name):
+            if lay == "divsoup":
+                return "".join(rx.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rx.randint(4, 7)))
+            return {"news": "c-", "wordpress": "wp-", "magazine": "mag__", "wire": "wire-", "minimal": "", "table": "t"}.get(lay, "") + name
+
+        def box(inner, name, tag="div"):
+            if lay == "divsoup":
+                return f'<div class="{cls(name)}"><div class="{cls(name)}">{inner}</div></div>'
+            return f'<{tag} class="{cls(name)}">{inner}</{tag}>'
+
+        if kind == "para":
+            return f'<div class="{cls("p")}"><div class="{cls("p")}">{self.segs_html(it[1])}</div></div>'
+        if kind == "fig":
+            _, cap, credit, fig, larger = it
+            if lay == "table":
+                out = f'<table align="center"><tr><td><img src="/img/p{rx.randint(1, 99)}.jpg"></td></tr><tr><td><font size="1">{esc(cap)} {esc(credit)}</font></td></tr></table>'
+            elif lay == "divsoup":
+                out = box(f'<img src="/i/{rx.randint(100, 999)}.webp">\n<div class="{cls("c")}">{esc(cap)}</div>\n<div class="{cls("c")}">{esc(credit)}</div>', "fig")
+            else:
+                figno = f"<b>{esc(fig)}</b> " if fig else ""
+                credit_html = rx.choice([f'<span class="credit">{esc(credit)}</span>', f"<small>{esc(credit)}</small>", f"<em>{esc(credit)}</em>"])
+                out = f'<figure class="{cls("figure")}"><img src="/images/{rx.randint(1000, 9999)}.jpg" alt="">\n<figcaption>{figno}{esc(cap)} {credit_html}</figcaption></figure>'
+            if larger:
+                out += f'\n<p><a href="#">{esc(larger)}</a></p>'
+            return out
+        if kind == "table":
+            _, cap, head, rows = it
+            border = ' border="1" cellpadding="3"' if lay in ("table", "minimal") else ""
+            th = "".join(f"<th>{esc(h)}</th>" for h in head)
+            trs = "\n".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows)
+            capt = f"<caption>{esc(cap)}</caption>" if cap else ""
+            return f'<table class="{cls("specs")}"{border}>{capt}\n<thead><tr>{th}</tr></thead>\n<tbody>\n{trs}\n</tbody></table>'
+        if kind == "code":
+            code = it[1]
+            lang_cls = "language-css" if "{" in code and ":" in code and "function" not in code and "=>" not in code else "language-js"
+            if rx.random() < 0.3 and "\n" not in code.strip():
+                return f"<p><code>{esc(code.strip())}</code></p>"
+            return f'<pre class="{cls("code")}"><code class="{lang_cls}">{esc(code)}</code></pre>'
+        if kind == "support":
+            _, head, rows = it
+            trs = "\n".join(f"<tr><td>{esc(f)}</td><td>{esc(s)}</td></tr>" for f, s in rows)
+            return f'<table class="{cls("support")}"><tr><th colspan="2">{esc(head)}</th></tr>\n{trs}\n</table>'
+        if kind == "adslot":
+            lab = it[1]
+            if lay == "table":
+                return f'<center><font size="1" color="#999999">{esc(lab)}</font></center>'
+            return box(f'<p class="{cls("ad-label")}">{esc(lab)}</p><div class="{cls("ad-unit")}"></div>', "ad-wrapper")
+        if kind == "meta":
+            items = it[1]
+            if lay == "table":
+                return "<p><font size=\"1\">" + " | ".join(esc(x) for x in items) + "</font></p>"
+            return box("\n".join(f'<span class="{cls("meta-item")}">{esc(x)}</span>' for x in items), "meta-extra")
+        if kind == "crumbs":
+            crumbs, sep = it[1], it[2]
+            if lay in ("news", "wordpress", "magazine"):
+                lis = "\n".join(f'<li><a href="#">{esc(c)}</a></li>' for c in crumbs)
+                return f'<nav aria-label="breadcrumb"><ol class="{cls("breadcrumb")}">\n{lis}\n</ol></nav>'
+            return box(esc(sep).join(f'<a href="#">{esc(c)}</a>' for c in crumbs), "crumbs")
+        if kind == "form":
+            labs = it[1]
+            inner = "\n".join(f'<label>{esc(l)}</label> <input type="text">' if i % 2 == 0 else f"<button>{esc(l)}</button>"
+                              for i, l in enumerate(labs))
+            return f'<form class="{cls("form")}">\n{inner}\n</form>'
+        if kind == "section":
+            _, lab, titles = it
+            lis = "\n".join(f'<li><a href="#">{esc(t)}</a></li>' for t in titles)
+            if lay == "table":
+                return f"<p><b>{esc(lab)}</b></p>" + ("<br>\n".join(f'<a href="#">{esc(t)}</a>' for t in titles))
+            head = rx.choice([f"<h4>{esc(lab)}</h4>", f'<div class="{cls("label")}">{esc(lab)}</div>', f"<span>{esc(lab)}</span>"])
+            return box(head + (f"\n<ul>\n{lis}\n</ul>" if titles else ""), "block")
+        if kind == "counters":
+            return box("\n".join(f'<a href="#" class="{cls("count")}">{esc(c)}</a>' for c in it[1]), "social")
+        if kind == "thread":
+            _, head, thread = it
+            lis = []
+            for hdr, body, reply in thread:
+                if lay == "table":
+                    lis.append(f'<tr><td><font size="1"><b>{esc(hdr)}</b></font><br>\n{esc(body)}<br>\n<a href="#"><font size="1">{esc(reply)}</font></a></td></tr>')
+                else:
+                    lis.append(f'<li class="{cls("comment")}"><div class="{cls("comment-meta")}">{esc(hdr)}</div>\n'
+                               f'<div class="{cls("comment-body")}"><p>{esc(body)}</p></div>\n<a class="{cls("reply")}" href="#">{esc(reply)}</a></li>')
+            if lay == "table":
+                return f"<p><b>{esc(head)}</b></p>\n<table border=\"0\">\n" + "\n".join(lis) + "\n</table>"
+            return box(f"<h3>{esc(head)}</h3>\n<ol>\n" + "\n".join(lis) + "\n</ol>", "comments-thread", "section" if lay != "divsoup" else "div")
+        if kind == "pager":
+            return box("\n".join(f'<a href="#">{esc(x)}</a>' if i else f"<span>{esc(x)}</span>" for i, x in enumerate(it[1])), "pagination")
+        if kind == "authorcard":
+            _, by, name = it
+            return box(f'<span class="{cls("by")}">{esc(by)}</span>\n<a href="#" rel="author">{esc(name)}</a>', "author-card")
+        if kind == "podcast":
+            _, lab, ep, pres = it
+            return box(f'<div class="{cls("pod-label")}">{esc(lab)}</div>\n<div>{esc(ep)}</div>\n<p>{esc(pres)}</p>\n<audio controls></audio>', "podcast", "aside" if lay != "divsoup" else "div")
+        if kind == "strip":
+            _, head, orgs = it
+            logos = "\n".join(f'<a href="#"><img src="/logos/{slug(o)}.svg" alt=""> {esc(o)}</a>' for o in orgs)
+            return box(f'<div class="{cls("strip-title")}">{esc(head)}</div>\n{logos}', "partner-strip")
+        return ""
+
+    def x_lines(self, it, p, md):
+        rx = p.rx
+        kind = it[0]
+        if kind == "fig":
+            _, cap, credit, fig, larger = it
+            if md:
+                out = [f"![]({'/images/%d.jpg' % rx.randint(1000, 9999)})", (f"*{fig}* " if fig else "") + f"{cap} {credit}"]
+                out = ["\n".join(out)]
+            else:
+                out = [(f"{fig}: " if fig else "") + f"{cap} {credit}"]
+            if larger:
+                out.append(f"[{larger}](#)" if md else larger)
+            return out
+        if kind == "table":
+            _, cap, head, rows = it
+            if md:
+                t = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r_) + " |" for r_ in rows]
+                return ([f"*{cap}*"] if cap else []) + ["\n".join(t)]
+            return ([cap] if cap else []) + ["\n".join("\t".join(r_) for r_ in [head] + rows)]
+        if kind == "code":
+            code = it[1].rstrip("\n")
+            if md:
+                if "\n" not in code and rx.random() < 0.3:
+                    return [f"`{code}`"]
+                return [f"```{rx.choice(['', 'css', 'js', 'html'])}\n{code}\n```"]
+            return ["\n".join("    " + ln for ln in code.split("\n"))]
+        if kind == "support":
+            _, head, rows = it
+            if md:
+                return [f"**{head}**", "\n".join(f"- {f}: {s}" if rx.random() < 0.5 else f"- {s}" for f, s in rows)]
+            return [head] + [f"{f} — {s}" for f, s in rows]
+        if kind == "adslot":
+            return [it[1]]
+        if kind == "meta":
+            return [" · ".join(it[1])]
+        if kind == "crumbs":
+            crumbs, sep = it[1], it[2]
+            return [sep.join(f"[{c}](#)" for c in crumbs) if md else sep.join(crumbs)]
+        if kind == "form":
+            return list(it[1])
+        if kind == "section":
+            _, lab, titles = it
+            return [f"**{lab}**" if md else lab] + ([("\n".join(f"- [{t}](#)" for t in titles)) if md else "\n".join(titles)] if titles else [])
+        if kind == "counters":
+            return [" · ".join(it[1])]
+        if kind == "thread":
+            _, head, thread = it
+            out = [f"### {head}" if md else head]
+            for hdr, body, reply in thread:
+                out += [f"**{hdr}**" if md else hdr, body, f"[{reply}](#)" if md else reply]
+            return out
+        if kind == "pager":
+            return [" ".join(it[1])]
+        if kind == "authorcard":
+            return [f"{it[1]} {it[2]}"]
+        if kind == "podcast":
+            _, lab, ep, pres = it
+            return [f"**{lab}** · {ep}" if md else f"{lab} · {ep}", pres]
+        if kind == "strip":
+            _, head, orgs = it
+            return [head, (" · " if md else " | ").join(orgs)]
+        return []
+
+    def xs(self, p, slot):
+        return "\n".join(self.x_html(it, p) for it in getattr(p, slot, []))
+
+    def xl(self, p, slot, md=False):
+        out = []
+        for it in getattr(p, slot, []):
+            out += self.x_lines(it, p, md)
+        return out
 
     # ==========================================================================================
     # HTML helpers
@@ -898,6 +1308,8 @@ class Builder:
                 out.append(f'<blockquote class="{quote_cls}"><p>{esc(b[1])}</p></blockquote>')
             elif b[0] == "ad":
                 out.append(f'<div class="{ad_cls}"><span>{esc(b[1])}</span><div class="ad-frame"></div></div>')
+            elif b[0] == "x":
+                out.append(self.x_html(b[1], p))
             elif b[0] == "teaser":
                 out.append(f'<div class="{ad_cls} native"><span class="native-label">{esc(b[1])}</span>\n<a href="#">{esc(b[2])}</a></div>')
         if p.series:
@@ -983,20 +1395,20 @@ class Builder:
         dateline = f'<time datetime="">{esc(p.date)}</time>'
         nav_top = r.random() < 0.85
         side = "\n".join(x for x in [self.related_html(p, r, cls="most-read"), self.teasers_html(p, r, "native-ads", "native-label"),
-                                     self.notes_html(p.side_notes, r, cls="sidebar-note")] if x)
-        foot = "\n".join(x for x in [self.subscribe_html(p), self.notes_html(p.footer_notes, r, cls="footer-note"),
+                                     self.notes_html(p.side_notes, r, cls="sidebar-note"), self.xs(p, "xside")] if x)
+        foot = "\n".join(x for x in [self.subscribe_html(p), self.notes_html(p.footer_notes, r, cls="footer-note"), self.xs(p, "xfoot"),
                                      f'<p class="copyright">{esc(p.copyright)}</p>'] if x)
         cookie_top = r.random() < 0.5
         h = [self.head(p, r), "<body>", self.hidden_div(r), self.cookie_html(p) if cookie_top else "",
              '<header class="site-header">', f'<a class="logo" href="/">{esc(p.site)}</a>',
-             self.nav_html(p, "main-nav") if nav_top else "", "</header>", '<main class="content">',
+             self.nav_html(p, "main-nav") if nav_top else "", "</header>", self.xs(p, "xtop"), '<main class="content">',
              '<article class="story">', self.label_html(p, r), kicker, f'<h1 class="headline">{esc(p.title)}</h1>',
              f'<p class="standfirst">{esc(p.standfirst)}</p>' if p.standfirst else "",
-             '<div class="meta">', self.byline_html(p, r), dateline, "</div>",
+             '<div class="meta">', self.byline_html(p, r), dateline, "</div>", self.xs(p, "xmeta"),
              self.notes_html(p.top_notes, r, cls="disclosure-top"),
              '<div class="story-body">', self.body_html(p, r, htag=htag), "</div>",
              self.notes_html(p.bottom_notes, r, cls="disclosure", htag=r.choice(["h3", "h4", "strong", "p.b"])),
-             self.extra_html(p), self.tags_html(p), self.share_html(p, "share-tools"),
+             self.extra_html(p), self.tags_html(p), self.share_html(p, "share-tools"), self.xs(p, "xpost"),
              f'<p class="author-bio">{esc(p.bio)}</p>' if p.bio else "",
              "</article>", f'<aside class="sidebar">{side}</aside>' if side else "", "</main>",
              f'<footer class="site-footer">', self.nav_html(p, "footer-nav", ul=False) if not nav_top else "", foot, "</footer>",
@@ -1035,9 +1447,9 @@ class Builder:
              '<div id="page" class="site"><a class="skip-link screen-reader-text" href="#content">Skip</a>',
              '<header id="masthead" class="site-header">', f'<p class="site-title"><a href="/" rel="home">{esc(p.site)}</a></p>',
              '<div id="site-navigation" class="main-navigation">', self.nav_html(p, "menu-primary-container"), "</div></header>",
-             '<div id="content" class="site-content"><div id="primary" class="content-area"><main id="main" class="site-main">',
+             '<div id="content" class="site-content"><div id="primary" class="content-area"><main id="main" class="site-main">', self.xs(p, "xtop"),
              '<article class="post type-post status-publish format-standard hentry">', '<header class="entry-header">', top,
-             f'<h1 class="entry-title">{esc(p.title)}</h1>', meta, "</header>",
+             f'<h1 class="entry-title">{esc(p.title)}</h1>', meta, self.xs(p, "xmeta"), "</header>",
              '<div class="entry-content">', self.notes_html(p.top_notes, r, cls="wp-disclosure"),
              f"<p><em>{esc(p.standfirst)}</em></p>" if p.standfirst and r.random() < 0.5 else "",
              self.body_html(p, r, htag=htag, deal_cls="wp-block-group sponsor-box"),
@@ -1045,8 +1457,8 @@ class Builder:
              self.share_html(p, "sharedaddy sd-sharing-enabled"), "</div>",
              f'<footer class="entry-footer">{self.tags_html(p, "tags-links")}</footer>', "</article>",
              f'<div class="author-info"><p class="author-description">{esc(p.bio)}</p></div>' if p.bio else "",
-             comments, '</main></div>', '<aside id="secondary" class="widget-area">', "\n".join(widgets), "</aside></div>",
-             '<footer id="colophon" class="site-footer"><div class="site-info">', self.notes_html(p.footer_notes, r, cls="footer-disclosure"),
+             comments, self.xs(p, "xpost"), '</main></div>', '<aside id="secondary" class="widget-area">', "\n".join(widgets), self.xs(p, "xside"), "</aside></div>",
+             '<footer id="colophon" class="site-footer"><div class="site-info">', self.notes_html(p.footer_notes, r, cls="footer-disclosure"), self.xs(p, "xfoot"),
              f"<span>{esc(p.copyright)}</span>", "</div></footer></div>", self.hidden_div(r), self.scripts_html(p, r, head=False),
              "</body>\n</html>"]
         return "\n".join(x for x in h if x)
@@ -1054,22 +1466,22 @@ class Builder:
     def render_magazine(self, p, r):
         htag = r.choice(["h3", "h2", "div.section-title"])
         h = [self.head(p, r), '<body class="mag">', '<div class="topbar">', f'<a class="brand" href="/">{esc(p.site)}</a>',
-             self.nav_html(p, "topbar__menu", ul=r.random() < 0.5), "</div>", self.cookie_html(p, "gdpr"),
+             self.nav_html(p, "topbar__menu", ul=r.random() < 0.5), "</div>", self.xs(p, "xtop"), self.cookie_html(p, "gdpr"),
              '<section class="hero">', self.label_html(p, r, "hero__label"),
              f'<div class="hero__section">{esc(p.kicker)}</div>' if p.kicker else "",
              f'<h1 class="hero__title">{esc(p.title)}</h1>',
              f'<p class="hero__dek">{esc(p.standfirst)}</p>' if p.standfirst else "",
              f'<div class="hero__credits">{self.byline_html(p, r, "credit")}<span class="hero__date">{esc(p.date)}</span></div>',
-             '<figure class="hero__image"><img src="/img/hero.jpg" alt=""><figcaption></figcaption></figure>', "</section>",
+             self.xs(p, "xmeta"), '<figure class="hero__image"><img src="/img/hero.jpg" alt=""><figcaption></figcaption></figure>', "</section>",
              '<div class="feature">', self.notes_html(p.top_notes, r, cls="feature__note"),
              self.body_html(p, r, htag=htag, quote_cls="pull-quote", deal_cls="feature__offer"),
              self.notes_html(p.bottom_notes, r, cls="feature__disclosure"), self.extra_html(p),
              f'<div class="contributor">{esc(p.bio)}</div>' if p.bio else "", self.tags_html(p, "feature__tags"),
-             self.share_html(p, "feature__share"), "</div>",
+             self.share_html(p, "feature__share"), self.xs(p, "xpost"), "</div>",
              '<section class="more">', self.related_html(p, r, "h2", "more__list"), self.teasers_html(p, r, "partner-rail", "partner-rail__tag"),
-             self.notes_html(p.side_notes, r, cls="more__sponsor"), "</section>",
+             self.notes_html(p.side_notes, r, cls="more__sponsor"), self.xs(p, "xside"), "</section>",
              '<footer class="mag-footer">', self.subscribe_html(p, "mag-footer__signup"),
-             self.notes_html(p.footer_notes, r, cls="mag-footer__note"), f"<small>{esc(p.copyright)}</small>", "</footer>",
+             self.notes_html(p.footer_notes, r, cls="mag-footer__note"), self.xs(p, "xfoot"), f"<small>{esc(p.copyright)}</small>", "</footer>",
              self.hidden_div(r), self.scripts_html(p, r, head=False), "</body></html>"]
         return "\n".join(x for x in h if x)
 
@@ -1086,17 +1498,17 @@ class Builder:
         bhtml = self.body_html(p, r, htag="h3", pcls="release-text", deal_cls="release-offer")
         p.body = saved
         h = [self.head(p, r), "<body>", '<div class="wire-header">', f'<span class="wire-name">{esc(p.site)}</span>',
-             self.nav_html(p, "wire-nav", ul=False), "</div>", self.cookie_html(p, "wire-cookies"),
+             self.nav_html(p, "wire-nav", ul=False), "</div>", self.xs(p, "xtop"), self.cookie_html(p, "wire-cookies"),
              '<div class="release">', self.label_html(p, r, "release-label"),
              f'<h1 class="release-title">{esc(p.title)}</h1>',
              f'<h2 class="release-subhead">{esc(p.standfirst)}</h2>' if p.standfirst else "",
-             self.byline_html(p, r, "release-byline") if p.byline else "",
+             self.byline_html(p, r, "release-byline") if p.byline else "", self.xs(p, "xmeta"),
              self.notes_html(p.top_notes, r, cls="release-note"), bhtml,
              self.notes_html(p.bottom_notes, r, cls="release-disclaimer"), self.extra_html(p, "h4"),
-             '<p class="release-end">###</p>', f'<p class="release-author">{esc(p.bio)}</p>' if p.bio else "", self.tags_html(p, "release-tags"), self.share_html(p, "release-share"), "</div>",
+             '<p class="release-end">###</p>', f'<p class="release-author">{esc(p.bio)}</p>' if p.bio else "", self.tags_html(p, "release-tags"), self.share_html(p, "release-share"), self.xs(p, "xpost"), "</div>",
              '<div class="wire-side">', self.related_html(p, r, "h4", "wire-latest"), self.teasers_html(p, r, "wire-promos", "wire-promo-label"),
-             self.notes_html(p.side_notes, r, cls="wire-sponsor"), "</div>",
-             '<div class="wire-footer">', self.subscribe_html(p, "wire-alerts"), self.notes_html(p.footer_notes, r, cls="wire-footnote"),
+             self.notes_html(p.side_notes, r, cls="wire-sponsor"), self.xs(p, "xside"), "</div>",
+             '<div class="wire-footer">', self.subscribe_html(p, "wire-alerts"), self.notes_html(p.footer_notes, r, cls="wire-footnote"), self.xs(p, "xfoot"),
              f"<p>{esc(p.copyright)}</p>", "</div>", self.hidden_div(r), self.scripts_html(p, r, head=False), "</body></html>"]
         return "\n".join(x for x in h if x)
 
@@ -1105,14 +1517,14 @@ class Builder:
         h = ["<html>", f"<head><meta charset=\"utf-8\"><title>{esc(p.title)}</title>",
              self.scripts_html(p, r) if r.random() < 0.5 else "", "</head>", "<body>",
              f'<p><a href="/">{esc(p.site)}</a> — ' + " · ".join(f'<a href="#">{esc(x)}</a>' for x in p.nav) + "</p>",
-             self.cookie_html(p, "cookies"), "<hr>",
+             self.cookie_html(p, "cookies"), self.xs(p, "xtop"), "<hr>",
              f"<p><small>{esc(p.top_label)}</small></p>" if p.top_label else "",
              f"<h1>{esc(p.title)}</h1>", f"<p><i>{esc(p.byline)}</i> — {esc(p.date)}</p>" if p.byline else f"<p>{esc(p.date)}</p>",
-             self.notes_html(p.top_notes, r), self.body_html(p, r, htag=htag), self.notes_html(p.bottom_notes, r),
-             self.extra_html(p, "h4"), f"<p>{esc(p.bio)}</p>" if p.bio else "",
+             self.xs(p, "xmeta"), self.notes_html(p.top_notes, r), self.body_html(p, r, htag=htag), self.notes_html(p.bottom_notes, r),
+             self.extra_html(p, "h4"), f"<p>{esc(p.bio)}</p>" if p.bio else "", self.xs(p, "xpost"),
              "<p>" + " | ".join(f'<a href="#">{esc(s)}</a>' for s in p.share) + "</p>",
              self.tags_html(p, "t"), self.related_html(p, r, "h4", "more"), self.teasers_html(p, r, "links", "lbl"),
-             self.notes_html(p.side_notes, r), "<hr>", self.subscribe_html(p, "nl"), self.notes_html(p.footer_notes, r),
+             self.notes_html(p.side_notes, r), self.xs(p, "xside"), "<hr>", self.subscribe_html(p, "nl"), self.notes_html(p.footer_notes, r), self.xs(p, "xfoot"),
              f"<p><small>{esc(p.copyright)}</small></p>", self.hidden_div(r), "</body></html>"]
         return "\n".join(x for x in h if x)
 
@@ -1135,6 +1547,8 @@ class Builder:
         for b in p.body:
             if b[0] == "h":
                 parts.append(heading(b[1]))
+            elif b[0] == "p" and len(b) > 2:
+                parts.append(self.x_html(("para", b[1]), p))
             elif b[0] == "p":
                 parts.append(d(self.segs_html(b[1]), 1))
             elif b[0] == "rec":
@@ -1147,6 +1561,8 @@ class Builder:
                 parts.append(d(esc(b[1])))
             elif b[0] == "ad":
                 parts.append(d(f'<div class="{c()}">{esc(b[1])}</div><div class="{c()}"></div>'))
+            elif b[0] == "x":
+                parts.append(self.x_html(b[1], p))
             elif b[0] == "teaser":
                 parts.append(d(f'<div class="{c()}">{esc(b[1])}</div>\n<div class="{c()}"><a href="#">{esc(b[2])}</a></div>'))
         if p.series:
@@ -1170,19 +1586,19 @@ class Builder:
              d(f'<div class="{c()}">{esc(p.site)}</div>\n' + "\n".join(f'<div class="{c()}"><a href="#">{esc(x)}</a></div>' for x in p.nav)),
              d(f'<div class="{c()}">{esc(p.cookie)}</div><div class="{c()}">OK</div>') if p.cookie else "",
              d(esc(p.top_label)) if p.top_label else "", d(esc(p.kicker)) if p.kicker else "",
-             d(f'<div class="{c()}" role="heading" aria-level="1">{esc(p.title)}</div>'),
-             d(esc(p.standfirst)) if p.standfirst else "", byl, d(esc(p.date)), notes(p.top_notes),
+             self.xs(p, "xtop"), d(f'<div class="{c()}" role="heading" aria-level="1">{esc(p.title)}</div>'),
+             d(esc(p.standfirst)) if p.standfirst else "", byl, d(esc(p.date)), self.xs(p, "xmeta"), notes(p.top_notes),
              f'<div class="{c()}">' + "\n".join(parts) + "</div>", notes(p.bottom_notes),
              "\n".join(d(f'<div class="{c()}">{esc(hh)}</div>\n<div class="{c()}">{esc(t)}</div>') for hh, t in p.extra_blocks),
              d(esc(p.bio)) if p.bio else "",
-             d("\n".join(f'<div class="{c()}">{esc(s)}</div>' for s in p.share)),
+             d("\n".join(f'<div class="{c()}">{esc(s)}</div>' for s in p.share)), self.xs(p, "xpost"),
              d(f'<div class="{c()}">{esc(p.tags[0])}</div>\n' + "\n".join(f'<a href="#">{esc(t)}</a>' for t in p.tags[1])) if p.tags else "",
              d(f'<div class="{c()}">{esc(p.related[0])}</div>\n' + "\n".join(f'<div class="{c()}"><a href="#">{esc(t)}</a></div>' for t in p.related[1])) if p.related else "",
              "\n".join(d(f'<div class="{c()}">{esc(l)}</div>\n<div class="{c()}"><a href="#">{esc(t)}</a></div>') for l, t in p.teasers),
-             notes(p.side_notes),
+             notes(p.side_notes), self.xs(p, "xside"),
              d((f'<div class="{c()}">{esc(p.newsletter)}</div>\n' if p.newsletter else "") + f'<div class="{c()}">{esc(p.subscribe)}</div>'
                + (f'\n<div class="{c()}">{esc(p.consent)}</div>' if p.consent else "")),
-             notes(p.footer_notes), d(esc(p.copyright)), "</div>", self.hidden_div(r), self.scripts_html(p, r, head=False), "</body></html>"]
+             notes(p.footer_notes), self.xs(p, "xfoot"), d(esc(p.copyright)), "</div>", self.hidden_div(r), self.scripts_html(p, r, head=False), "</body></html>"]
         return "\n".join(x for x in h if x)
 
     def render_table(self, p, r):
@@ -1211,6 +1627,8 @@ class Builder:
                 parts.append(f"<blockquote>{esc(b[1])}</blockquote>")
             elif b[0] == "ad":
                 parts.append(f'<center><font size="1">{esc(b[1])}</font><br><img src="/ads/468x60.gif"></center>')
+            elif b[0] == "x":
+                parts.append(self.x_html(b[1], p))
             elif b[0] == "teaser":
                 parts.append(f'<p><font size="1">{esc(b[1])}</font><br>\n<a href="#">{esc(b[2])}</a></p>')
         if p.series:
@@ -1228,27 +1646,27 @@ class Builder:
             return "\n".join(out)
 
         left = "<br>\n".join(f'<a href="#">{esc(x)}</a>' for x in p.nav)
-        right = "\n".join(x for x in [self.related_html(p, r, "b", "r"), self.teasers_html(p, r, "sp", "splabel"), notes(p.side_notes)] if x)
+        right = "\n".join(x for x in [self.related_html(p, r, "b", "r"), self.teasers_html(p, r, "sp", "splabel"), notes(p.side_notes), self.xs(p, "xside")] if x)
         com = f"<p><b>{esc(p.comments)}</b></p>" if p.comments else ""
         h = ['<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">', f"<title>{esc(p.title)}</title>",
              self.scripts_html(p, r), "</head>", '<body bgcolor="#ffffff">', self.hidden_div(r),
              '<table width="100%" border="0" cellspacing="0" cellpadding="4">',
              f'<tr><td colspan="3" bgcolor="#003366"><font color="#ffffff" size="+2"><b>{esc(p.site)}</b></font></td></tr>',
              f'<tr><td colspan="3">{esc(p.cookie)}</td></tr>' if p.cookie else "",
-             f'<tr><td valign="top" width="140">{left}</td>', '<td valign="top">',
+             f'<tr><td valign="top" width="140">{left}</td>', '<td valign="top">', self.xs(p, "xtop"),
              f"<p><font color=\"#990000\">{esc(p.top_label)}</font></p>" if p.top_label else "",
              f'<p><font size="+2"><b>{esc(p.title)}</b></font></p>',
              f"<p><i>{esc(p.standfirst)}</i></p>" if p.standfirst else "",
              f"<p><font size=\"2\">{esc(p.byline)}</font><br>\n{esc(p.date)}</p>" if p.byline else f"<p>{esc(p.date)}</p>",
-             notes(p.top_notes), "\n".join(parts), notes(p.bottom_notes),
+             self.xs(p, "xmeta"), notes(p.top_notes), "\n".join(parts), notes(p.bottom_notes),
              "\n".join(f"{hd(hh)}\n<p>{esc(t)}</p>" for hh, t in p.extra_blocks),
              f"<p><i>{esc(p.bio)}</i></p>" if p.bio else "",
              "<p>" + " - ".join(f'<a href="#">{esc(s)}</a>' for s in p.share) + "</p>",
-             f"<p>{esc(p.tags[0])} " + ", ".join(esc(t) for t in p.tags[1]) + "</p>" if p.tags else "", com,
+             f"<p>{esc(p.tags[0])} " + ", ".join(esc(t) for t in p.tags[1]) + "</p>" if p.tags else "", com, self.xs(p, "xpost"),
              "</td>", f'<td valign="top" width="200">{right}</td></tr>',
              '<tr><td colspan="3" align="center">', f"<p>{esc(p.newsletter)}</p>" if p.newsletter else "",
              f"<p>{esc(p.subscribe)}</p>", f"<p><font size=\"1\">{esc(p.consent)}</font></p>" if p.consent else "",
-             notes(p.footer_notes), f"<p><font size=\"1\">{esc(p.copyright)}</font></p>", "</td></tr></table>",
+             notes(p.footer_notes), self.xs(p, "xfoot"), f"<p><font size=\"1\">{esc(p.copyright)}</font></p>", "</td></tr></table>",
              self.scripts_html(p, r, head=False), "</body></html>"]
         return "\n".join(x for x in h if x)
 
@@ -1261,6 +1679,7 @@ class Builder:
             L.append(" | ".join(p.nav))
         if p.cookie and r.random() < 0.5:
             L.append(p.cookie)
+        L += self.xl(p, "xtop")
         if p.top_label:
             L.append(p.top_label)
         L.append(p.title)
@@ -1268,6 +1687,7 @@ class Builder:
             L.append(p.standfirst)
         if p.byline:
             L.append(p.byline + (f" · {p.date}" if r.random() < 0.5 else ""))
+        L += self.xl(p, "xmeta")
         for n in p.top_notes:
             L += self.note_lines(n)
         dl = getattr(p, "dateline", None)
@@ -1282,6 +1702,8 @@ class Builder:
                 L.append(t)
             elif b[0] in ("rec", "quote", "ad"):
                 L.append(b[1])
+            elif b[0] == "x":
+                L += self.x_lines(b[1], p, False)
             elif b[0] == "teaser":
                 L += [b[1], b[2]]
             elif b[0] == "deal":
@@ -1297,6 +1719,7 @@ class Builder:
         if p.tags:
             L.append(p.tags[0] + " " + ", ".join(p.tags[1]))
         L += p.share
+        L += self.xl(p, "xpost")
         if p.newsletter:
             L.append(p.newsletter)
         L.append(p.subscribe)
@@ -1309,6 +1732,7 @@ class Builder:
             L += [lab, t]
         for n in p.side_notes + p.footer_notes:
             L += self.note_lines(n)
+        L += self.xl(p, "xside") + self.xl(p, "xfoot")
         if p.cookie and p.cookie not in L:
             L.append(p.cookie)
         if not top_nav and r.random() < 0.4:
@@ -1333,11 +1757,13 @@ class Builder:
             L.append(f"---\ntitle: \"{p.title.replace(chr(34), '')}\"\ndate: {p.date}\nlayout: post\n---")
         if p.top_label:
             L.append(r.choice([f"**{p.top_label}**", f'<span class="label">{p.top_label}</span>', p.top_label]))
+        L += self.xl(p, "xtop", True)
         L.append(f"# {p.title}")
         if p.standfirst:
             L.append(f"_{p.standfirst}_" if r.random() < 0.5 else p.standfirst)
         if p.byline:
             L.append(f"*{p.byline}* · {p.date}" if r.random() < 0.6 else p.byline)
+        L += self.xl(p, "xmeta", True)
         for n in p.top_notes:
             L += self.md_note(n, r)
         hl = r.choice(["##", "###"])
@@ -1359,6 +1785,8 @@ class Builder:
                 L.append(r.choice([f"[{b[1]}](/{slug(b[1])[:40]})", f"**{b[1]}**", b[1]]))
             elif b[0] == "quote":
                 L.append(f"> {b[1]}")
+            elif b[0] == "x":
+                L += self.x_lines(b[1], p, True)
             elif b[0] == "teaser":
                 L.append(r.choice([f"<small>{b[1]}</small>\n[{b[2]}](/{slug(b[2])[:40]})", f"{b[1]}\n\n[{b[2]}](/{slug(b[2])[:40]})"]))
             elif b[0] == "deal":
@@ -1378,6 +1806,7 @@ class Builder:
         if p.tags:
             L.append(f"{p.tags[0]} " + ", ".join(f"[{t}](/tag/{slug(t)})" for t in p.tags[1]))
         L.append(" · ".join(f"[{s}](#)" for s in p.share))
+        L += self.xl(p, "xpost", True)
         if p.related:
             L.append(f"{hl} {p.related[0]}")
             L.append("\n".join(f"- [{t}](/{slug(t)[:40]})" for t in p.related[1]))
@@ -1385,6 +1814,7 @@ class Builder:
             L.append('<aside class="promoted">\n' + "\n".join(f"<p><small>{lab}</small><br>\n<a href=\"#\">{t}</a></p>" for lab, t in p.teasers) + "\n</aside>")
         for n in p.side_notes:
             L += self.md_note(n, r)
+        L += self.xl(p, "xside", True)
         if p.comments:
             L.append(f"{hl} {p.comments}")
         if p.newsletter:
@@ -1394,6 +1824,7 @@ class Builder:
             L.append(f"<small>{p.consent}</small>")
         for n in p.footer_notes:
             L += self.md_note(n, r)
+        L += self.xl(p, "xfoot", True)
         if p.cookie:
             L.append(f"<!-- cookie bar -->\n{p.cookie}" if r.random() < 0.5 else p.cookie)
         L.append(" | ".join(f"[{x}](/{slug(x)})" for x in p.nav))
@@ -1420,7 +1851,7 @@ class Builder:
 
 # ----------------------------------------------------------------------------------------------
 
-def write_readme(out_dir, labels, seed, langs_used, langs_missing):
+def write_readme(out_dir, labels, seed, langs_used, langs_missing, xstats=None, pools=None):
     c_lang = collections.Counter(x["lang"] for x in labels)
     c_page = collections.Counter(x["page"] for x in labels)
     c_kind = collections.Counter(x["kind"] for x in labels)
@@ -1441,6 +1872,9 @@ def write_readme(out_dir, labels, seed, langs_used, langs_missing):
             rows.append(f"| {k} | {v} |")
         return "\n".join(rows)
 
+    xs = xstats or {}
+    xrows = "\n".join(f"| {k} | {v} |" for k, v in sorted(xs.items(), key=lambda kv: (-kv[1], kv[0])))
+    npool = ", ".join(f"{l} {len(pools[l]['traps'])}" for l in langs_used) if pools else ""
     text = f"""# Generated training corpus of `detector`
 
 This folder is the labelled training corpus of the sponsored-content disclaimer detector, in the
@@ -1506,6 +1940,34 @@ on a wire, no paid notice) are `excluded`, every other kind is `editorial`.
 
 {table(c_span, "span label", "spans")}
 
+## Trap sentences and extra chrome
+
+`source/traps/<lang>.json` ({npool} sentences, our own writing) hold editorial sentences that use
+disclosure vocabulary in another sense: the advertising business and ad tech, marketing and promotion as a
+topic, collaboration and partnerships between people, teams, cities and universities, sports sponsorship,
+sponsored bills and visas, "state-sponsored", "supported by" browsers or evidence, "presented by" a host,
+paid plans and paid-off loans, the European Commission and commissioned studies, affiliated hospitals,
+disclosure of data breaches ("Anzeige erstatten", "partenariat entre villes", …). One or two are put into
+paragraphs (inside an existing paragraph or as their own) of about 30 % of ALL pages, sponsored and
+editorial alike, so they carry no page-level signal; they get no span and are editorial text.
+
+`source/chrome/<lang>.json` hold the wording of short chrome blocks that real pages carry. The builder
+adds them from a page-local random stream of its own, so kinds, spans, layouts and notices are the same
+as without them. Editorial (in no list): image captions with credits ("Photo: …", "(Image: …)",
+figure numbers, "(View larger image)"), tables of prices, results and specs, code blocks and inline code
+lines in webdev articles, comment bodies. Boilerplate (in `boilerplate`): the byline ("By" + the name in
+a link, and an author card at the end), dates and times in many formats, "Updated 3 hours ago", reading
+time, breadcrumbs, search / login form labels, single section labels ("MOST READ") with their lists,
+social counters, pagination, comment-thread headings, comment headers and "Reply" links, ad-slot labels
+("Advertisement", "Anzeige", "Publicité") between paragraphs of editorial pages, and trap-like labels
+with no span: "In association with" partner strips on editorial pages, "Partners" footer strips,
+"Supported by: Firefox, Safari" rows of browser-support tables in webdev articles, and podcast / event
+boxes "Presented by {{author}}". Markup varies per layout family. Blocks added in this build:
+
+| extra | blocks |
+|---|---|
+{xrows}
+
 Layout families: `news` (header + nav, kicker, headline, byline, standfirst, sidebar, footer, cookie
 banner), `wordpress` (entry-meta, widgets, comments), `magazine` (hero, dek, pull quotes), `wire`
 (press-release wire with dateline and "###"), `minimal` (bare HTML), `divsoup` (nested divs with random
@@ -1533,7 +1995,7 @@ def main(argv=None):
     labels = b.build(out)
     used = [l for l in LANGS if l in pools]
     missing = [l for l in LANGS if l not in pools]
-    write_readme(out, labels, args.seed, used, missing)
+    write_readme(out, labels, args.seed, used, missing, b.xstats, pools)
     c = collections.Counter(x["page"] for x in labels)
     print(f"[build] {len(labels)} pages ({', '.join(f'{k} {v}' for k, v in sorted(c.items()))}); "
           f"languages {used}; missing {missing}", file=sys.stderr)
