@@ -16,9 +16,10 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from .lexicon import cue_counts, has_affiliate_cue, has_sponsored_cue
 from .segment import Block, Page
 
-__all__ = ["BlockRow", "BlockFeatures", "rows_for_page", "page_features", "PAGE_FEATURE_NAMES"]
+__all__ = ["BlockRow", "BlockFeatures", "rows_for_page", "page_features", "gate_proba", "PAGE_FEATURE_NAMES"]
 
 _DIGITS = re.compile(r"\d")
 _UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
@@ -93,10 +94,6 @@ def _layout_tokens(r: BlockRow) -> str:
         toks.append("last_" + r.path[-1])
     pos = "top" if r.position < 0.15 else "end" if r.position > 0.85 else "mid"
     toks.append("pos_" + pos)
-    nw = r.n_words
-    size = "w1" if nw <= 1 else "w3" if nw <= 3 else "w8" if nw <= 8 else "w20" if nw <= 20 else "w60" if nw <= 60 else "wbig"
-    toks.append("size_" + size)
-    toks.append(pos + "_" + size)
     if r.heading:
         toks.append("heading")
     if r.link_density > 0.6:
@@ -104,10 +101,6 @@ def _layout_tokens(r: BlockRow) -> str:
     elif r.link_density > 0.2:
         toks.append("links_some")
     t = r.text.lstrip()
-    if t[:1] in "([*":
-        toks.append("starts_bracket")
-    if t.endswith((")", "]")):
-        toks.append("ends_bracket")
     if "©" in t or "(c)" in t.lower():
         toks.append("has_copyright_sign")
     letters = len(_LETTER.findall(t[:200])) or 1
@@ -117,18 +110,49 @@ def _layout_tokens(r: BlockRow) -> str:
     return " ".join(toks)
 
 
+N_DENSE = 9
+
+
 def _dense(rows: Sequence[BlockRow]) -> sp.csr_matrix:
-    out = np.zeros((len(rows), 6), dtype=np.float32)
+    out = np.zeros((len(rows), N_DENSE), dtype=np.float32)
     for i, r in enumerate(rows):
+        s, a, d = cue_counts(r.text)
         out[i] = (
             r.position,
             r.position * r.position,
             math.log1p(r.n_words) / 6.0,
             r.link_density,
             1.0 if r.heading else 0.0,
-            1.0 if r.unit else 0.0,
+            0.0,  # (reserved)
+            s / 3.0,
+            a / 3.0,
+            d / 3.0,
         )
     return sp.csr_matrix(out)
+
+
+GATED = {"sponsored": has_sponsored_cue, "sponsored_other": has_sponsored_cue, "affiliate": has_affiliate_cue}
+
+
+def gate_proba(proba: np.ndarray, rows: Sequence[BlockRow], classes: Sequence[str]) -> np.ndarray:
+    """Zero the probability of a gated class for blocks without its cue words; renormalise."""
+    out = np.array(proba, dtype=np.float64, copy=True)
+    if not len(rows):
+        return out
+    cache: dict[object, np.ndarray] = {}
+    for j, c in enumerate(classes):
+        test = GATED.get(str(c))
+        if test is None:
+            continue
+        if test not in cache:
+            cache[test] = np.array([test(r.text) for r in rows], dtype=bool)
+        out[~cache[test], j] = 0.0
+    total = out.sum(axis=1, keepdims=True)
+    ed = list(map(str, classes)).index("editorial") if "editorial" in map(str, classes) else 0
+    empty = total[:, 0] <= 0
+    out[empty, ed] = 1.0
+    total[empty] = 1.0
+    return out / total
 
 
 class BlockFeatures(TransformerMixin, BaseEstimator):
@@ -145,6 +169,10 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
         layout_bits: int = 12,
         char_ngrams: tuple[int, int] = (3, 5),
         context_weight: float = 0.5,
+        text_weight: float = 1.0,
+        layout_weight: float = 0.5,
+        char_weight: float = 1.0,
+        binary_words: bool = False,
     ) -> None:
         self.word_bits = word_bits
         self.char_bits = char_bits
@@ -152,11 +180,16 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
         self.layout_bits = layout_bits
         self.char_ngrams = char_ngrams
         self.context_weight = context_weight
+        self.text_weight = text_weight
+        self.layout_weight = layout_weight
+        self.char_weight = char_weight
+        self.binary_words = binary_words
 
     def _vectorizers(self) -> tuple[HashingVectorizer, ...]:
         common = dict(alternate_sign=False, dtype=np.float32, lowercase=False)
         words = HashingVectorizer(
-            n_features=2**self.word_bits, ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b", **common
+            n_features=2**self.word_bits, ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b",
+            binary=self.binary_words, norm=None if self.binary_words else "l2", **common
         )
         chars = HashingVectorizer(
             n_features=2**self.char_bits, analyzer="char_wb", ngram_range=self.char_ngrams, **common
@@ -171,7 +204,7 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
 
     def fit(self, X: Sequence[BlockRow], y: object = None) -> "BlockFeatures":
         self.n_features_out_ = (
-            2**self.word_bits + 2**self.char_bits + 2 * 2**self.context_bits + 2**self.layout_bits + 6
+            2**self.word_bits + 2**self.char_bits + 2 * 2**self.context_bits + 2**self.layout_bits + N_DENSE
         )
         return self
 
@@ -180,11 +213,11 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
         texts = [_norm(r.text) for r in X]
         w = self.context_weight
         mats = [
-            words.transform(texts),
-            chars.transform([t[:CHAR_MAX] for t in texts]),
+            words.transform(texts) * self.text_weight,
+            chars.transform([t[:CHAR_MAX] for t in texts]) * self.char_weight,
             context.transform([_norm(r.prev) + " " + _norm(r.heading_above) for r in X]) * w,
             context.transform([_norm(r.next) for r in X]) * w,
-            layout.transform([_layout_tokens(r) for r in X]) * 0.5,
+            layout.transform([_layout_tokens(r) for r in X]) * self.layout_weight,
             _dense(X),
         ]
         return sp.hstack(mats, format="csr", dtype=np.float32)

@@ -23,10 +23,9 @@ import numpy as np
 import scipy.sparse as sp
 import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 
-from .features import BlockFeatures, BlockRow
+from .features import BlockFeatures, BlockRow, gate_proba
 
 __all__ = ["BlockClassifier", "PageScorer", "DetectorModel", "ModelError", "default_model_dir", "FORMAT_VERSION"]
 
@@ -89,37 +88,53 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, X: Sequence[BlockRow]) -> np.ndarray:
+        """Class probabilities, with the cue-word gate applied (see :mod:`detector.lexicon`)."""
         if len(X) == 0:
             return np.zeros((0, len(self.classes_)))
-        return self.predict_proba_matrix(self.features_.transform(X))
+        return gate_proba(self.predict_proba_matrix(self.features_.transform(X)), X, self.classes_)
 
     def predict_proba_matrix(self, M: sp.csr_matrix) -> np.ndarray:
-        return self.clf_.predict_proba(M)
+        # Softmax over X @ W.T + b with the weights densified once (sparse-by-sparse products are slow).
+        W = getattr(self, "_dense_coef", None)
+        if W is None:
+            coef = self.clf_.coef_
+            W = np.ascontiguousarray((coef.toarray() if sp.issparse(coef) else coef).T, dtype=np.float32)
+            self._dense_coef = W
+        z = np.asarray(M @ W) + self.clf_.intercept_
+        z -= z.max(axis=1, keepdims=True)
+        np.exp(z, out=z)
+        z /= z.sum(axis=1, keepdims=True)
+        return z
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.pop("_dense_coef", None)  # rebuilt on first use; keeps the saved model small
+        return state
 
     def predict(self, X: Sequence[BlockRow]) -> np.ndarray:
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
 class PageScorer(ClassifierMixin, BaseEstimator):
-    """Calibrated logistic regression over the page features of :func:`features.page_features`."""
+    """Logistic regression over the page features of :func:`features.page_features`.
 
-    def __init__(self, C: float = 1.0, cv: int = 3) -> None:
+    Fitted without class re-weighting, so its probabilities stay calibrated to the training pages;
+    scoring is one dot product.
+    """
+
+    def __init__(self, C: float = 1.0) -> None:
         self.C = C
-        self.cv = cv
 
     def fit(self, X: np.ndarray, y: Sequence[int]) -> "PageScorer":
-        y = np.asarray(y)
-        base = LogisticRegression(C=self.C, max_iter=1000, class_weight="balanced")
-        n_min = int(min(np.bincount(y, minlength=2)))
-        if n_min >= self.cv:
-            self.clf_ = CalibratedClassifierCV(base, method="sigmoid", cv=self.cv).fit(X, y)
-        else:  # too few positives to calibrate by cross-validation
-            self.clf_ = base.fit(X, y)
+        self.clf_ = LogisticRegression(C=self.C, max_iter=1000).fit(X, np.asarray(y))
+        self.coef_ = self.clf_.coef_.ravel().astype(np.float64)
+        self.intercept_ = float(self.clf_.intercept_[0])
         self.classes_ = np.array([0, 1])
         return self
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        return self.clf_.predict_proba(X)
+        p = 1.0 / (1.0 + np.exp(-(np.asarray(X, dtype=np.float64) @ self.coef_ + self.intercept_)))
+        return np.column_stack([1 - p, p])
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         return (self.predict_proba(X)[:, 1] >= 0.5).astype(int)

@@ -191,22 +191,21 @@ class Detector:
 
         for i, b in enumerate(page.blocks):
             pieces = [(b.start, b.end, labels[i], scores[i], merged[i])]
-            if labels[i] == "editorial":
-                for k in units_of.get(i, []):
-                    if labels[k] not in NOTICE_LABELS:
+            for k in units_of.get(i, []):
+                if labels[k] not in NOTICE_LABELS:
+                    continue
+                u = page.units[k - n]
+                new = []
+                for a, e, lab, sc, pr in pieces:
+                    if not _splits(lab, sc, labels[k], scores[k]) or u.start < a or u.end > e:
+                        new.append((a, e, lab, sc, pr))
                         continue
-                    u = page.units[k - n]
-                    new = []
-                    for a, e, lab, sc, pr in pieces:
-                        if lab != "editorial" or u.start < a or u.end > e:
-                            new.append((a, e, lab, sc, pr))
-                            continue
-                        if u.start > a:
-                            new.append((a, _rstrip(text, a, u.start), lab, sc, pr))
-                        new.append((u.start, u.end, labels[k], scores[k], merged[k]))
-                        if u.end < e:
-                            new.append((_lstrip(text, u.end, e), e, lab, sc, pr))
-                    pieces = [p for p in new if p[1] > p[0]]
+                    if u.start > a:
+                        new.append((a, _rstrip(text, a, u.start), lab, sc, pr))
+                    new.append((u.start, u.end, labels[k], scores[k], merged[k]))
+                    if u.end < e:
+                        new.append((_lstrip(text, u.end, e), e, lab, sc, pr))
+                pieces = [p for p in new if p[1] > p[0]]
             out.extend(lb(lab, sc, a, e, pr) for a, e, lab, sc, pr in pieces)
         return out
 
@@ -222,6 +221,15 @@ class Detector:
                 continue
             if h.probs.get(nxt.label, 0.0) >= HEADING_MIN_SHARE:
                 h.label, h.score = nxt.label, h.probs[nxt.label]
+
+
+def _splits(block_label: str, block_score: float, unit_label: str, unit_score: float) -> bool:
+    """Whether a notice unit is cut out of its block: the block is prose or chrome, or a weaker notice."""
+    if unit_label == block_label:
+        return False
+    if block_label in ("editorial", "boilerplate"):
+        return True
+    return unit_score > block_score
 
 
 def _rstrip(text: str, a: int, e: int) -> int:

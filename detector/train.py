@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
@@ -17,8 +18,8 @@ import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn.model_selection import GroupKFold
 
-from .corpus import LabelledPage, block_targets, corpus_hash, load_corpus, split_by_source
-from .features import BlockFeatures, BlockRow, page_features, rows_for_page
+from .corpus import IGNORE, LabelledPage, block_targets, corpus_hash, load_corpus, split_by_source
+from .features import BlockFeatures, BlockRow, gate_proba, page_features, rows_for_page
 from .io import InputError, read_input
 from .model import BlockClassifier, DetectorModel, PageScorer
 
@@ -32,6 +33,11 @@ class TrainOptions:
     seed: int = 0
     test_share: float = 0.2  # share of sources held out for the test split
     C: float = 4.0
+    text_weight: float = 1.0
+    layout_weight: float = 0.5
+    context_weight: float = 0.5
+    char_weight: float = 1.0
+    binary_words: bool = False
     class_weight_power: float = 0.5
     folds: int = 3  # folds (by source) for the out-of-fold block evidence the page scorer learns from
     max_iter: int = 300
@@ -43,8 +49,9 @@ class TrainOptions:
 @dataclass
 class Prepared:
     page: LabelledPage
-    rows: list[BlockRow] = field(default_factory=list)
+    rows: list[BlockRow] = field(default_factory=list)  # training rows (ignored blocks out, fragments in)
     targets: list[str] = field(default_factory=list)
+    page_rows: list[BlockRow] = field(default_factory=list)  # the page's own blocks and units, as scored
     error: str | None = None
 
 
@@ -57,7 +64,135 @@ def prepare_page(lp: LabelledPage) -> Prepared:
     except InputError as err:
         return Prepared(lp, error=str(err))
     items = list(page.blocks) + list(page.units)
-    return Prepared(lp, rows=rows_for_page(page), targets=block_targets(lp, items))
+    rows, targets = rows_for_page(page), block_targets(lp, items)
+    seed = zlib.crc32(lp.id.encode())
+    extra = fragment_rows(rows, targets, seed=seed) + junk_rows(rows, seed=seed)
+    noisy, noisy_targets = noisy_notice_rows(rows, targets, seed=seed)
+    keep = [k for k, t in enumerate(targets) if t != IGNORE]
+    return Prepared(
+        lp,
+        rows=[rows[k] for k in keep] + extra + noisy,
+        targets=[targets[k] for k in keep] + ["editorial"] * len(extra) + noisy_targets,
+        page_rows=rows,
+    )
+
+
+JUNK_PER_PAGE = 10  # number-, date-, code- and comment-like blocks added per training page
+_JUNK_WORDS = "admin user guest posted reply at on am pm by via re log in out min read views likes".split()
+
+
+def _junk_text(rng: np.random.Generator, words: Sequence[str]) -> str:
+    """One short block of the kind real pages are full of: numbers, dates, code, comment headers."""
+    r = lambda n: int(rng.integers(n))  # noqa: E731
+    name = words[r(len(words))] if words else "Alex"
+    kind = r(10)
+    if kind == 0:
+        return str(r(1000))
+    if kind == 1:
+        return f"{r(100)}%" if r(2) else f"{r(100)},{r(100):02d}"
+    if kind == 2:
+        sep = "./-"[r(3)]
+        return f"{1 + r(28):02d}{sep}{1 + r(12):02d}{sep}{1995 + r(35)}" + (f" {r(24)}:{r(60):02d}" if r(2) else "")
+    if kind == 3:
+        return f"{r(24)}:{r(60):02d}" + (" pm" if r(2) else "")
+    if kind == 4:
+        cur = "$€£"[r(3)]
+        return f"{cur}{r(500)}.{r(100):02d}" if r(2) else f"{r(500)},{r(100):02d} {cur}"
+    if kind == 5:
+        ident = "".join(chr(97 + r(26)) for _ in range(3 + r(6)))
+        return rng.choice([f"{ident}({name.lower()});", f"$ {ident} --{name.lower()}", f"var {ident} = {r(99)};",
+                           f"<{ident}>", f"{ident}.{name.lower()}()", f"import {ident}"])
+    if kind == 6:
+        return f"https://www.{name.lower()}.com/{r(9999)}"
+    if kind == 7:
+        return f"{_JUNK_WORDS[r(len(_JUNK_WORDS))]} #{r(200)} - {name} {1 + r(28)}.{1 + r(12)}.{r(30):02d} {r(12)}:{r(60):02d}"
+    if kind == 8:
+        return f"{name} {r(12) + 1}.{r(12) + 1}.{r(30):02d} at {r(12)}:{r(60):02d} {'ap'[r(2)]}m"
+    return f"{r(10)}-{r(10)}" if r(2) else f"{r(5)}/{r(5)}"
+
+
+def junk_rows(rows: Sequence[BlockRow], *, seed: int) -> list[BlockRow]:
+    """Editorial examples of number, date, code and comment-header blocks, placed anywhere on the page."""
+    if not rows:
+        return []
+    rng = np.random.default_rng(seed + 2)
+    words = [w for r in rows[:50] for w in r.text.split() if w[:1].isupper() and w.isalpha()]
+    out = []
+    for _ in range(JUNK_PER_PAGE):
+        base = rows[int(rng.integers(len(rows)))]
+        text = _junk_text(rng, words)
+        out.append(base._replace(text=text, n_words=len(text.split()), heading=False, unit="", heading_above=""))
+    return out
+
+
+NOISY_COPIES = 3  # noisy copies of each notice block
+NOISE_DROP = 0.3  # share of a notice's words dropped in a noisy copy
+NOISE_INSERT = 0.1  # share of words inserted from the page's own prose
+
+
+def noisy_notice_rows(rows: Sequence[BlockRow], targets: Sequence[str], *, seed: int) -> tuple[list[BlockRow], list[str]]:
+    """Copies of a page's notices with words dropped and foreign words inserted.
+
+    Our notices come from a few hundred hand-written sentences; real ones are worded in endless ways.
+    The copies keep the model from learning our exact phrasings and make it rely on the words that
+    carry the meaning ("sponsored", "views … my own", "commission").
+    """
+    rng = np.random.default_rng(seed + 1)
+    prose_words = [w for r, t in zip(rows, targets) if t == "editorial" for w in r.text.split()[:40]]
+    out_rows, out_targets = [], []
+    for r, t in zip(rows, targets):
+        if t in ("editorial", "boilerplate", IGNORE):
+            continue
+        words = r.text.split()
+        if len(words) < 3:
+            continue
+        for _ in range(NOISY_COPIES):
+            kept = [w for w in words if rng.random() >= NOISE_DROP] or words[:1]
+            if prose_words:
+                for _ in range(int(len(kept) * NOISE_INSERT)):
+                    kept.insert(int(rng.integers(len(kept) + 1)), prose_words[int(rng.integers(len(prose_words)))])
+            out_rows.append(r._replace(text=" ".join(kept), n_words=len(kept)))
+            out_targets.append(t)
+    return out_rows, out_targets
+
+
+FRAGMENTS_PER_PAGE = 12  # short editorial fragments added per training page
+_FRAGMENT_TAGS = ("div", "p", "li", "td", "h3", "span", "figcaption", "dt")
+
+
+def fragment_rows(rows: Sequence[BlockRow], targets: Sequence[str], *, seed: int) -> list[BlockRow]:
+    """Short pieces of a page's editorial prose, placed anywhere, as extra editorial examples.
+
+    Real pages are full of short blocks our corpus has few of (captions, dates, titles, table cells).
+    Without these, any unfamiliar short block looks like a label ("Sponsored", "Paid Post").
+    """
+    rng = np.random.default_rng(seed)
+    prose = [r for r, t in zip(rows, targets) if t == "editorial" and r.n_words >= 8 and not r.unit]
+    out: list[BlockRow] = []
+    for _ in range(min(FRAGMENTS_PER_PAGE, len(prose))):
+        r = prose[int(rng.integers(len(prose)))]
+        words = r.text.split()
+        n = int(rng.integers(1, 7))
+        a = int(rng.integers(0, max(1, len(words) - n)))
+        text = " ".join(words[a : a + n]).strip(" ,;:")
+        if not text:
+            continue
+        other = rows[int(rng.integers(len(rows)))]
+        out.append(
+            r._replace(
+                text=text,
+                prev=other.prev if rng.random() < 0.5 else "",
+                next=other.next if rng.random() < 0.5 else "",
+                heading_above="",
+                tag=_FRAGMENT_TAGS[int(rng.integers(len(_FRAGMENT_TAGS)))],
+                path=other.path,
+                position=float(rng.random()),
+                link_density=float(rng.random() < 0.3),
+                n_words=len(text.split()),
+                heading=bool(rng.random() < 0.2),
+            )
+        )
+    return out
 
 
 def _choose_threshold(y: np.ndarray, p: np.ndarray) -> float:
@@ -95,15 +230,25 @@ def train(corpus: str | Path, options: TrainOptions = TrainOptions()) -> tuple[D
     if not prepared:
         raise ValueError(f"{corpus}: no readable training pages")
 
-    feats = BlockFeatures().fit([])
+    feats = BlockFeatures(
+        text_weight=options.text_weight, layout_weight=options.layout_weight, context_weight=options.context_weight,
+        char_weight=options.char_weight, binary_words=options.binary_words,
+    ).fit([])
     rows = [r for p in prepared for r in p.rows]
     y = np.array([t for p in prepared for t in p.targets])
     owner = np.concatenate([np.full(len(p.rows), k) for k, p in enumerate(prepared)])
     M = feats.transform(rows)
+    # The rows each page is scored on (every block and unit, no fragments), for the page scorer.
+    page_owner = np.concatenate([np.full(len(p.page_rows), k) for k, p in enumerate(prepared)])
+    M_page = feats.transform([r for p in prepared for r in p.page_rows])
     log.info("features: %d rows x %d columns (%.1fs)", M.shape[0], M.shape[1], time.time() - t0)
 
     def new_clf() -> BlockClassifier:
         return BlockClassifier(C=options.C, class_weight_power=options.class_weight_power, max_iter=options.max_iter)
+
+    def page_row(clf: BlockClassifier, k: int) -> np.ndarray:
+        proba = _align_proba(clf, M_page[page_owner == k], prepared[k].page_rows)
+        return page_features(proba, prepared[k].page_rows, list(_ALL))
 
     # Out-of-fold block probabilities, by source, for the page scorer.
     groups = np.array([p.page.source for p in prepared])
@@ -116,13 +261,11 @@ def train(corpus: str | Path, options: TrainOptions = TrainOptions()) -> tuple[D
             rmask = np.isin(owner, fold_train)
             clf = new_clf().fit_matrix(M[rmask], y[rmask], feats)
             for k in fold_test:
-                sel = owner == k
-                proba = _align_proba(clf, M[sel], clf.classes_)
-                X_page[k] = page_features(proba, prepared[k].rows, list(_ALL))
+                X_page[k] = page_row(clf, k)
     blocks = new_clf().fit_matrix(M, y, feats)
     if n_groups < 2:
-        for k, p in enumerate(prepared):
-            X_page[k] = page_features(_align_proba(blocks, M[owner == k], blocks.classes_), p.rows, list(_ALL))
+        for k in range(len(prepared)):
+            X_page[k] = page_row(blocks, k)
     keep = np.array([p.page.page != "excluded" for p in prepared])
     page_model = PageScorer().fit(X_page[keep], page_y[keep])
     oof = page_model.predict_proba(X_page[keep])[:, 1]
@@ -164,10 +307,10 @@ def train(corpus: str | Path, options: TrainOptions = TrainOptions()) -> tuple[D
 _ALL = ("affiliate", "boilerplate", "disclaimer", "editorial", "sponsored", "sponsored_other")
 
 
-def _align_proba(clf: BlockClassifier, M: sp.csr_matrix, classes: Sequence[str]) -> np.ndarray:
-    """Probabilities in the fixed class order ``_ALL`` (a fold may lack a class)."""
-    p = clf.predict_proba_matrix(M)
+def _align_proba(clf: BlockClassifier, M: sp.csr_matrix, rows: Sequence[BlockRow]) -> np.ndarray:
+    """Gated probabilities in the fixed class order ``_ALL`` (a fold may lack a class)."""
+    p = gate_proba(clf.predict_proba_matrix(M), rows, clf.classes_)
     out = np.zeros((M.shape[0], len(_ALL)))
-    for j, c in enumerate(classes):
+    for j, c in enumerate(clf.classes_):
         out[:, _ALL.index(str(c))] = p[:, j]
     return out
