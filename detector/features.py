@@ -209,6 +209,8 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: Sequence[BlockRow]) -> sp.csr_matrix:
+        if len(X) == 0:
+            return sp.csr_matrix((0, self.n_features_out_), dtype=np.float32)
         words, chars, context, layout = self._vectorizers()
         texts = [_norm(r.text) for r in X]
         w = self.context_weight

@@ -107,16 +107,24 @@ def guess_kind(name: str, text: str | None = None) -> str:
 
 
 def _gunzip(raw: bytes, limits: ReadLimits) -> bytes:
-    dec = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = dec.decompress(raw, limits.max_decompressed + 1)
-    except zlib.error as err:
-        raise InputError(f"corrupt gzip data ({err})") from None
-    if len(out) > limits.max_decompressed:
-        raise InputError(f"gzip data expands beyond {limits.max_decompressed} bytes (limit max_decompressed)")
-    if not dec.eof:
-        raise InputError("truncated gzip data (unexpected end of stream)")
-    return out
+    """Every member of a gzip stream, stopping at ``max_decompressed`` bytes."""
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        dec = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out = dec.decompress(raw, limits.max_decompressed + 1 - size)
+        except zlib.error as err:
+            raise InputError(f"corrupt gzip data ({err})") from None
+        size += len(out)
+        parts.append(out)
+        if size > limits.max_decompressed or (dec.unconsumed_tail and not dec.eof):
+            raise InputError(f"gzip data expands beyond {limits.max_decompressed} bytes (limit max_decompressed)")
+        if not dec.eof:
+            raise InputError("truncated gzip data (unexpected end of stream)")
+        raw = dec.unused_data.lstrip(b"\x00")  # members may be padded with NULs
+        if raw[:2] != b"\x1f\x8b":
+            return b"".join(parts)
 
 
 def _read_bytes(source: str, limits: ReadLimits) -> bytes:
@@ -196,9 +204,14 @@ def _detect(raw: bytes) -> str | None:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - it is a declared dependency
         return None
-    best = from_bytes(raw[:65536]).best()
-    if best is None:
+    matches = list(from_bytes(raw[:65536]))
+    if not matches:
         return None
+    best = matches[0]
+    # Western pages are far more common than Central European ones: on a tie, cp1252 wins.
+    for m in matches:
+        if m.encoding in ("cp1252", "latin_1", "iso8859_1", "iso8859_15") and m.chaos <= best.chaos:
+            return "cp1252"
     enc = best.encoding
     return "cp1252" if enc in ("ascii", "latin_1", "iso8859_1") else enc
 

@@ -129,12 +129,30 @@ def _parse_html(text: str) -> etree._Element:
         raise InputError(f"cannot parse HTML ({err})") from None
     if root is None:
         raise InputError("cannot parse HTML (no document)")
+    if any("depth" in e.message.lower() for e in parser.error_log):
+        raise _TooDeep()
     return root
+
+
+class _TooDeep(Exception):
+    """libxml2 stops at its nesting limit and drops the rest of the page: we read it flat instead."""
+
+
+def _flat_html_blocks(text: str) -> list[Block]:
+    """Blocks of an HTML page read without a tree: block tags end paragraphs, other tags vanish."""
+    text = _HTML_SKIP.sub(" ", text)
+    text = re.sub(r"<(?:p|div|h[1-6]|li|tr|td|th|br|section|article|header|footer|aside|nav|blockquote|table|ul|ol)\b[^>]*>|"
+                  r"</(?:p|div|h[1-6]|li|tr|td|th|section|article|header|footer|aside|nav|blockquote|table|ul|ol)\s*>",
+                  "\n\n", text, flags=re.I)
+    return segment_text(_unescape(_HTML_TAG.sub("", text)))
 
 
 def segment_html(text: str, limits: ReadLimits = DEFAULT_LIMITS) -> list[Block]:
     """Blocks of an HTML page, in document order."""
-    root = _parse_html(text)
+    try:
+        root = _parse_html(text)
+    except _TooDeep:
+        return _flat_html_blocks(text)
     blocks: list[Block] = []
     buf: list[str] = []
     link_chars = 0
@@ -221,7 +239,7 @@ _MD_SETEXT = re.compile(r"^\s*(=+|-+)\s*$")
 _MD_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
 _MD_REFLINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
-_MD_EMPH = re.compile(r"(\*\*|__|\*|_|`|~~)(?=\S)(.+?)(?<=\S)\1")
+_MD_EMPH = re.compile(r"(\*\*|\*|`|~~)(?=\S)(.+?)(?<=\S)\1|(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\3(?!\w)")
 _SHORTCODE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.S)
 _HTML_BLOCK_TAG = re.compile(
     r"</?(?:p|div|h[1-6]|blockquote|li|ul|ol|table|tr|td|th|section|aside|figure|figcaption|pre|br|hr|"
@@ -254,7 +272,7 @@ def _md_inline(s: str) -> tuple[str, int]:
     s = _MD_LINK.sub(_link, s)
     s = _MD_REFLINK.sub(_link, s)
     for _ in range(2):
-        s = _MD_EMPH.sub(lambda m: m.group(2), s)
+        s = _MD_EMPH.sub(lambda m: m.group(2) if m.group(1) else m.group(4), s)
     s = _HTML_TAG.sub("", s)
     return _unescape(s), link_chars
 
@@ -299,11 +317,11 @@ def segment_markdown(text: str) -> list[Block]:
             end_para()
             add(m.group(2), "h%d" % len(m.group(1)), heading=True)
             continue
+        if _MD_SETEXT.match(line) and len(para) == 1:
+            add(para.pop(), "h2", heading=True)
+            continue
         if _MD_RULE.match(line):
             end_para()
-            continue
-        if _MD_SETEXT.match(line) and para and len(para) == 1:
-            add(para.pop(), "h2", heading=True)
             continue
         m = _MD_LIST.match(line)
         if m:

@@ -1,0 +1,161 @@
+"""Block and page features: detector.features."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from detector.corpus import CLASSES
+from detector.features import PAGE_FEATURE_NAMES, BlockFeatures, BlockRow, page_features, rows_for_page
+from detector.io import RawPage
+from detector.segment import Page, segment
+
+HTML = (
+    "<nav><a href='/'>Home</a> <a href='/n'>News</a></nav>"
+    "<h2>Our partner</h2>"
+    "<p>(This is a sponsored article.) Time to market matters for every team that ships software, "
+    "and this long editorial sentence keeps going for a while. Thanks to Brand for supporting us.</p>"
+    "<p>The second paragraph is plain prose with 2 numbers like 42 in it.</p>"
+    "<footer>© 2024 Example</footer>"
+)
+SMALL = dict(word_bits=8, char_bits=8, context_bits=6, layout_bits=6)
+
+
+@pytest.fixture
+def page() -> Page:
+    return segment(RawPage(text=HTML, kind="html", path="p.html", encoding="utf-8"))
+
+
+def test_rows_for_page_gives_one_row_per_block_then_units(page):
+    rows = rows_for_page(page)
+    assert len(page.units) == 2
+    assert len(rows) == len(page.blocks) + len(page.units)
+    assert [r.text for r in rows] == [b.text for b in page.blocks] + [u.text for u in page.units]
+    assert [r.unit for r in rows[-2:]] == ["head", "tail"]
+
+
+def test_rows_for_page_gives_neighbours_as_context(page):
+    rows = rows_for_page(page)
+    assert rows[0].prev == "" and rows[0].next == "Our partner"
+    assert rows[2].prev == "Our partner"
+    assert rows[2].next.startswith("The second paragraph")
+    assert rows[-1 - len(page.units)].next == ""  # last block has no next
+
+
+def test_paragraph_under_a_heading_has_it_as_heading_above(page):
+    rows = rows_for_page(page)
+    para = rows[2]
+    assert page.blocks[1].heading
+    assert para.heading_above == "Our partner"
+    assert rows[1].heading_above != "Our partner"  # the heading itself is not under itself
+
+
+def test_heading_above_is_forgotten_after_four_blocks():
+    paras = "".join(f"<p>Paragraph number {i} is a complete sentence.</p>" for i in range(6))
+    page = segment(RawPage(text="<h2>Section</h2>" + paras, kind="html", path="p", encoding="utf-8"))
+    above = [r.heading_above for r in rows_for_page(page)[1:]]
+    assert above[:4] == ["Section"] * 4
+    assert above[4:] == ["", ""]
+
+
+def test_unit_rows_take_context_from_their_own_block(page):
+    rows = rows_for_page(page)
+    head, tail = rows[-2], rows[-1]
+    assert head.text == "(This is a sponsored article.)"
+    assert head.next.startswith(" Time to market")
+    assert head.heading_above == "Our partner"
+    assert tail.prev.endswith("keeps going for a while. ")
+    assert head.link_density == 0.0 and tail.link_density == 0.0
+
+
+@pytest.mark.parametrize(
+    "params", [pytest.param({}, id="default-bits"), pytest.param(SMALL, id="small-bits")]
+)
+def test_transform_shape_matches_n_features_out(page, params):
+    rows = rows_for_page(page)
+    feats = BlockFeatures(**params).fit([])
+    X = feats.transform(rows)
+    assert sp.issparse(X)
+    assert X.shape == (len(rows), feats.n_features_out_)
+    assert X.dtype == np.float32
+    assert X.nnz > 0
+
+
+def test_transform_is_deterministic_and_stateless(page):
+    rows = rows_for_page(page)
+    a = BlockFeatures(**SMALL).fit(rows).transform(rows)
+    b = BlockFeatures(**SMALL).fit([]).transform(rows)
+    assert (a != b).nnz == 0
+    single = BlockFeatures(**SMALL).fit([]).transform(rows[2:3])
+    assert (single != a[2:3]).nnz == 0  # a row's features do not depend on the other rows
+
+
+def test_different_blocks_get_different_features(page):
+    X = BlockFeatures(**SMALL).fit([]).transform(rows_for_page(page)).toarray()
+    assert not np.array_equal(X[0], X[3])
+
+
+def test_digits_are_normalised_so_numbers_hash_alike():
+    def row(text: str) -> BlockRow:
+        return BlockRow(text, "", "", "", "p", (), 0.5, 0.0, 3, False, "")
+
+    X = BlockFeatures(**SMALL).fit([]).transform([row("Offer ends 2024"), row("Offer ends 1999")])
+    assert (X[0] != X[1]).nnz == 0
+
+
+def test_transform_of_no_rows_is_an_empty_matrix():
+    feats = BlockFeatures(**SMALL).fit([])
+    assert feats.transform([]).shape == (0, feats.n_features_out_)
+
+
+def test_block_features_get_params_round_trip():
+    feats = BlockFeatures(word_bits=10, context_weight=0.25)
+    params = feats.get_params()
+    assert params["word_bits"] == 10 and params["context_weight"] == 0.25
+    assert not hasattr(feats, "n_features_out_")  # fitted attribute appears only after fit
+
+
+def _proba(n: int, rng: np.random.Generator) -> np.ndarray:
+    p = rng.random((n, len(CLASSES)))
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def test_page_features_are_finite_and_named(page):
+    rows = rows_for_page(page)
+    proba = _proba(len(rows), np.random.default_rng(0))
+    out = page_features(proba, rows, CLASSES)
+    assert out.shape == (len(PAGE_FEATURE_NAMES),)
+    assert np.all(np.isfinite(out))
+    assert out[0] == pytest.approx(proba[:, CLASSES.index("sponsored")].max())
+    assert out[0] >= out[1]
+
+
+@pytest.mark.parametrize(
+    "p_sponsored", [pytest.param(0.0, id="zero"), pytest.param(1.0, id="one")]
+)
+def test_page_features_stay_finite_at_extreme_probabilities(page, p_sponsored):
+    rows = rows_for_page(page)
+    proba = np.zeros((len(rows), len(CLASSES)))
+    proba[:, CLASSES.index("sponsored")] = p_sponsored
+    proba[:, CLASSES.index("editorial")] = 1 - p_sponsored
+    out = page_features(proba, rows, CLASSES)
+    assert np.all(np.isfinite(out))
+    assert np.sign(out[PAGE_FEATURE_NAMES.index("bias_logit_max")]) == (1 if p_sponsored else -1)
+
+
+def test_page_features_of_an_empty_page_are_finite_zeros():
+    empty = Page(text="", blocks=[], kind="html")
+    rows = rows_for_page(empty)
+    assert rows == []
+    out = page_features(np.zeros((0, len(CLASSES))), rows, CLASSES)
+    assert out.shape == (len(PAGE_FEATURE_NAMES),)
+    assert np.all(np.isfinite(out)) and not out.any()
+
+
+def test_page_features_tolerate_missing_classes(page):
+    rows = rows_for_page(page)
+    proba = np.full((len(rows), 2), 0.5)
+    out = page_features(proba, rows, ["editorial", "sponsored"])
+    assert np.all(np.isfinite(out))
+    assert out[PAGE_FEATURE_NAMES.index("max_affiliate")] == 0.0

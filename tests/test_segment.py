@@ -1,0 +1,313 @@
+"""Segmentation: detector.segment."""
+
+from __future__ import annotations
+
+import pytest
+
+from detector.io import RawPage
+from detector.segment import Block, Page, segment, segment_markdown, segment_text, sentence_units
+
+
+def seg(text: str, kind: str = "html", **kw) -> Page:
+    return segment(RawPage(text=text, kind=kind, path="page", encoding="utf-8"), **kw)
+
+
+def texts(page_or_blocks) -> list[str]:
+    blocks = page_or_blocks.blocks if isinstance(page_or_blocks, Page) else page_or_blocks
+    return [b.text for b in blocks]
+
+
+# ---- HTML -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        pytest.param("<script>var secret = 'SECRET';</script>", id="script"),
+        pytest.param("<style>.secret { color: red }</style>", id="style"),
+        pytest.param("<template><p>SECRET template</p></template>", id="template"),
+        pytest.param("<noscript><p>SECRET noscript</p></noscript>", id="noscript"),
+        pytest.param("<div hidden><p>SECRET hidden attr</p></div>", id="hidden-attr"),
+        pytest.param('<div style="display:none"><p>SECRET display none</p></div>', id="display-none"),
+        pytest.param('<p style="color: red; DISPLAY : none">SECRET spaced</p>', id="display-none-spaced"),
+        pytest.param('<span style="visibility: hidden">SECRET invisible</span>', id="visibility-hidden"),
+    ],
+)
+def test_invisible_text_is_dropped(hidden):
+    page = seg(f"<html><body><p>Before it.</p>{hidden}<p>After it.</p></body></html>")
+    assert "SECRET" not in page.text and "secret" not in page.text
+    assert texts(page) == ["Before it.", "After it."]
+
+
+def test_tail_text_after_a_hidden_inline_element_is_kept():
+    page = seg("<p>Visible <span hidden>SECRET</span>and more.</p>")
+    assert texts(page) == ["Visible and more."]
+
+
+def test_head_title_is_not_visible_text():
+    page = seg("<html><head><title>Page title</title></head><body><p>Body.</p></body></html>")
+    assert page.text == "Body."
+
+
+def test_block_level_elements_split_into_blocks():
+    page = seg(
+        "<body><div>One<p>Two</p>Three</div><ul><li>Four</li><li>Five</li></ul>"
+        "<table><tr><td>Six</td><td>Seven</td></tr></table>Eight<br>Nine</body>"
+    )
+    assert texts(page) == ["One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"]
+    assert [b.tag for b in page.blocks][:5] == ["div", "p", "div", "li", "li"]
+
+
+def test_inline_elements_are_joined_into_one_block():
+    page = seg("<p>Hello <b>bold</b>, <i>italic</i> and <a href='/x'>linked <em>words</em></a>   here.</p>")
+    assert texts(page) == ["Hello bold, italic and linked words here."]
+
+
+def test_entities_are_decoded_and_white_space_collapsed():
+    page = seg("<p>Fish&nbsp;&amp;\n\n   chips &eacute;t&eacute;</p>")
+    assert texts(page) == ["Fish & chips été"]
+
+
+def test_nav_list_has_link_density_near_one():
+    page = seg(
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a> <a href='/about'>About us</a></nav>"
+        "<p>An ordinary paragraph with <a href='/x'>one link</a> inside a long sentence of prose.</p>"
+    )
+    nav, para = page.blocks
+    assert nav.text == "Home News About us"
+    assert nav.link_density > 0.85
+    assert para.link_density < 0.2
+    assert "nav" in nav.path
+
+
+def test_links_in_list_items_give_full_link_density():
+    page = seg("<ul class='menu'><li><a href='/a'>Alpha</a></li><li><a href='/b'>Beta</a></li></ul>")
+    assert [b.link_density for b in page.blocks] == [1.0, 1.0]
+    assert all("menu" in b.path and "li" in b.path for b in page.blocks)
+
+
+@pytest.mark.parametrize("level", range(1, 7), ids=lambda n: f"h{n}")
+def test_heading_tags_set_the_heading_flag(level):
+    page = seg(f"<h{level}>A <span>title</span></h{level}><p>Body text.</p>")
+    assert [(b.text, b.heading, b.tag) for b in page.blocks] == [
+        ("A title", True, f"h{level}"),
+        ("Body text.", False, "p"),
+    ]
+
+
+def test_every_block_offset_points_at_its_text_in_the_visible_text():
+    page = seg(
+        "<h1>Title</h1><p>First   para\n with <b>bold</b>.</p><script>x()</script>"
+        "<ul><li>One</li><li>Two</li></ul><footer>© 2024 Someone</footer>"
+    )
+    assert len(page.blocks) == 5
+    for b in page.blocks:
+        assert page.text[b.start : b.end] == b.text
+    assert page.text == "\n".join(texts(page))
+    positions = [b.position for b in page.blocks]
+    assert positions == sorted(positions) and 0 <= positions[0] < positions[-1] < 1
+
+
+def test_visible_text_excludes_script_content():
+    page = seg("<p>Start</p><script>document.write('sponsored by brand')</script><p>End</p>")
+    assert page.text == "Start\nEnd"
+
+
+def test_xml_declaration_with_encoding_does_not_stop_parsing():
+    page = seg('<?xml version="1.0" encoding="utf-8"?><html><body><p>Body.</p></body></html>')
+    assert texts(page) == ["Body."]
+
+
+def test_deeply_nested_html_segments_without_recursion_error():
+    html = "<html><body><p>Before.</p>" + "<div>" * 5000 + "deep" + "</div>" * 5000 + "</body></html>"
+    page = seg(html)
+    assert texts(page)[0] == "Before."
+
+
+def test_deeply_nested_html_keeps_the_text_after_the_nest():
+    html = "<html><body>" + "<div>" * 5000 + "deep" + "</div>" * 5000 + "<p>After the nest.</p></body></html>"
+    page = seg(html)
+    assert "After the nest." in texts(page)
+
+
+def test_nesting_deeper_than_max_depth_is_flattened():
+    from detector.io import ReadLimits
+
+    html = "<body>" + "<div>" * 30 + "<p>a</p><p>b</p>" + "</div>" * 30 + "</body>"
+    assert texts(seg(html)) == ["a", "b"]
+    assert texts(seg(html, limits=ReadLimits(max_depth=10))) == ["ab"]
+
+
+# ---- plain text -------------------------------------------------------------------------------
+
+
+def test_text_page_splits_on_blank_lines_and_joins_wrapped_lines():
+    text = (
+        "Introduction\n\n"
+        "This paragraph is long enough that it was wrapped over two lines by the author of\n"
+        "this little fixture, which is fine.\n\n\n"
+        "A second paragraph, also ending in a full stop.\r\n"
+    )
+    page = seg(text, kind="text")
+    assert texts(page) == [
+        "Introduction",
+        "This paragraph is long enough that it was wrapped over two lines by the author of "
+        "this little fixture, which is fine.",
+        "A second paragraph, also ending in a full stop.",
+    ]
+    assert [b.heading for b in page.blocks] == [True, False, False]
+
+
+def test_text_chunk_of_short_lines_gives_a_block_per_line():
+    blocks = segment_text("Home\nNews\nAbout us\nContact")
+    assert texts(blocks) == ["Home", "News", "About us", "Contact"]
+    assert {b.tag for b in blocks} == {"line"}
+    assert not any(b.heading for b in blocks)
+
+
+@pytest.mark.parametrize(
+    "line, heading",
+    [
+        pytest.param("Our verdict", True, id="short-no-punct"),
+        pytest.param("This is a sentence.", False, id="full-stop"),
+        pytest.param("Is this a question?", False, id="question"),
+        pytest.param("x" * 95, False, id="too-long"),
+    ],
+)
+def test_text_heading_is_a_short_line_without_end_punctuation(line, heading):
+    blocks = segment_text(f"{line}\n\nBody.")
+    assert blocks[0].heading is heading
+
+
+# ---- Markdown ---------------------------------------------------------------------------------
+
+
+def test_markdown_headings_have_levels_and_flag():
+    blocks = segment_markdown("# Top title #\n\nText.\n\n### Third level\n\nSetext\n======\n")
+    assert [(b.text, b.tag, b.heading) for b in blocks] == [
+        ("Top title", "h1", True),
+        ("Text.", "p", False),
+        ("Third level", "h3", True),
+        ("Setext", "h2", True),
+    ]
+
+
+def test_markdown_setext_heading_with_dashes_is_a_heading():
+    blocks = segment_markdown("Title\n-----\n\nBody text.")
+    assert (blocks[0].text, blocks[0].heading) == ("Title", True)
+
+
+def test_markdown_list_items_are_blocks():
+    blocks = segment_markdown("Intro line.\n\n- first item\n* second item\n1. third item\n")
+    assert [(b.text, b.tag) for b in blocks] == [
+        ("Intro line.", "p"),
+        ("first item", "li"),
+        ("second item", "li"),
+        ("third item", "li"),
+    ]
+
+
+def test_markdown_links_are_reduced_to_their_text_and_count_as_link_chars():
+    (block,) = segment_markdown(
+        "Read [the full review](https://example.org/a_(b) \"t\") and ![a photo](img.png) or [ref][1]."
+    )
+    assert block.text == "Read the full review and a photo or ref."
+    assert block.link_chars == len("the full review") + len("ref")
+
+
+def test_markdown_emphasis_and_code_marks_are_stripped():
+    (block,) = segment_markdown("This is **sponsored** by _Brand_ with `code` and ~~old~~ *news*.")
+    assert block.text == "This is sponsored by Brand with code and old news."
+
+
+def test_markdown_intraword_underscores_are_not_emphasis():
+    (block,) = segment_markdown("Set the variable snake_case_name first.")
+    assert block.text == "Set the variable snake_case_name first."
+
+
+def test_markdown_inline_html_block_tags_split_paragraphs():
+    blocks = segment_markdown(
+        "Before the box.\n<div class=\"note\"><b>Sponsored</b> by Brand.</div>\nAfter the box.\n"
+        "<script>alert('SECRET')</script>"
+    )
+    assert texts(blocks) == ["Before the box.", "Sponsored by Brand.", "After the box."]
+
+
+def test_markdown_fenced_code_lines_are_pre_blocks_not_headings():
+    blocks = segment_markdown("Text.\n\n```python\n# not a heading\nprint(1)\n```\n\n# Real heading\n")
+    assert [(b.text, b.tag, b.heading) for b in blocks] == [
+        ("Text.", "p", False),
+        ("# not a heading", "pre", False),
+        ("print(1)", "pre", False),
+        ("Real heading", "h1", True),
+    ]
+
+
+def test_markdown_page_offsets_match_visible_text():
+    page = seg("# Title\n\nSome *text* with a [link](x).\n\n- item\n", kind="markdown")
+    assert page.text == "Title\nSome text with a link.\nitem"
+    for b in page.blocks:
+        assert page.text[b.start : b.end] == b.text
+
+
+# ---- sentence units ---------------------------------------------------------------------------
+
+NOTE_PARA = (
+    "(This is a sponsored article.) Time to market matters for every team that ships software, "
+    "and this long editorial sentence keeps going for quite a while. "
+    "Thanks to Brand for supporting our magazine."
+)
+
+
+def test_leading_parenthetical_becomes_a_head_unit_with_offsets():
+    page = seg(f"<h1>Title</h1><p>{NOTE_PARA}</p>")
+    heads = [u for u in page.units if u.unit == "head"]
+    assert [u.text for u in heads] == ["(This is a sponsored article.)"]
+    head = heads[0]
+    assert page.text[head.start : head.end] == head.text
+    assert head.parent == 1 and head.index == -1
+    assert head.start == page.blocks[1].start
+
+
+def test_last_sentence_becomes_a_tail_unit_with_offsets():
+    page = seg(f"<p>{NOTE_PARA}</p>")
+    (tail,) = [u for u in page.units if u.unit == "tail"]
+    assert tail.text == "Thanks to Brand for supporting our magazine."
+    assert page.text[tail.start : tail.end] == tail.text
+    assert tail.end == page.blocks[0].end
+
+
+def test_first_sentence_is_the_head_unit_without_a_parenthetical():
+    block = Block(
+        index=3,
+        text="Sponsored by Brand. The rest of this paragraph is ordinary editorial prose with many words.",
+        start=100,
+    )
+    units = sentence_units(block)
+    assert units[0].unit == "head" and units[0].text == "Sponsored by Brand."
+    assert (units[0].start, units[0].end, units[0].parent) == (100, 119, 3)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("(Sponsored.) Short text here.", id="under-60-chars"),
+        pytest.param(
+            "(Sponsored content.) Supercalifragilistic antidisestablishmentarianism words.", id="few-words"
+        ),
+    ],
+)
+def test_short_blocks_yield_no_units(text):
+    assert sentence_units(Block(index=0, text=text)) == []
+
+
+def test_headings_yield_no_units():
+    long_heading = "This heading is a very long one. It has two sentences and more than twelve words."
+    page = seg(f"<h2>{long_heading}</h2>")
+    assert page.blocks[0].heading
+    assert page.units == []
+    assert seg(f"<p>{long_heading}</p>").units  # the same text as a paragraph does
+
+
+def test_units_can_be_switched_off():
+    assert seg(f"<p>{NOTE_PARA}</p>", units=False).units == []
