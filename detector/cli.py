@@ -41,6 +41,11 @@ def main(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(message)s")
 
 
+def _source(arg: str) -> str | Path:
+    """A command-line argument is always a path (or - for stdin), never page text."""
+    return arg if arg == "-" else Path(arg)
+
+
 def _table(records: list[dict]) -> str:
     out = io.StringIO()
     for r in records:
@@ -81,7 +86,7 @@ def score(pages: tuple[str, ...], fmt: str, all_blocks: bool, editorial: bool, m
     det = _detector(model_dir)
     records = []
     for p in pages:
-        a = det.analyze(p)
+        a = det.analyze(_source(p))
         records.append(a.record(all_blocks=all_blocks, editorial=editorial))
         if fmt == "jsonl":
             click.echo(json.dumps(records[-1], ensure_ascii=False))
@@ -108,7 +113,7 @@ def split(page: str, show: bool, model_dir: Path | None) -> None:
     Example: detector split page.html --show
     """
     det = _detector(model_dir)
-    a = det.analyze(page)
+    a = det.analyze(_source(page))
     if a.error:
         raise click.ClickException(f"{page}: {a.error}")
     if not show:

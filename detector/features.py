@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from .lexicon import cue_counts, has_affiliate_cue, has_sponsored_cue
+from .lexicon import cue_counts, has_affiliate_cue, has_self_reference, has_sponsored_cue
 from .segment import Block, Page
 
 __all__ = ["BlockRow", "BlockFeatures", "rows_for_page", "page_features", "gate_proba", "PAGE_FEATURE_NAMES"]
@@ -24,6 +24,7 @@ __all__ = ["BlockRow", "BlockFeatures", "rows_for_page", "page_features", "gate_
 _DIGITS = re.compile(r"\d")
 _UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
 _LETTER = re.compile(r"[^\W\d_]")
+_HEAD_WORDS = re.compile(r"[^\W\d_]+")
 CHAR_MAX = 300  # characters of a block used for character n-grams: notices are short, the rest is prose
 CONTEXT_MAX = 200  # characters of each neighbour used as context
 
@@ -101,6 +102,12 @@ def _layout_tokens(r: BlockRow) -> str:
     elif r.link_density > 0.2:
         toks.append("links_some")
     t = r.text.lstrip()
+    # The first words of a block carry labels like "Recommended Article:", "Read also:", "Disclaimer:".
+    head = _HEAD_WORDS.findall(_norm(t[:40]))[:2]
+    if head:
+        toks.append("first_" + head[0])
+        if len(head) > 1:
+            toks.append("first2_" + "_".join(head))
     if "©" in t or "(c)" in t.lower():
         toks.append("has_copyright_sign")
     letters = len(_LETTER.findall(t[:200])) or 1
@@ -166,7 +173,7 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
         word_bits: int = 18,
         char_bits: int = 18,
         context_bits: int = 16,
-        layout_bits: int = 12,
+        layout_bits: int = 14,
         char_ngrams: tuple[int, int] = (3, 5),
         context_weight: float = 0.5,
         text_weight: float = 1.0,
@@ -238,6 +245,10 @@ PAGE_FEATURE_NAMES = [
     "top_log_words",
     "log_blocks",
     "bias_logit_max",
+    "top_self_reference",
+    "max_sponsored_self_reference",
+    "max_sponsored_at_edges",
+    "n_sponsored_over_half",
 ]
 
 
@@ -267,4 +278,10 @@ def page_features(proba: np.ndarray, rows: Sequence[BlockRow], classes: Sequence
     out[10] = math.log1p(len(rows)) / 6
     p = min(max(ps[top], 1e-6), 1 - 1e-6)
     out[11] = math.log(p / (1 - p)) / 10
+    candidates = [int(i) for i in order[:8] if ps[i] > 0.05]
+    selfref = [ps[i] for i in candidates if has_self_reference(rows[i].text)]
+    out[12] = 1.0 if has_self_reference(r.text) else 0.0
+    out[13] = max(selfref, default=0.0)
+    out[14] = max((ps[i] for i in candidates if min(rows[i].position, 1 - rows[i].position) < 0.15), default=0.0)
+    out[15] = min(5, int((ps > 0.5).sum())) / 5
     return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "has_sponsored_cue", "has_affiliate_cue", "cue_counts"]
+__all__ = ["SELF_REFERENCE", "has_self_reference", "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "has_sponsored_cue", "has_affiliate_cue", "cue_counts"]
 
 SPONSORED_CUES = re.compile(
     r"""sponsor|advertorial|advertis|\bads?\b|paid|\bpay(?:ing|s)?\b|partner|supported\sby|presented\sby|
@@ -50,6 +50,23 @@ DISCLAIMER_CUES = re.compile(
     mening|advies|risico|aansprakelijk""",
     re.I | re.X,
 )
+
+
+# A notice about the page itself: "this article / post / content …" in six languages.
+SELF_REFERENCE = re.compile(
+    r"""\b(?:this|the\sfollowing|the\sabove)\s(?:\w+\s)?(?:article|post|story|content|feature|piece|page|series|review|
+    guide|video|episode|newsletter|report)s?\b|\bsponsored\s(?:post|article|content|story|feature)|
+    \b(?:dieser|diesen|dieses|folgende[rn]?)\s(?:\w+\s)?(?:beitrag|artikel|text|inhalt|post|bericht)|
+    \b(?:cet|ce|cette)\s(?:\w+\s)?(?:article|contenu|billet|publication|reportage|dossier)|
+    \b(?:este|esta)\s(?:\w+\s)?(?:art[ií]culo|contenido|publicaci[oó]n|reportaje|post)|
+    \b(?:questo|questa|quest')\s?(?:\w+\s)?(?:articolo|contenuto|post|pubblicazione|servizio)|
+    \b(?:dit|deze)\s(?:\w+\s)?(?:artikel|bericht|stuk|inhoud|blog|post)""",
+    re.I | re.X,
+)
+
+
+def has_self_reference(text: str) -> bool:
+    return SELF_REFERENCE.search(text) is not None
 
 
 def has_sponsored_cue(text: str) -> bool:

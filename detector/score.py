@@ -26,7 +26,7 @@ OUTPUT_LABELS = ("editorial", "sponsored", "affiliate", "disclaimer", "boilerpla
 NOTICE_LABELS = ("sponsored", "affiliate", "disclaimer")
 HEADING_MAX_WORDS = 6  # a block this short without end punctuation may be a notice's heading
 HEADING_MIN_SHARE = 0.05  # the heading's own probability of its notice's label must reach this
-_END_PUNCT = re.compile(r"[.!?…]$")
+_END_PUNCT = re.compile(r"[.!?…)\]]$")
 
 
 @dataclass
@@ -38,6 +38,8 @@ class LabelledBlock:
     start: int
     end: int
     probs: dict[str, float] = field(default_factory=dict)
+    from_unit: bool = False  # cut out of a longer block
+    heading: bool = False  # a heading element or heading-like line
 
     def record(self) -> dict[str, Any]:
         return {
@@ -183,30 +185,32 @@ class Detector:
         text = page.text
         out: list[LabelledBlock] = []
 
-        def lb(label: str, score: float, start: int, end: int, probs: np.ndarray) -> LabelledBlock:
+        def lb(start: int, end: int, label: str, score: float, probs: np.ndarray, unit: bool) -> LabelledBlock:
             return LabelledBlock(
                 index=-1, label=label, score=float(score), text=text[start:end], start=start, end=end,
-                probs={OUTPUT_LABELS[j]: round(float(p), 4) for j, p in enumerate(probs)},
+                probs={OUTPUT_LABELS[j]: round(float(p), 4) for j, p in enumerate(probs)}, from_unit=unit,
             )
 
         for i, b in enumerate(page.blocks):
-            pieces = [(b.start, b.end, labels[i], scores[i], merged[i])]
+            pieces = [(b.start, b.end, labels[i], scores[i], merged[i], False)]
             for k in units_of.get(i, []):
                 if labels[k] not in NOTICE_LABELS:
                     continue
                 u = page.units[k - n]
                 new = []
-                for a, e, lab, sc, pr in pieces:
+                for a, e, lab, sc, pr, cut in pieces:
                     if not _splits(lab, sc, labels[k], scores[k]) or u.start < a or u.end > e:
-                        new.append((a, e, lab, sc, pr))
+                        new.append((a, e, lab, sc, pr, cut))
                         continue
                     if u.start > a:
-                        new.append((a, _rstrip(text, a, u.start), lab, sc, pr))
-                    new.append((u.start, u.end, labels[k], scores[k], merged[k]))
+                        new.append((a, _rstrip(text, a, u.start), lab, sc, pr, True))
+                    new.append((u.start, u.end, labels[k], scores[k], merged[k], True))
                     if u.end < e:
-                        new.append((_lstrip(text, u.end, e), e, lab, sc, pr))
+                        new.append((_lstrip(text, u.end, e), e, lab, sc, pr, True))
                 pieces = [p for p in new if p[1] > p[0]]
-            out.extend(lb(lab, sc, a, e, pr) for a, e, lab, sc, pr in pieces)
+            out.extend(lb(*piece) for piece in pieces)
+            if len(pieces) == 1:
+                out[-1].heading = b.heading
         return out
 
     @staticmethod
@@ -219,17 +223,24 @@ class Detector:
             words = h.text.split()
             if len(words) > HEADING_MAX_WORDS or _END_PUNCT.search(h.text):
                 continue
-            if h.probs.get(nxt.label, 0.0) >= HEADING_MIN_SHARE:
-                h.label, h.score = nxt.label, h.probs[nxt.label]
+            if h.from_unit:
+                continue  # a sentence cut out of a paragraph is no heading
+            chrome_heading = h.label == "boilerplate" and (h.heading or len(words) <= 3)
+            if h.label in NOTICE_LABELS or chrome_heading or h.probs.get(nxt.label, 0.0) >= HEADING_MIN_SHARE:
+                h.label, h.score = nxt.label, h.probs.get(nxt.label, 0.0)
 
 
 def _splits(block_label: str, block_score: float, unit_label: str, unit_score: float) -> bool:
-    """Whether a notice unit is cut out of its block: the block is prose or chrome, or a weaker notice."""
-    if unit_label == block_label:
+    """Whether a notice unit is cut out of its block.
+
+    Out of prose or chrome, always; a sponsorship or commission sentence out of a disclaimer when the
+    model is surer of it; never out of a sponsored notice (its risk or liability sentences belong to it).
+    """
+    if unit_label == block_label or block_label == "sponsored":
         return False
     if block_label in ("editorial", "boilerplate"):
         return True
-    return unit_score > block_score
+    return unit_label in ("sponsored", "affiliate") and unit_score > block_score
 
 
 def _rstrip(text: str, a: int, e: int) -> int:

@@ -1,0 +1,118 @@
+"""Training end to end on a slice of data/, and the model folder's checks."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from detector import Detector, DetectorModel, ModelError
+from detector.cli import main
+from detector.corpus import load_corpus
+from detector.model import META_FILE, MODEL_FILE, default_model_dir
+from detector.train import TrainOptions, train
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+SLICE = 320  # pages: enough for every class and several sources, quick to train
+
+
+@pytest.fixture(scope="module")
+def small_model(tmp_path_factory) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("models") / "small"
+    result = CliRunner().invoke(main, ["train", str(DATA), "-o", str(out), "--limit", str(SLICE), "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    return out, json.loads(result.stdout)
+
+
+@pytest.mark.slow
+def test_train_writes_a_model_folder_with_metadata(small_model):
+    folder, _ = small_model
+    assert (folder / MODEL_FILE).is_file()
+    meta = json.loads((folder / META_FILE).read_text())
+    for key in ("format_version", "model_sha256", "versions", "classes", "threshold", "training_data", "metrics"):
+        assert key in meta, key
+    assert meta["training_data"]["split"] == "by source"
+    assert meta["seed"] == 3
+    assert set(meta["classes"]) >= {"editorial", "sponsored", "boilerplate"}
+
+
+@pytest.mark.slow
+def test_train_and_test_sources_do_not_overlap(small_model):
+    folder, _ = small_model
+    report = json.loads((folder / META_FILE).read_text())["report"]
+    assert report["test_sources"] and report["train_sources"]
+    assert not set(report["test_sources"]) & set(report["train_sources"])
+
+
+@pytest.mark.slow
+def test_small_model_scores_pages_it_never_saw(small_model):
+    folder, metrics = small_model
+    assert metrics["page"]["roc_auc"] > 0.8
+    det = Detector.load(folder)
+    rec = det.score(ROOT / "examples" / "sponsored-crypto-news.txt")
+    assert rec["error"] is None and 0 <= rec["score"] <= 1
+
+
+@pytest.mark.slow
+def test_training_is_reproducible_with_a_fixed_seed():
+    opts = TrainOptions(seed=1, limit=120, max_iter=60)
+    a, _ = train(DATA, opts)
+    b, _ = train(DATA, opts)
+    assert a.threshold == b.threshold
+    wa, wb = a.blocks.clf_.coef_.toarray(), b.blocks.clf_.coef_.toarray()
+    assert np.array_equal(wa, wb)
+
+
+def _copy_default(tmp_path: Path) -> Path:
+    folder = tmp_path / "m"
+    shutil.copytree(default_model_dir(), folder)
+    return folder
+
+
+def test_shipped_model_loads_from_the_package():
+    model = DetectorModel.load()
+    assert 0 < model.threshold < 1
+    assert (default_model_dir() / MODEL_FILE).stat().st_size < 5_000_000  # a few MB at most
+
+
+def test_a_tampered_model_file_is_refused_before_unpickling(tmp_path):
+    folder = _copy_default(tmp_path)
+    with open(folder / MODEL_FILE, "ab") as fh:
+        fh.write(b"\0")
+    with pytest.raises(ModelError, match="sha256"):
+        DetectorModel.load(folder)
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        pytest.param({"format_version": 99}, "format", id="format"),
+        pytest.param({"versions": {"scikit-learn": "0.1.0"}}, "scikit-learn", id="sklearn"),
+    ],
+)
+def test_a_model_with_foreign_metadata_is_refused(tmp_path, change, message):
+    folder = _copy_default(tmp_path)
+    meta = json.loads((folder / META_FILE).read_text())
+    meta.update(change)
+    (folder / META_FILE).write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match=message):
+        DetectorModel.load(folder)
+
+
+def test_a_folder_without_metadata_is_not_a_model(tmp_path):
+    (tmp_path / MODEL_FILE).write_bytes(b"not a pickle")
+    with pytest.raises(ModelError, match="metadata"):
+        DetectorModel.load(tmp_path)
+
+
+def test_corpus_in_data_meets_the_data_card():
+    pages = load_corpus(DATA)
+    assert len(pages) >= 1500
+    assert sum(p.page == "sponsored" for p in pages) >= 400
+    assert len({p.lang for p in pages}) >= 6
+    assert all(p.path.is_file() for p in pages)
