@@ -132,8 +132,11 @@ def split(page: str, show: bool, model_dir: Path | None) -> None:
 @click.option("--test-share", default=0.2, show_default=True, help="Share of sources held out for testing.")
 @click.option("-j", "--jobs", default=1, show_default=True, help="Worker processes.")
 @click.option("--limit", type=int, default=None, help="Train on the first N pages only.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=None,
+              help="Page threshold (default: chosen on out-of-fold scores of the corpus).")
 @click.option("--force", is_flag=True, help="Overwrite an existing model folder.")
-def train(corpus: Path, output: Path, seed: int, test_share: float, jobs: int, limit: int | None, force: bool) -> None:
+def train(corpus: Path, output: Path, seed: int, test_share: float, jobs: int, limit: int | None,
+          threshold: float | None, force: bool) -> None:
     """Train a model on a labelled corpus (LABELS.md format), split by source; write a model folder.
 
     Example: detector train data -o models/mine
@@ -143,7 +146,8 @@ def train(corpus: Path, output: Path, seed: int, test_share: float, jobs: int, l
 
     if output.exists() and any(output.iterdir()) and not force:
         raise click.ClickException(f"{output} exists and is not empty (use --force to overwrite)")
-    model, report = do_train(corpus, TrainOptions(seed=seed, test_share=test_share, n_jobs=jobs, limit=limit))
+    opts = TrainOptions(seed=seed, test_share=test_share, n_jobs=jobs, limit=limit, threshold=threshold)
+    model, report = do_train(corpus, opts)
     try:
         model.save(output, force=force)
     except ModelError as err:

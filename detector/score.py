@@ -215,7 +215,11 @@ class Detector:
 
     @staticmethod
     def _revise_headings(blocks: list[LabelledBlock]) -> None:
-        """A short heading right above a notice takes the notice's label (jusText-style revision)."""
+        """A short heading right above a notice takes the notice's label and score (jusText-style revision).
+
+        The heading qualifies when the model already calls it a notice, or chrome, or gives the notice's
+        label some weight; a sentence cut out of a paragraph never does.
+        """
         for i in range(len(blocks) - 2, -1, -1):
             h, nxt = blocks[i], blocks[i + 1]
             if nxt.label not in NOTICE_LABELS or h.label == nxt.label:
@@ -227,7 +231,7 @@ class Detector:
                 continue  # a sentence cut out of a paragraph is no heading
             chrome_heading = h.label == "boilerplate" and (h.heading or len(words) <= 3)
             if h.label in NOTICE_LABELS or chrome_heading or h.probs.get(nxt.label, 0.0) >= HEADING_MIN_SHARE:
-                h.label, h.score = nxt.label, h.probs.get(nxt.label, 0.0)
+                h.label, h.score = nxt.label, nxt.score  # the heading belongs to its notice
 
 
 def _splits(block_label: str, block_score: float, unit_label: str, unit_score: float) -> bool:
