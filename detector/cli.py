@@ -12,7 +12,6 @@ from typing import Any
 
 import click
 
-from .io import InputError
 from .model import ModelError
 
 MODEL_OPTION = click.option(

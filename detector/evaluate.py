@@ -70,7 +70,6 @@ def _outcome(lp: LabelledPage, a: Analysis) -> PageOutcome:
         score=a.score, label=a.label, error=a.error,
     )
     al = Aligner(a.blocks)
-    lengths = np.maximum(al.lengths, 1)
     for s in lp.spans:
         lab = s.get("label")
         if lab not in SPAN_LABELS:
@@ -84,7 +83,6 @@ def _outcome(lp: LabelledPage, a: Analysis) -> PageOutcome:
         found = total > 0 and got_by.get(lab, 0) / total > MOST
         got = max(got_by, key=got_by.get) if got_by else "not located"
         out.spans.append({"label": lab, "text": s.get("text", ""), "found": bool(found), "got": got})
-    del lengths
     out.sponsored_blocks = [b.text for b in a.blocks if b.label == "sponsored"]
     return out
 

@@ -8,7 +8,6 @@ Every failure is an :class:`InputError` with a one-line reason, so a batch can r
 from __future__ import annotations
 
 import codecs
-import gzip
 import os
 import re
 import sys

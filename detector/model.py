@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 import platform
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from importlib import resources
@@ -231,7 +230,7 @@ def default_model_dir() -> Path:
 
 
 def library_versions() -> dict[str, str]:
-    import pandas  # noqa: F401  (recorded for completeness)
+    import pandas
     import scipy
 
     from . import __version__
@@ -243,7 +242,7 @@ def library_versions() -> dict[str, str]:
         "numpy": np.__version__,
         "scipy": scipy.__version__,
         "joblib": joblib.__version__,
-        "pandas": sys.modules["pandas"].__version__,
+        "pandas": pandas.__version__,
     }
 
 

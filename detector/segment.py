@@ -157,7 +157,7 @@ def segment_html(text: str, limits: ReadLimits = DEFAULT_LIMITS) -> list[Block]:
     buf: list[str] = []
     link_chars = 0
     a_depth = 0
-    # Open elements: (tag, structural tokens, is_block)
+    # Open elements: (tag, structural tokens)
     stack: list[tuple[str, tuple[str, ...]]] = []
     heading_depth = 0
     cur_tag = "body"
@@ -207,8 +207,6 @@ def segment_html(text: str, limits: ReadLimits = DEFAULT_LIMITS) -> list[Block]:
                 buf.append(el.text)
                 if a_depth:
                     link_chars += len(el.text.strip())
-            if tag in ("img",) and not el.text:
-                pass
         else:  # end
             depth -= 1
             skipped = tag in SKIP_TAGS or _is_hidden(el)
