@@ -18,14 +18,17 @@ import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn.model_selection import GroupKFold
 
-from .corpus import IGNORE, LabelledPage, block_targets, corpus_hash, load_corpus, split_by_source
-from .features import BlockFeatures, BlockRow, gate_proba, page_features, rows_for_page
+from .corpus import CLASSES, IGNORE, LabelledPage, block_targets, corpus_hash, load_corpus, split_by_source
+from .features import PAGE_FEATURE_NAMES, BlockFeatures, BlockRow, gate_proba, page_features, rows_for_page
 from .io import InputError, read_input
 from .model import BlockClassifier, DetectorModel, PageScorer
 
 __all__ = ["TrainOptions", "train", "prepare_page"]
 
 log = logging.getLogger(__name__)
+
+# The internal classes in scikit-learn's order (sorted), whatever classes a fold happens to hold.
+_ALL = tuple(sorted(CLASSES))
 
 
 @dataclass(frozen=True)
@@ -268,7 +271,7 @@ def train(corpus: str | Path, options: TrainOptions = TrainOptions()) -> tuple[D
     groups = np.array([p.page.source for p in prepared])
     page_y = np.array([1 if p.page.page == "sponsored" else 0 for p in prepared])
     n_groups = len(set(groups))
-    X_page = np.zeros((len(prepared), len(page_features(np.zeros((0, 6)), [], []))))
+    X_page = np.zeros((len(prepared), len(PAGE_FEATURE_NAMES)))
     if n_groups >= 2:
         folds = GroupKFold(n_splits=min(options.folds, n_groups))
         for fold_train, fold_test in folds.split(np.zeros(len(prepared)), page_y, groups):
@@ -319,8 +322,6 @@ def train(corpus: str | Path, options: TrainOptions = TrainOptions()) -> tuple[D
     }
     return model, report
 
-
-_ALL = ("affiliate", "boilerplate", "disclaimer", "editorial", "sponsored", "sponsored_other")
 
 
 def _align_proba(clf: BlockClassifier, M: sp.csr_matrix, rows: Sequence[BlockRow]) -> np.ndarray:
