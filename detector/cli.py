@@ -125,6 +125,38 @@ def split(page: str, show: bool, model_dir: Path | None) -> None:
 
 
 @main.command()
+@click.argument("page", type=click.Path(allow_dash=True))
+@click.option("--all", "all_blocks", is_flag=True, help="Explain every block, editorial ones too.")
+@click.option("--top", default=8, show_default=True, type=click.IntRange(min=1),
+              help="Reasons listed for (and against) each block.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write a self-contained HTML view of the page: every block in its label's colour.")
+@MODEL_OPTION
+def explain(page: str, all_blocks: bool, top: int, fmt: str, html_out: Path | None, model_dir: Path | None) -> None:
+    """Why each non-editorial block got its label, and why the page got its score.
+
+    A block's reasons are the words, word pairs, character n-grams, neighbours' words and layout features
+    that pushed its label. Contribution = feature value x (weight of the block's class - weight of the
+    reference class), in log-odds; the reference is editorial for a notice or boilerplate block and the
+    runner-up class for an editorial one; positive pushes towards the label, and a block's contributions
+    plus the intercepts' gap add up to log(p class / p reference) before the cue-word gate. The page's
+    reasons are coefficient x value of each page feature, in log-odds of "sponsored".
+
+    Example: detector explain page.html --html page.explained.html
+    """
+    from .explain import explain as do_explain, render_html, render_table
+
+    ex = do_explain(_source(page), _detector(model_dir), all_blocks=all_blocks, top=top)
+    if ex.error:
+        raise click.ClickException(f"{page}: {ex.error}")
+    if html_out is not None:
+        html_out.write_text(render_html(ex), encoding="utf-8")
+        click.echo(f"HTML view written to {html_out}", err=True)
+    click.echo(json.dumps(ex.record(), ensure_ascii=False, indent=2) if fmt == "json" else render_table(ex), nl=fmt == "json")
+
+
+@main.command()
 @click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Model folder to write.")
 @click.option("--seed", default=0, show_default=True, help="Random seed (split and training).")
