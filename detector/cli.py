@@ -156,6 +156,21 @@ def explain(page: str, all_blocks: bool, top: int, fmt: str, html_out: Path | No
     click.echo(json.dumps(ex.record(), ensure_ascii=False, indent=2) if fmt == "json" else render_table(ex), nl=fmt == "json")
 
 
+def _evaluate_with_report(det: Any, pages: list, corpus: Path, out: Path, *, jobs: int, baselines: bool,
+                          which: str) -> Any:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise click.ClickException("--report needs matplotlib: pip install 'detector[report]'") from None
+    from .report import collect, write_report
+
+    name = corpus.name + (" (test split)" if which == "test" else "")
+    data = collect(det, pages, n_jobs=jobs, baselines=baselines, corpus=name)
+    paths = write_report(data, out)
+    click.echo(f"report written to {paths['html']}", err=True)
+    return data.result
+
+
 @main.command()
 @click.argument("corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="Model folder to write.")
@@ -198,10 +213,19 @@ def train(corpus: Path, output: Path, seed: int, test_share: float, jobs: int, l
               help="'test': only the sources the model's training held out (for data/).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--mistakes", default=10, show_default=True, help="How many wrong pages of each kind to list.")
-def evaluate(corpus: Path, model_dir: Path | None, jobs: int, which: str, fmt: str, mistakes: int) -> None:
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Also write a report folder: report.html (self-contained), PNG plots, metrics.json "
+                   "(needs matplotlib: pip install 'detector[report]').")
+@click.option("--baselines/--no-baselines", default=True, show_default=True,
+              help="With --report: measure the keyword list and trafilatura on the same pages.")
+def evaluate(corpus: Path, model_dir: Path | None, jobs: int, which: str, fmt: str, mistakes: int,
+             report_dir: Path | None, baselines: bool) -> None:
     """Evaluate a model on a labelled corpus: page and span metrics, false blocks, mistakes.
 
-    Example: detector evaluate ../shared/realdev -j 2
+    With --report DIR, also precision-recall and reliability curves, the confusion matrix of block
+    labels, metrics per language and per source, the mistakes with their text, and the baselines.
+
+    Example: detector evaluate ../shared/realdev -j 2 --report reports/realdev
     """
     from .corpus import load_corpus
     from .evaluate import evaluate_pages
@@ -211,7 +235,10 @@ def evaluate(corpus: Path, model_dir: Path | None, jobs: int, which: str, fmt: s
     if which == "test":
         test_sources = set(det.model.metadata.get("report", {}).get("test_sources", []))
         pages = [p for p in pages if p.source in test_sources]
-    result = evaluate_pages(det, pages, n_jobs=jobs)
+    if report_dir is None:
+        result = evaluate_pages(det, pages, n_jobs=jobs)
+    else:
+        result = _evaluate_with_report(det, pages, corpus, report_dir, jobs=jobs, baselines=baselines, which=which)
     if fmt == "json":
         click.echo(json.dumps(result.metrics, indent=2))
         return
