@@ -156,6 +156,26 @@ def explain(page: str, all_blocks: bool, top: int, fmt: str, html_out: Path | No
     click.echo(json.dumps(ex.record(), ensure_ascii=False, indent=2) if fmt == "json" else render_table(ex), nl=fmt == "json")
 
 
+@main.command()
+@click.argument("model_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="The training corpus: metrics per language and per source are measured on its test split "
+                   "when the model's metadata lacks them (only if its hash matches the model's).")
+@click.option("-j", "--jobs", default=1, show_default=True, help="Worker processes.")
+def card(model_dir: Path, corpus: Path | None, jobs: int) -> None:
+    """Write MODEL_CARD.md into a model folder (model.joblib and metadata.json are left as they are).
+
+    Example: detector card detector/models/default --corpus data -j 2
+    """
+    from .card import write_model_card
+
+    try:
+        path = write_model_card(model_dir, corpus=corpus, n_jobs=jobs)
+    except (ModelError, ValueError) as err:
+        raise click.ClickException(str(err)) from None
+    click.echo(f"model card written to {path}", err=True)
+
+
 def _evaluate_with_report(det: Any, pages: list, corpus: Path, out: Path, *, jobs: int, baselines: bool,
                           which: str) -> Any:
     try:
@@ -198,6 +218,9 @@ def train(corpus: Path, output: Path, seed: int, test_share: float, jobs: int, l
         model.save(output, force=force)
     except ModelError as err:
         raise click.ClickException(str(err)) from None
+    from .card import write_model_card
+
+    write_model_card(output)
     m = report.get("test_metrics", {})
     click.echo(f"model written to {output} ({report['train_pages']} train pages, {report['test_pages']} test pages, "
                f"{report['seconds']}s)", err=True)

@@ -231,6 +231,7 @@ def _choose_threshold(y: np.ndarray, p: np.ndarray, prevalence: float = DEPLOYME
 
 def train(corpus: str | Path, options: TrainOptions = TrainOptions()) -> tuple[DetectorModel, dict]:
     """Train on ``corpus``; returns the model (not yet saved) and a report with test metrics."""
+    from .card import grouped_metrics
     from .evaluate import evaluate_pages
     from .score import Detector
 
@@ -307,6 +308,7 @@ def train(corpus: str | Path, options: TrainOptions = TrainOptions()) -> tuple[D
     if test_idx:
         result = evaluate_pages(Detector(model), [pages[i] for i in test_idx], n_jobs=options.n_jobs)
         report["test_metrics"] = result.metrics
+        report["test_metrics_by"] = grouped_metrics(result.pages, threshold)  # for MODEL_CARD.md
     model.metadata = {
         "training_data": {
             "corpus": Path(corpus).name,
@@ -317,8 +319,11 @@ def train(corpus: str | Path, options: TrainOptions = TrainOptions()) -> tuple[D
         },
         "seed": options.seed,
         "options": {k: v for k, v in options.__dict__.items() if k != "n_jobs"},
-        "metrics": {"data_test": report.get("test_metrics", {})},
-        "report": {k: v for k, v in report.items() if k != "test_metrics"},
+        "metrics": {
+            "data_test": report.get("test_metrics", {}),
+            **{f"data_test_{k}": v for k, v in report.get("test_metrics_by", {}).items()},
+        },
+        "report": {k: v for k, v in report.items() if k not in ("test_metrics", "test_metrics_by")},
     }
     return model, report
 
