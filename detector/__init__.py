@@ -10,5 +10,8 @@ __version__ = "0.1.0"
 from .io import InputError, ReadLimits  # noqa: E402
 from .model import DetectorModel, ModelError  # noqa: E402
 from .score import Analysis, Detector  # noqa: E402
+from .batch import score_frame  # noqa: E402
 
-__all__ = ["Detector", "DetectorModel", "Analysis", "InputError", "ModelError", "ReadLimits", "__version__"]
+__all__ = [
+    "Detector", "DetectorModel", "Analysis", "InputError", "ModelError", "ReadLimits", "score_frame", "__version__",
+]

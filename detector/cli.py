@@ -275,6 +275,74 @@ def evaluate(corpus: Path, model_dir: Path | None, jobs: int, which: str, fmt: s
                 click.echo(f"  {p.id:<32} {p.kind:<22} score {p.score if p.score is None else round(p.score, 3)}  {extra}")
 
 
+@main.command("batch")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Output file: .jsonl, .csv or .parquet, by its extension (default: JSON lines on stdout).")
+@click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: one per core).")
+@click.option("--glob", "pattern", default=None, metavar="PATTERN",
+              help="Files to take inside folders, e.g. '*.html.gz' (default: .html .htm .txt .md, each "
+                   "optionally .gz, and .warc(.gz) .jsonl(.gz) .csv(.gz) .parquet).")
+@click.option("--html-column", default=None, help="Table column holding HTML (default: html, raw_html, content_html).")
+@click.option("--text-column", default=None, help="Table column holding plain text (default: text, content, markdown).")
+@click.option("--id-column", default=None, help="Table column whose value names each row (default: the row number).")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=None,
+              help="Pages per task (default 16; 64 per partition on Dask).")
+@click.option("--editorial", is_flag=True, help="Add the editorial text to each record.")
+@click.option("--all-blocks", is_flag=True, help="Include editorial blocks too.")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=None,
+              help="Write only pages scoring at least this (the summary still counts every page).")
+@click.option("--resume", is_flag=True, help="Skip the inputs whose id is already in the output, and append.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", default=None, metavar="ADDRESS",
+              help="Run on this Dask scheduler, e.g. tcp://host:8786 (env DASK_SCHEDULER_ADDRESS; "
+                   "needs detector[dask]).")
+@MODEL_OPTION
+def batch_command(inputs: tuple[str, ...], output: Path | None, jobs: int, pattern: str | None,
+                  html_column: str | None, text_column: str | None, id_column: str | None, chunk_size: int | None,
+                  editorial: bool, all_blocks: bool, min_score: float | None, resume: bool, force: bool,
+                  quiet: bool, scheduler: str | None, model_dir: Path | None) -> None:
+    """Score many pages: folders, WARC files, JSONL/CSV/Parquet tables, or a list of paths on stdin (-).
+
+    One record per page, as `detector score --format jsonl`, with `path` holding the page's id (a WARC
+    record: FILE#<WARC-Record-ID>, plus `url`; a table row: FILE#<id or row number>). A summary goes to
+    stderr; a progress bar too when it is a terminal.
+
+    \b
+    Exit codes: 0 every input was read; 1 some inputs failed (their records carry the error);
+    2 usage error (bad option, output exists without --resume/--force, scheduler unreachable);
+    3 nearly all inputs failed (at least 90 % of this run's pages, and at least one).
+
+    \b
+    Examples:
+      detector batch crawl/ -o scores.jsonl -j 8
+      detector batch CC-MAIN-*.warc.gz -o scores.parquet --min-score 0.5
+      find pages -name '*.html' | detector batch - -o scores.csv --resume
+      detector batch pages.parquet --html-column body --id-column url -o scores.jsonl
+    """
+    from .batch import BatchOptions, ClusterError, run_batch
+    from .sinks import SinkError
+    from .sources import SourceOptions
+
+    if html_column and text_column:
+        raise click.BadParameter("give --html-column or --text-column, not both", param_hint="--text-column")
+    options = BatchOptions(n_jobs=jobs, chunk_size=chunk_size, editorial=editorial, all_blocks=all_blocks,
+                           min_score=min_score, model_dir=model_dir, scheduler=scheduler or None,
+                           progress=False if quiet else None)
+    sources = SourceOptions(glob=pattern, html_column=html_column, text_column=text_column, id_column=id_column)
+    try:
+        summary = run_batch(inputs, output, options=options, sources=sources, resume=resume, force=force,
+                            stdin=click.get_text_stream("stdin"))
+    except (SinkError, ClusterError) as err:
+        raise click.UsageError(str(err)) from None
+    except ModelError as err:
+        raise click.ClickException(str(err)) from None
+    if not quiet:
+        click.echo(summary.line(), err=True)
+    sys.exit(summary.exit_code)
+
+
 def format_metrics(m: dict) -> str:
     pg = m["page"]
     lines = [

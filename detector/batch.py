@@ -1,0 +1,347 @@
+"""Score pages at crawl scale: a stream of inputs in, one record per page out, written as they come.
+
+    sources.iter_items (lazy) -> chunks of pages -> worker processes -> records, in input order -> sinks
+
+Memory stays bounded whatever the number of pages: inputs are read lazily, at most ``in_flight`` chunks
+are on their way at any time (submitted, scoring, or waiting to be written), and each chunk's records are
+written before the next is taken. The one thing that grows with the input is the set of done ids that
+``--resume`` reads from the output.
+
+Each worker process loads the model once (a module-level cache), when it starts. A worker that dies
+(out of memory, a crash in a C library) costs its chunk a second try, then its pages one at a time;
+a page that kills a worker on its own gets an error record, and the batch goes on.
+
+``run_batch`` is what ``detector batch`` calls; :func:`score_frame` scores a pandas DataFrame in memory.
+With ``BatchOptions.scheduler`` set, the same batch runs on a Dask cluster (:mod:`detector.cluster`).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from itertools import islice
+from pathlib import Path
+from typing import IO, Any
+
+from .io import InputError
+from .sinks import open_sink
+from .sources import Item, SourceOptions, frame_items, iter_items, payload
+
+__all__ = ["BatchOptions", "Summary", "ClusterError", "run_batch", "score_frame", "score_item", "score_chunk",
+           "EXIT_OK", "EXIT_SOME_FAILED", "EXIT_USAGE", "EXIT_MOSTLY_FAILED"]
+
+log = logging.getLogger(__name__)
+
+# Exit codes of a batch (trafilatura's policy): all read; some failed; usage error; nearly all failed.
+EXIT_OK = 0
+EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2
+EXIT_MOSTLY_FAILED = 3
+NEARLY_ALL_FAILED = 0.9  # share of this run's pages with an error from which the exit code is 3
+
+LOCAL_CHUNK = 16  # pages per task: about a quarter of a second of work at ~60 pages/s per core
+DASK_CHUNK = 64  # pages per Dask partition: a task costs the scheduler more than a local one
+IN_FLIGHT_PER_WORKER = 2  # chunks on their way per worker: one scoring, one queued
+WORKER_IDLE_TIMEOUT = 300  # seconds an idle worker process (and its loaded model) is kept for reuse
+# One thread per worker process: the processes are the parallelism.
+WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+RECORD_NAME = "record"  # the name pages given as bytes are read under (no suffix to misread)
+
+
+class ClusterError(Exception):
+    """The Dask scheduler cannot be reached, or Dask is not installed."""
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """How a batch is scored and what its records hold."""
+
+    n_jobs: int = 0  # worker processes; 0 or less: one per core
+    chunk_size: int | None = None  # pages per task (default LOCAL_CHUNK, or DASK_CHUNK on Dask)
+    in_flight: int | None = None  # chunks on their way at once (default 2 per worker)
+    editorial: bool = False  # add each page's editorial text
+    all_blocks: bool = False  # keep editorial blocks in "blocks" too
+    min_score: float | None = None  # write only pages scoring at least this
+    model_dir: Path | None = None  # None: the shipped model
+    scheduler: str | None = None  # a Dask scheduler address: run there instead of local processes
+    progress: bool | None = None  # a progress bar on stderr; None: when stderr is a terminal
+
+
+@dataclass
+class Summary:
+    """What a batch did, for the closing line on stderr and the exit code."""
+
+    pages: int = 0  # records produced by this run (errors included)
+    flagged: int = 0  # labelled sponsored
+    errors: int = 0
+    written: int = 0  # records written (fewer than pages with --min-score)
+    skipped: int = 0  # already in the output (--resume)
+    seconds: float = 0.0
+
+    def add(self, records: Sequence[dict[str, Any]]) -> None:
+        self.pages += len(records)
+        for r in records:
+            if r["error"] is not None:
+                self.errors += 1
+            elif r["label"] == "sponsored":
+                self.flagged += 1
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def exit_code(self) -> int:
+        if self.errors == 0:
+            return EXIT_OK
+        if self.errors >= NEARLY_ALL_FAILED * self.pages:
+            return EXIT_MOSTLY_FAILED
+        return EXIT_SOME_FAILED
+
+    def line(self) -> str:
+        skipped = f", {self.skipped:,} skipped (already done)" if self.skipped else ""
+        return (f"{self.pages:,} pages read, {self.flagged:,} flagged sponsored, {self.errors:,} errors, "
+                f"{self.written:,} written{skipped}; {self.pages_per_second:,.1f} pages/s ({self.seconds:,.1f} s)")
+
+
+# -- in the worker ------------------------------------------------------------------------------
+_DETECTORS: dict[str, Any] = {}  # per process: model key -> loaded Detector
+
+
+def _model_key(model_dir: str | Path | None) -> str:
+    return "default" if model_dir is None else str(Path(model_dir).resolve())
+
+
+def get_detector(model_dir: str | Path | None = None) -> Any:
+    """This process's Detector for ``model_dir``, loaded on first use."""
+    key = _model_key(model_dir)
+    det = _DETECTORS.get(key)
+    if det is None:
+        from .score import Detector
+
+        det = _DETECTORS[key] = Detector.load(model_dir)
+    return det
+
+
+def _init_worker(model_dir: str | None) -> None:
+    get_detector(model_dir)
+
+
+def score_item(det: Any, item: Item, *, editorial: bool = False, all_blocks: bool = False) -> dict[str, Any]:
+    """One item -> its output record (``path`` = the item's id, ``url`` where known). Never raises."""
+    from .score import Analysis
+
+    if item.error is not None:
+        a = Analysis(path=item.id, score=None, label=None, error=item.error)
+    else:
+        try:
+            if item.data is not None:
+                a = det.analyze(payload(item, det.limits), name=RECORD_NAME, kind=item.kind)
+            else:
+                a = det.analyze(Path(item.path or item.id), kind=item.kind)
+        except InputError as err:
+            a = Analysis(path=item.id, score=None, label=None, error=str(err))
+        except Exception as err:  # a bug met on one page of a crawl must not stop the crawl
+            log.exception("internal error on %s", item.id)
+            a = Analysis(path=item.id, score=None, label=None,
+                         error=f"internal error: {type(err).__name__}: {' '.join(str(err).split())[:200]}")
+    rec = a.record(all_blocks=all_blocks, editorial=editorial)
+    out: dict[str, Any] = {"path": item.id}
+    if item.url is not None:
+        out["url"] = item.url
+    rec.pop("path")
+    out.update(rec)
+    return out
+
+
+def score_chunk(items: Sequence[Item], model_dir: str | None = None, editorial: bool = False,
+                all_blocks: bool = False) -> list[dict[str, Any]]:
+    """A chunk of items -> their records, with this process's cached model."""
+    det = get_detector(model_dir)
+    return [score_item(det, it, editorial=editorial, all_blocks=all_blocks) for it in items]
+
+
+# -- local engine -------------------------------------------------------------------------------
+def workers(n_jobs: int) -> int:
+    if n_jobs > 0:
+        return n_jobs
+    from joblib import cpu_count
+
+    return max(1, cpu_count())
+
+
+def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _executor(n: int, model_dir: str | None) -> Any:
+    from joblib.externals.loky import get_reusable_executor
+
+    return get_reusable_executor(max_workers=n, timeout=WORKER_IDLE_TIMEOUT, initializer=_init_worker,
+                                 initargs=(model_dir,), env=WORKER_ENV)
+
+
+def local_records(chunks: Iterable[list[Item]], options: BatchOptions,
+                  task: Callable[..., list[dict[str, Any]]] = score_chunk) -> Iterator[list[dict[str, Any]]]:
+    """Records of each chunk, in input order, from ``options.n_jobs`` worker processes.
+
+    A loky process pool (joblib's), with a window of at most ``in_flight`` chunks submitted and not yet
+    handed on, so a slow page holds back the input instead of letting results pile up.
+    """
+    model_dir = None if options.model_dir is None else str(options.model_dir)
+    args = (model_dir, options.editorial, options.all_blocks)
+    n = workers(options.n_jobs)
+    if n == 1:
+        for chunk in chunks:
+            yield task(chunk, *args)
+        return
+    in_flight = options.in_flight or IN_FLIGHT_PER_WORKER * n
+    window: deque[tuple[list[Item], Future]] = deque()
+
+    def submit(chunk: list[Item]) -> Future:
+        return _executor(n, model_dir).submit(task, chunk, *args)
+
+    try:
+        for chunk in chunks:
+            window.append((chunk, submit(chunk)))
+            if len(window) >= in_flight:
+                yield _result(*window.popleft(), submit)
+        while window:
+            yield _result(*window.popleft(), submit)
+    finally:
+        for _, fut in window:
+            fut.cancel()
+
+
+def _result(chunk: list[Item], fut: Future, submit: Callable[[list[Item]], Future]) -> list[dict[str, Any]]:
+    """A chunk's records; when its worker died, the chunk again, then its pages one at a time."""
+    try:
+        return fut.result()
+    except BrokenProcessPool:
+        log.warning("a worker process died; scoring its %d pages again", len(chunk))
+    try:
+        return submit(chunk).result()
+    except BrokenProcessPool:
+        log.warning("a worker process died again; scoring those pages one at a time")
+    out: list[dict[str, Any]] = []
+    for it in chunk:
+        try:
+            out.extend(submit([it]).result())
+        except BrokenProcessPool:
+            log.warning("the worker process died while scoring %s", it.id)
+            dead = replace(it, path=None, data=None, error="the worker process died while scoring this page")
+            out.append(score_item(None, dead))
+    return out
+
+
+# -- the batch ----------------------------------------------------------------------------------
+def run_batch(
+    inputs: Iterable[str],
+    output: Path | None = None,
+    *,
+    options: BatchOptions = BatchOptions(),
+    sources: SourceOptions = SourceOptions(),
+    resume: bool = False,
+    force: bool = False,
+    stdin: IO[str] | None = None,
+    stdout: IO[str] | None = None,
+) -> Summary:
+    """Score every page of ``inputs`` into ``output`` (.jsonl, .csv or .parquet; JSONL on ``stdout`` when
+    None). Raises :class:`~detector.sinks.SinkError` for an output that cannot be used as asked."""
+    start = time.perf_counter()
+    sink = open_sink(output, resume=resume, force=force, editorial=options.editorial, stream=stdout)
+    summary = Summary()
+    items: Iterable[Item] = iter_items(inputs, sources, stdin)
+    if resume:
+        items = _not_done(items, sink.done_ids(), summary)
+    if options.scheduler:
+        try:
+            from .cluster import dask_records
+        except ImportError as err:
+            sink.close(complete=False)
+            raise ClusterError(f"--scheduler needs Dask ({err}): pip install 'detector[dask]'") from None
+
+        size = options.chunk_size or DASK_CHUNK
+        records = dask_records(chunked(items, size), options, sources.limits)
+    else:
+        records = local_records(chunked(items, options.chunk_size or LOCAL_CHUNK), options)
+    show = sys.stderr.isatty() if options.progress is None else options.progress
+    bar = _progress(show)
+    complete = False
+    try:
+        for recs in records:
+            summary.add(recs)
+            if options.min_score is None:
+                kept = recs
+            else:
+                kept = [r for r in recs if r["score"] is not None and r["score"] >= options.min_score]
+                sink.mark_filtered([r["path"] for r in recs if r["score"] is None or r["score"] < options.min_score])
+            sink.write(kept)
+            summary.written += len(kept)
+            if bar is not None:
+                bar.update(len(recs))
+        complete = True
+    finally:
+        if bar is not None:
+            bar.close()
+        sink.close(complete=complete)
+        summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _not_done(items: Iterable[Item], done: set[str], summary: Summary) -> Iterator[Item]:
+    for it in items:
+        if it.id in done:
+            summary.skipped += 1
+        else:
+            yield it
+
+
+def _progress(show: bool) -> Any:
+    if not show:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(unit=" pages", file=sys.stderr, mininterval=0.5, dynamic_ncols=True)
+
+
+# -- pandas -------------------------------------------------------------------------------------
+def score_frame(
+    df: Any,
+    html_column: str | None = None,
+    text_column: str | None = None,
+    id_column: str | None = None,
+    n_jobs: int = 1,
+    *,
+    chunk_size: int | None = None,
+    editorial: bool = False,
+    all_blocks: bool = False,
+    model_dir: str | Path | None = None,
+) -> Any:
+    """A copy of ``df`` with ``score``, ``label``, ``blocks`` and ``error`` columns (and ``editorial``).
+
+    The pages are in ``html_column`` or ``text_column`` (by default the first of ``html``, ``raw_html``,
+    ``content_html``, then ``text``, ``content``, ``markdown``). ``id_column`` names the pages in log
+    messages. A missing column raises :class:`~detector.sources.ColumnError` (a KeyError).
+
+        >>> scored = score_frame(pd.DataFrame({"html": pages}), n_jobs=2)   # doctest: +SKIP
+    """
+    sources = SourceOptions(html_column=html_column, text_column=text_column, id_column=id_column)
+    items = frame_items(df, sources)
+    options = BatchOptions(n_jobs=n_jobs, chunk_size=chunk_size, editorial=editorial, all_blocks=all_blocks,
+                           model_dir=None if model_dir is None else Path(model_dir))
+    records: list[dict[str, Any]] = []
+    for recs in local_records(chunked(items, chunk_size or LOCAL_CHUNK), options):
+        records.extend(recs)
+    out = df.copy()
+    for col in ("score", "label", "blocks", "error") + (("editorial",) if editorial else ()):
+        out[col] = [r[col] for r in records]
+    return out

@@ -1,0 +1,128 @@
+"""The batch on a Dask cluster: ``detector batch ... --scheduler tcp://host:8786``.
+
+Needs the ``dask`` extra (``pip install "detector[dask]"``) here and on every worker; this module is
+imported only when a scheduler is given.
+
+- The model goes to each worker once: a :class:`ModelPlugin` carries the model folder's files (a few MB);
+  every worker, and every worker that joins later, writes them to a temporary folder, loads the model
+  and keeps it in memory (``detector.batch``'s per-process cache) for all its tasks.
+- The pages travel with their tasks: the client reads files itself, so workers need no shared file
+  system. Each task is a partition of ``chunk_size`` pages.
+- At most ``in_flight`` partitions are submitted and not yet written (default two per worker thread);
+  records are written as partitions finish (``as_completed``), so their order is not the input order.
+- A partition whose workers keep dying (Dask retries it first) gets error records, and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from distributed import Client, WorkerPlugin, as_completed
+from distributed.scheduler import KilledWorker
+
+from . import batch
+from .batch import ClusterError
+from .io import ReadLimits
+from .model import META_FILE, MODEL_FILE, ModelError, check_metadata, default_model_dir
+from .sources import Item
+
+__all__ = ["dask_records", "ModelPlugin", "ClusterError", "score_partition"]
+
+log = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT = "20s"
+
+
+class ModelPlugin(WorkerPlugin):
+    """Loads the model on each worker once, from the model folder's files carried in the plugin."""
+
+    def __init__(self, files: dict[str, bytes], key: str) -> None:
+        self.files = files
+        self.key = key
+        self.name = f"detector-model-{key[:16]}"
+
+    def setup(self, worker: Any) -> None:
+        from .score import Detector
+
+        folder = Path(tempfile.mkdtemp(prefix="detector-model-"))
+        try:
+            for name, data in self.files.items():
+                (folder / name).write_bytes(data)
+            batch._DETECTORS[self.key] = Detector.load(folder)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def teardown(self, worker: Any) -> None:
+        batch._DETECTORS.pop(self.key, None)
+
+
+def model_files(model_dir: Path | None) -> tuple[dict[str, bytes], str]:
+    """The files of a model folder, checked, and a key for them (the model file's sha256)."""
+    folder = Path(model_dir) if model_dir is not None else default_model_dir()
+    try:
+        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+        check_metadata(meta, folder)
+    except (OSError, ValueError) as err:
+        raise ModelError(f"{folder}: not a readable detector model ({err})") from None
+    model_file = meta.get("model_file", MODEL_FILE)
+    files = {META_FILE: (folder / META_FILE).read_bytes(), model_file: (folder / model_file).read_bytes()}
+    return files, "dask:" + str(meta["model_sha256"])
+
+
+def score_partition(items: list[Item], key: str, editorial: bool, all_blocks: bool) -> list[dict[str, Any]]:
+    """On a worker: a partition's records, with the model its plugin loaded."""
+    det = batch._DETECTORS.get(key)
+    if det is None:
+        raise ModelError("the detector model plugin has not run on this worker")
+    return [batch.score_item(det, it, editorial=editorial, all_blocks=all_blocks) for it in items]
+
+
+def dask_records(chunks: Iterable[list[Item]], options: batch.BatchOptions,
+                 limits: ReadLimits) -> Iterator[list[dict[str, Any]]]:
+    """Records of each partition, as partitions finish, from the cluster at ``options.scheduler``."""
+    files, key = model_files(options.model_dir)
+    try:
+        client = Client(options.scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError) as err:
+        raise ClusterError(f"cannot reach the Dask scheduler at {options.scheduler}: {err}") from None
+    try:
+        client.register_plugin(ModelPlugin(files, key))
+        threads = sum(client.nthreads().values()) or 1
+        limit = options.in_flight or batch.IN_FLIGHT_PER_WORKER * threads
+        pending = iter(chunks)
+        parts: dict[str, list[Item]] = {}
+
+        def submit_next() -> Any:
+            chunk = next(pending, None)
+            if chunk is None:
+                return None
+            loaded = [it.loaded(limits) for it in chunk]
+            fut = client.submit(score_partition, loaded, key, options.editorial, options.all_blocks, pure=False)
+            parts[fut.key] = loaded
+            return fut
+
+        first = [f for f in (submit_next() for _ in range(limit)) if f is not None]
+        if not first:
+            return
+        running = as_completed(first, loop=client.loop)
+        for fut in running:
+            loaded = parts.pop(fut.key)
+            try:
+                recs = fut.result()
+            except KilledWorker:
+                log.warning("workers died on a partition of %d pages; they get error records", len(loaded))
+                recs = [batch.score_item(None, Item(id=it.id, url=it.url, error="the Dask worker died scoring this page"))
+                        for it in loaded]
+            fut.release()
+            nxt = submit_next()
+            if nxt is not None:
+                running.add(nxt)
+            yield recs
+    finally:
+        client.close()

@@ -1,0 +1,410 @@
+"""Where a batch's records go: JSONL, CSV or Parquet, chosen by the output's extension; resumable.
+
+The promise, whatever moment a run is killed at (``kill -9`` included):
+
+- JSONL and CSV: every record is written whole. Records go out a chunk at a time, one ``write`` and a
+  ``flush`` per chunk; a kill in the middle of a write can leave a partial last record, and the next
+  ``--resume`` cuts it away (truncates the file to the end of its last whole record) before it reads
+  which ids are done.
+- Parquet cannot be appended to, so a run writes its records to a JSONL journal beside the output
+  (``OUT.parquet.journal.jsonl``, same rules as above). When the run ends, the existing Parquet file (if
+  resuming a finished run) and the journal are written to ``OUT.parquet.tmp`` and renamed over
+  ``OUT.parquet`` (``os.replace``, atomic), then the journal is removed. A kill before the rename leaves
+  the old file and the journal; a kill after it leaves a journal whose records are already in the file,
+  and the next run skips those. A reader never sees a half-written Parquet file.
+- With ``--min-score``, the ids of pages scored but not kept go to ``OUT.below-min-score`` (one JSON
+  string a line), so that ``--resume`` does not score them again.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+__all__ = ["Sink", "SinkError", "open_sink", "FORMATS", "format_for"]
+
+FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+CSV_FIELDS = ("path", "url", "score", "label", "n_blocks", "blocks", "error")
+JOURNAL_SUFFIX = ".journal.jsonl"
+FILTERED_SUFFIX = ".below-min-score"
+PARQUET_ROWS_PER_GROUP = 4096
+_ID_PREFIX = '{"path": "'  # every JSONL record starts with its id: read it without parsing the rest
+
+
+class SinkError(Exception):
+    """An output that cannot be used as asked (unknown extension, exists without --resume/--force)."""
+
+
+def format_for(path: Path | None) -> str:
+    """``jsonl``, ``csv`` or ``parquet`` from the output's extension (JSONL on stdout)."""
+    if path is None:
+        return "jsonl"
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise SinkError(f"cannot tell the output format of {path}: name it .jsonl, .csv or .parquet")
+    return fmt
+
+
+def open_sink(output: Path | None, *, resume: bool = False, force: bool = False, editorial: bool = False,
+              stream: IO[str] | None = None) -> Sink:
+    """The sink for ``output`` (stdout when None), repaired and ready to append when resuming."""
+    fmt = format_for(output)
+    if output is None:
+        if resume:
+            raise SinkError("--resume needs an output file (-o)")
+        return StreamSink(stream or sys.stdout, editorial=editorial)
+    related = [output, _sibling(output, JOURNAL_SUFFIX), _sibling(output, FILTERED_SUFFIX)]
+    if resume and force:
+        raise SinkError("--resume and --force do not go together")
+    if force:
+        for p in related:
+            p.unlink(missing_ok=True)
+    elif not resume:
+        existing = [p for p in related if p.exists() and p.stat().st_size > 0]
+        if existing:
+            raise SinkError(f"{existing[0]} exists: use --resume to continue that run, or --force to overwrite it")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "jsonl":
+        return JsonlSink(output, editorial=editorial)
+    if fmt == "csv":
+        return CsvSink(output, editorial=editorial)
+    return ParquetSink(output, editorial=editorial)
+
+
+def _sibling(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def record_line(rec: dict[str, Any]) -> str:
+    return json.dumps(rec, ensure_ascii=False) + "\n"
+
+
+# -- appendable line files ----------------------------------------------------------------------
+class _LineFile:
+    """A file of whole lines, appended a chunk at a time (one write, one flush)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fh: IO[bytes] | None = None
+
+    def append(self, data: str) -> None:
+        if self._fh is None:
+            self._fh = open(self.path, "ab")
+        self._fh.write(data.encode("utf-8", errors="replace"))
+        self._fh.flush()
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+
+def cut_partial_line(path: Path) -> int:
+    """Truncate ``path`` after its last newline (a kill's partial line); returns the bytes cut."""
+    if not path.exists():
+        return 0
+    size = path.stat().st_size
+    with open(path, "r+b") as fh:
+        end = size
+        while end > 0:
+            start = max(0, end - 65536)
+            fh.seek(start)
+            block = fh.read(end - start)
+            nl = block.rfind(b"\n")
+            if nl >= 0:
+                keep = start + nl + 1
+                break
+            end = start
+        else:
+            keep = 0
+        if keep < size:
+            fh.truncate(keep)
+    return size - keep
+
+
+def jsonl_ids(path: Path) -> Iterator[str]:
+    """The ``path`` field of every record of a JSONL file."""
+    if not path.exists():
+        return
+    with open(path, "rb") as fh:
+        for raw in fh:
+            line = raw.decode("utf-8", errors="replace")
+            if line.startswith(_ID_PREFIX):
+                try:
+                    yield json.decoder.scanstring(line, len(_ID_PREFIX))[0]  # type: ignore[attr-defined]
+                    continue
+                except ValueError:
+                    pass
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(obj, dict) and isinstance(obj.get("path"), str):
+                yield obj["path"]
+            elif isinstance(obj, str):  # a line of the below-min-score list
+                yield obj
+
+
+# -- sinks --------------------------------------------------------------------------------------
+class Sink:
+    """Records in, whole records out. Subclasses store them; this keeps the below-min-score ids."""
+
+    path: Path | None = None
+
+    def __init__(self, editorial: bool = False) -> None:
+        self.editorial = editorial
+        self._filtered: _LineFile | None = None
+
+    def done_ids(self) -> set[str]:
+        """Ids already in the output (or scored below --min-score): a resumed run skips them."""
+        ids: set[str] = set()
+        if self.path is not None:
+            filtered = _sibling(self.path, FILTERED_SUFFIX)
+            cut_partial_line(filtered)
+            ids.update(jsonl_ids(filtered))
+        ids.update(self._stored_ids())
+        return ids
+
+    def _stored_ids(self) -> Iterable[str]:
+        return ()
+
+    def write(self, records: list[dict[str, Any]]) -> None:
+        raise NotImplementedError
+
+    def mark_filtered(self, ids: list[str]) -> None:
+        """Remember pages scored but not written (below --min-score)."""
+        if not ids or self.path is None:
+            return
+        if self._filtered is None:
+            self._filtered = _LineFile(_sibling(self.path, FILTERED_SUFFIX))
+        self._filtered.append("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in ids))
+
+    def close(self, *, complete: bool) -> None:
+        if self._filtered is not None:
+            self._filtered.close()
+
+
+class StreamSink(Sink):
+    """JSON lines on a text stream (stdout)."""
+
+    def __init__(self, stream: IO[str], editorial: bool = False) -> None:
+        super().__init__(editorial)
+        self.stream = stream
+
+    def write(self, records: list[dict[str, Any]]) -> None:
+        if records:
+            self.stream.write("".join(record_line(r) for r in records))
+            self.stream.flush()
+
+
+class JsonlSink(Sink):
+    def __init__(self, path: Path, editorial: bool = False) -> None:
+        super().__init__(editorial)
+        self.path = path
+        cut_partial_line(path)
+        self._file = _LineFile(path)
+        path.touch()
+
+    def _stored_ids(self) -> Iterable[str]:
+        assert self.path is not None
+        return jsonl_ids(self.path)
+
+    def write(self, records: list[dict[str, Any]]) -> None:
+        if records:
+            self._file.append("".join(record_line(r) for r in records))
+
+    def close(self, *, complete: bool) -> None:
+        self._file.close()
+        super().close(complete=complete)
+
+
+class CsvSink(Sink):
+    """One row per record; ``blocks`` as a JSON list, ``n_blocks`` its length."""
+
+    def __init__(self, path: Path, editorial: bool = False) -> None:
+        super().__init__(editorial)
+        self.path = path
+        self.fields = CSV_FIELDS + (("editorial",) if editorial else ())
+        self._ids, header = _repair_csv(path)
+        if header is not None and tuple(header) != self.fields:
+            raise SinkError(f"{path} has the columns {', '.join(header)}; this run writes {', '.join(self.fields)}"
+                            " (resume with the same --editorial setting)")
+        self._file = _LineFile(path)
+        if header is None:
+            self._file.append(self._rows([]))
+
+    def _rows(self, records: list[dict[str, Any]]) -> str:
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        if not records:
+            w.writerow(self.fields)
+        for r in records:
+            row = [r["path"], r.get("url") or "", _cell(r["score"]), _cell(r["label"]), len(r["blocks"]),
+                   json.dumps(r["blocks"], ensure_ascii=False), _cell(r["error"])]
+            if self.editorial:
+                row.append(_cell(r.get("editorial")))
+            w.writerow(row)
+        return out.getvalue()
+
+    def _stored_ids(self) -> Iterable[str]:
+        return self._ids
+
+    def write(self, records: list[dict[str, Any]]) -> None:
+        if records:
+            self._file.append(self._rows(records))
+
+    def close(self, *, complete: bool) -> None:
+        self._file.close()
+        super().close(complete=complete)
+
+
+def _cell(value: Any) -> Any:
+    return "" if value is None else value
+
+
+def _repair_csv(path: Path) -> tuple[set[str], list[str] | None]:
+    """Ids of the whole rows of a CSV output, after cutting a partial last row; and its header."""
+    if not path.exists() or path.stat().st_size == 0:
+        return set(), None
+    ids: set[str] = set()
+    header: list[str] | None = None
+    good = 0
+    with open(path, "rb") as fh:
+        pos = 0
+        last_complete = True
+
+        def lines() -> Iterator[str]:
+            nonlocal pos, last_complete
+            for raw in fh:
+                pos += len(raw)
+                last_complete = raw.endswith(b"\n")
+                yield raw.decode("utf-8", errors="replace")
+
+        reader = csv.reader(lines(), strict=True)
+        try:
+            for row in reader:
+                if not last_complete:
+                    break
+                if header is None:
+                    header = row
+                elif len(row) != len(header):
+                    break
+                else:
+                    ids.add(row[0])
+                good = pos
+        except csv.Error:
+            pass
+    if good < path.stat().st_size:
+        with open(path, "r+b") as fh:
+            fh.truncate(good)
+    return ids, header
+
+
+class ParquetSink(Sink):
+    """A JSONL journal while running; the Parquet file, written whole and renamed, at the end."""
+
+    def __init__(self, path: Path, editorial: bool = False) -> None:
+        super().__init__(editorial)
+        self.path = path
+        self.journal = _sibling(path, JOURNAL_SUFFIX)
+        self.tmp = _sibling(path, ".tmp")
+        self.tmp.unlink(missing_ok=True)  # a run killed while converting
+        cut_partial_line(self.journal)
+        self._file = _LineFile(self.journal)
+        self._existing: set[str] | None = None
+
+    def _existing_ids(self) -> set[str]:
+        if self._existing is None:
+            self._existing = set()
+            assert self.path is not None
+            if self.path.exists():
+                import pyarrow.parquet as pq
+
+                for batch in pq.ParquetFile(self.path).iter_batches(columns=["path"]):
+                    self._existing.update(batch.column(0).to_pylist())
+        return self._existing
+
+    def _stored_ids(self) -> Iterable[str]:
+        return self._existing_ids() | set(jsonl_ids(self.journal))
+
+    def write(self, records: list[dict[str, Any]]) -> None:
+        if records:
+            self._file.append("".join(record_line(r) for r in records))
+
+    def close(self, *, complete: bool) -> None:
+        self._file.close()
+        super().close(complete=complete)
+        if complete:
+            self.finish()
+
+    def finish(self) -> None:
+        """Existing Parquet rows + journal -> ``OUT.tmp`` -> ``OUT``; then drop the journal."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        assert self.path is not None
+        if not self.journal.exists() and self.path.exists():
+            return
+        existing = self._existing_ids()
+        editorial = self.editorial
+        if self.path.exists():
+            editorial = editorial or "editorial" in pq.ParquetFile(self.path).schema_arrow.names
+        schema = parquet_schema(editorial)
+        with pq.ParquetWriter(self.tmp, schema) as writer:
+            if self.path.exists():
+                for batch in pq.ParquetFile(self.path).iter_batches(batch_size=PARQUET_ROWS_PER_GROUP):
+                    writer.write_table(_conform(pa.Table.from_batches([batch]), schema))
+            rows: list[dict[str, Any]] = []
+            for rec in _journal_records(self.journal):
+                if rec.get("path") in existing:
+                    continue  # killed after the rename last time: already in the file
+                rows.append(rec)
+                if len(rows) >= PARQUET_ROWS_PER_GROUP:
+                    writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+                    rows = []
+            if rows:
+                writer.write_table(pa.Table.from_pylist(rows, schema=schema))
+        os.replace(self.tmp, self.path)
+        self.journal.unlink(missing_ok=True)
+        self._existing = None
+
+
+def _journal_records(path: Path) -> Iterator[dict[str, Any]]:
+    if not path.exists():
+        return
+    with open(path, "rb") as fh:
+        for raw in fh:
+            try:
+                rec = json.loads(raw)
+            except ValueError:
+                continue
+            if isinstance(rec, dict):
+                yield rec
+
+
+def parquet_schema(editorial: bool = False) -> Any:
+    import pyarrow as pa
+
+    block = pa.struct([("index", pa.int64()), ("label", pa.string()), ("score", pa.float64()),
+                       ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64())])
+    fields = [("path", pa.string()), ("url", pa.string()), ("score", pa.float64()), ("label", pa.string()),
+              ("blocks", pa.list_(block)), ("error", pa.string())]
+    if editorial:
+        fields.append(("editorial", pa.string()))
+    return pa.schema(fields)
+
+
+def _conform(table: Any, schema: Any) -> Any:
+    """A table with exactly ``schema``'s columns (missing ones null)."""
+    import pyarrow as pa
+
+    for f in schema:
+        if f.name not in table.column_names:
+            table = table.append_column(f.name, pa.nulls(len(table), f.type))
+    return table.select(schema.names).cast(schema)
