@@ -18,7 +18,9 @@ With ``BatchOptions.scheduler`` set, the same batch runs on a Dask cluster (:mod
 from __future__ import annotations
 
 import logging
+import os
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -49,6 +51,7 @@ LOCAL_CHUNK = 16  # pages per task: about a quarter of a second of work at ~60 p
 DASK_CHUNK = 64  # pages per Dask partition: a task costs the scheduler more than a local one
 IN_FLIGHT_PER_WORKER = 2  # chunks on their way per worker: one scoring, one queued
 WORKER_IDLE_TIMEOUT = 300  # seconds an idle worker process (and its loaded model) is kept for reuse
+PARENT_CHECK_SECONDS = 1.0  # how often a worker checks that the batch that started it is still alive
 # One thread per worker process: the processes are the parallelism.
 WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 RECORD_NAME = "record"  # the name pages given as bytes are read under (no suffix to misread)
@@ -129,8 +132,25 @@ def get_detector(model_dir: str | Path | None = None) -> Any:
     return det
 
 
+_NO_MODEL = "\0"  # _init_worker's argument for a task that needs no model
+
+
 def _init_worker(model_dir: str | None) -> None:
-    get_detector(model_dir)
+    _exit_with_parent()
+    if model_dir != _NO_MODEL:
+        get_detector(model_dir)
+
+
+def _exit_with_parent() -> None:
+    """End this worker process soon after its parent dies (``kill -9`` of a batch leaves no workers)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="detector-parent-watch", daemon=True).start()
 
 
 def score_item(det: Any, item: Item, *, editorial: bool = False, all_blocks: bool = False) -> dict[str, Any]:
@@ -182,11 +202,12 @@ def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield chunk
 
 
-def _executor(n: int, model_dir: str | None) -> Any:
+def _executor(n: int, model_dir: str | None, preload: bool = True) -> Any:
+    """joblib's reusable loky pool; each new worker loads the model at once when ``preload``."""
     from joblib.externals.loky import get_reusable_executor
 
     return get_reusable_executor(max_workers=n, timeout=WORKER_IDLE_TIMEOUT, initializer=_init_worker,
-                                 initargs=(model_dir,), env=WORKER_ENV)
+                                 initargs=(model_dir if preload else _NO_MODEL,), env=WORKER_ENV)
 
 
 def local_records(chunks: Iterable[list[Item]], options: BatchOptions,
@@ -207,7 +228,7 @@ def local_records(chunks: Iterable[list[Item]], options: BatchOptions,
     window: deque[tuple[list[Item], Future]] = deque()
 
     def submit(chunk: list[Item]) -> Future:
-        return _executor(n, model_dir).submit(task, chunk, *args)
+        return _executor(n, model_dir, preload=task is score_chunk).submit(task, chunk, *args)
 
     try:
         for chunk in chunks:
@@ -227,10 +248,11 @@ def _result(chunk: list[Item], fut: Future, submit: Callable[[list[Item]], Futur
         return fut.result()
     except BrokenProcessPool:
         log.warning("a worker process died; scoring its %d pages again", len(chunk))
-    try:
-        return submit(chunk).result()
-    except BrokenProcessPool:
-        log.warning("a worker process died again; scoring those pages one at a time")
+    if len(chunk) > 1:
+        try:
+            return submit(chunk).result()
+        except BrokenProcessPool:
+            log.warning("a worker process died again; scoring those pages one at a time")
     out: list[dict[str, Any]] = []
     for it in chunk:
         try:

@@ -385,6 +385,36 @@ def test_resume_of_a_parquet_run_uses_its_journal(runner, many, tmp_path):
     assert len(read_output(out)) == len(full) == 36
 
 
+def _children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (Linux /proc; empty elsewhere)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _gone(pids: list[int], within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        alive = [p for p in pids if Path(f"/proc/{p}").exists() and "Z" not in _state(p)]
+        if not alive:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return "Z"
+
+
 def _count_lines(path: Path) -> int:
     return path.read_bytes().count(b"\n") if path.exists() else 0
 
@@ -408,9 +438,14 @@ def test_kill_9_while_writing_then_resume_gives_every_page_exactly_once(tmp_path
         while _count_lines(out) < before + target and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.005)
         time.sleep(rng.uniform(0, 0.02))  # somewhere in the middle of the next chunks
-        os.killpg(proc.pid, signal.SIGKILL)  # the batch and its workers, at once
+        workers = _children(proc.pid)
+        if run == 2:  # the batch alone: its worker processes must not outlive it
+            os.kill(proc.pid, signal.SIGKILL)
+        else:
+            os.killpg(proc.pid, signal.SIGKILL)  # the batch and its workers, at once
         assert proc.wait() == -signal.SIGKILL
         kills.append(_count_lines(out) - before)
+        assert _gone(workers, within=15), f"worker processes outlived the batch: {workers}"
     assert all(k >= 2 for k in kills), kills  # every kill came while pages were being written
     done = subprocess.run(base + ["-j", "1"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -422,18 +457,13 @@ def test_kill_9_while_writing_then_resume_gives_every_page_exactly_once(tmp_path
 
 
 # -- engine -------------------------------------------------------------------------------------
-def crash_on_marked_pages(items, *args):
-    """A task that kills its worker process when it meets a page marked "crash"."""
-    if any(it.data == b"crash" for it in items):
-        os._exit(1)
-    return [{"path": it.id, "score": None, "label": None, "blocks": [], "error": None} for it in items]
-
-
 def test_a_page_that_kills_its_worker_gets_an_error_record(monkeypatch):
-    monkeypatch.syspath_prepend(str(Path(__file__).parent))
+    monkeypatch.syspath_prepend(str(Path(__file__).parent))  # for the workers too
+    from crashing_task import crash_on_marked_pages
+
     items = [Item(id=f"p{i}", data=b"crash" if i == 5 else b"ok") for i in range(8)]
     options = BatchOptions(n_jobs=2)
-    recs = [r for chunk in local_records(chunked(items, 3), options, task=crash_on_marked_pages) for r in chunk]
+    recs = [r for chunk in local_records(chunked(items, 1), options, task=crash_on_marked_pages) for r in chunk]
     assert [r["path"] for r in recs] == [f"p{i}" for i in range(8)]
     assert [i for i, r in enumerate(recs) if r["error"]] == [5]
     assert "worker process died" in recs[5]["error"]
