@@ -362,8 +362,8 @@ def group_figure(rows: Sequence[dict], title: str, max_groups: int = 30) -> Figu
                 label=key.replace("_share", " notices found"))
     ax.set_yticks(yy + h, [f"{r['group']} ({r['pages']})" for r in rows], fontsize=8)
     ax.invert_yaxis()
-    ax.set(xlim=(0, 1.0), title=title, xlabel="share (missing bar: no such pages)")
-    ax.legend(loc="lower right", fontsize=8)
+    ax.set(xlim=(0, 1.0), title=title, xlabel="share (no bar: 0, or no such pages)")
+    fig.legend(loc="outside lower center", ncol=len(measures), fontsize=8)
     return fig
 
 
@@ -505,6 +505,10 @@ def _html(data: ReportData, s: dict, pngs: dict[str, bytes], n: int) -> str:
                         ["truth", *OUTPUT_LABELS], ["truth \\ detector", *OUTPUT_LABELS]))
     parts.append("<p class=\"note\">A block's true label is the label of the span covering most of it (boilerplate "
                  "and teaser marks included); a block mostly outside every span is editorial.</p>")
+    if not any(cm[OUTPUT_LABELS.index("boilerplate")]):
+        parts.append("<p class=\"note\">This corpus marks no boilerplate: every block outside a labelled disclosure "
+                     "counts as editorial, so editorial → boilerplate is not an error here, and editorial → "
+                     "disclaimer may be a disclaimer the labels leave out.</p>")
     cols = ["group", "pages", "sponsored", "roc_auc", "precision", "recall", "f1", "fpr", "sponsored_found",
             "affiliate_found", "disclaimer_found", "false_sponsored_blocks"]
     heads = ["group", "pages", "sponsored", "ROC AUC", "precision", "recall", "F1", "FPR", "sponsored found",

@@ -154,6 +154,7 @@ def test_report_files_exist_and_the_html_embeds_its_images(data, tmp_path):
     assert "http://" not in doc and "https://" not in doc and "<script" not in doc
     assert "How far ahead of the baselines" in doc and "for the keyword list" in doc
     assert "Editorial pages scored above the threshold (false alarms)" in doc
+    assert "This corpus marks no boilerplate" in doc  # the tiny corpus has no boilerplate marks
     summary = json.loads(paths["metrics"].read_text(encoding="utf-8"))
     assert summary["keyword_baseline"]["page"]["precision"] == 0.5
     assert sum(map(sum, summary["confusion"]["rows_truth_cols_detector"])) == int(confusion(data).sum())
