@@ -35,8 +35,19 @@ from .io import InputError
 from .sinks import open_sink
 from .sources import Item, SourceOptions, frame_items, iter_items, payload
 
-__all__ = ["BatchOptions", "Summary", "ClusterError", "run_batch", "score_frame", "score_item", "score_chunk",
-           "EXIT_OK", "EXIT_SOME_FAILED", "EXIT_USAGE", "EXIT_MOSTLY_FAILED"]
+__all__ = [
+    "BatchOptions",
+    "Summary",
+    "ClusterError",
+    "run_batch",
+    "score_frame",
+    "score_item",
+    "score_chunk",
+    "EXIT_OK",
+    "EXIT_SOME_FAILED",
+    "EXIT_USAGE",
+    "EXIT_MOSTLY_FAILED",
+]
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +120,10 @@ class Summary:
 
     def line(self) -> str:
         skipped = f", {self.skipped:,} skipped (already done)" if self.skipped else ""
-        return (f"{self.pages:,} pages read, {self.flagged:,} flagged sponsored, {self.errors:,} errors, "
-                f"{self.written:,} written{skipped}; {self.pages_per_second:,.1f} pages/s ({self.seconds:,.1f} s)")
+        return (
+            f"{self.pages:,} pages read, {self.flagged:,} flagged sponsored, {self.errors:,} errors, "
+            f"{self.written:,} written{skipped}; {self.pages_per_second:,.1f} pages/s ({self.seconds:,.1f} s)"
+        )
 
 
 # -- in the worker ------------------------------------------------------------------------------
@@ -169,8 +182,12 @@ def score_item(det: Any, item: Item, *, editorial: bool = False, all_blocks: boo
             a = Analysis(path=item.id, score=None, label=None, error=str(err))
         except Exception as err:  # a bug met on one page of a crawl must not stop the crawl
             log.exception("internal error on %s", item.id)
-            a = Analysis(path=item.id, score=None, label=None,
-                         error=f"internal error: {type(err).__name__}: {' '.join(str(err).split())[:200]}")
+            a = Analysis(
+                path=item.id,
+                score=None,
+                label=None,
+                error=f"internal error: {type(err).__name__}: {' '.join(str(err).split())[:200]}",
+            )
     rec = a.record(all_blocks=all_blocks, editorial=editorial)
     out: dict[str, Any] = {"path": item.id}
     if item.url is not None:
@@ -180,8 +197,9 @@ def score_item(det: Any, item: Item, *, editorial: bool = False, all_blocks: boo
     return out
 
 
-def score_chunk(items: Sequence[Item], model_dir: str | None = None, editorial: bool = False,
-                all_blocks: bool = False) -> list[dict[str, Any]]:
+def score_chunk(
+    items: Sequence[Item], model_dir: str | None = None, editorial: bool = False, all_blocks: bool = False
+) -> list[dict[str, Any]]:
     """A chunk of items -> their records, with this process's cached model."""
     det = get_detector(model_dir)
     return [score_item(det, it, editorial=editorial, all_blocks=all_blocks) for it in items]
@@ -206,12 +224,20 @@ def _executor(n: int, model_dir: str | None, preload: bool = True) -> Any:
     """joblib's reusable loky pool; each new worker loads the model at once when ``preload``."""
     from joblib.externals.loky import get_reusable_executor
 
-    return get_reusable_executor(max_workers=n, timeout=WORKER_IDLE_TIMEOUT, initializer=_init_worker,
-                                 initargs=(model_dir if preload else _NO_MODEL,), env=WORKER_ENV)
+    return get_reusable_executor(
+        max_workers=n,
+        timeout=WORKER_IDLE_TIMEOUT,
+        initializer=_init_worker,
+        initargs=(model_dir if preload else _NO_MODEL,),
+        env=WORKER_ENV,
+    )
 
 
-def local_records(chunks: Iterable[list[Item]], options: BatchOptions,
-                  task: Callable[..., list[dict[str, Any]]] = score_chunk) -> Iterator[list[dict[str, Any]]]:
+def local_records(
+    chunks: Iterable[list[Item]],
+    options: BatchOptions,
+    task: Callable[..., list[dict[str, Any]]] = score_chunk,
+) -> Iterator[list[dict[str, Any]]]:
     """Records of each chunk, in input order, from ``options.n_jobs`` worker processes.
 
     A loky process pool (joblib's), with a window of at most ``in_flight`` chunks submitted and not yet
@@ -269,8 +295,8 @@ def run_batch(
     inputs: Iterable[str],
     output: Path | None = None,
     *,
-    options: BatchOptions = BatchOptions(),
-    sources: SourceOptions = SourceOptions(),
+    options: BatchOptions | None = None,
+    sources: SourceOptions | None = None,
     resume: bool = False,
     force: bool = False,
     stdin: IO[str] | None = None,
@@ -278,6 +304,8 @@ def run_batch(
 ) -> Summary:
     """Score every page of ``inputs`` into ``output`` (.jsonl, .csv or .parquet; JSONL on ``stdout`` when
     None). Raises :class:`~detector.sinks.SinkError` for an output that cannot be used as asked."""
+    options = options or BatchOptions()
+    sources = sources or SourceOptions()
     start = time.perf_counter()
     sink = open_sink(output, resume=resume, force=force, editorial=options.editorial, stream=stdout)
     summary = Summary()
@@ -305,7 +333,9 @@ def run_batch(
                 kept = recs
             else:
                 kept = [r for r in recs if r["score"] is not None and r["score"] >= options.min_score]
-                sink.mark_filtered([r["path"] for r in recs if r["score"] is None or r["score"] < options.min_score])
+                sink.mark_filtered(
+                    [r["path"] for r in recs if r["score"] is None or r["score"] < options.min_score]
+                )
             sink.write(kept)
             summary.written += len(kept)
             if bar is not None:
@@ -358,8 +388,13 @@ def score_frame(
     """
     sources = SourceOptions(html_column=html_column, text_column=text_column, id_column=id_column)
     items = frame_items(df, sources)
-    options = BatchOptions(n_jobs=n_jobs, chunk_size=chunk_size, editorial=editorial, all_blocks=all_blocks,
-                           model_dir=None if model_dir is None else Path(model_dir))
+    options = BatchOptions(
+        n_jobs=n_jobs,
+        chunk_size=chunk_size,
+        editorial=editorial,
+        all_blocks=all_blocks,
+        model_dir=None if model_dir is None else Path(model_dir),
+    )
     records: list[dict[str, Any]] = []
     for recs in local_records(chunked(items, chunk_size or LOCAL_CHUNK), options):
         records.extend(recs)

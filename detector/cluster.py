@@ -83,8 +83,9 @@ def score_partition(items: list[Item], key: str, editorial: bool, all_blocks: bo
     return [batch.score_item(det, it, editorial=editorial, all_blocks=all_blocks) for it in items]
 
 
-def dask_records(chunks: Iterable[list[Item]], options: batch.BatchOptions,
-                 limits: ReadLimits) -> Iterator[list[dict[str, Any]]]:
+def dask_records(
+    chunks: Iterable[list[Item]], options: batch.BatchOptions, limits: ReadLimits
+) -> Iterator[list[dict[str, Any]]]:
     """Records of each partition, as partitions finish, from the cluster at ``options.scheduler``."""
     files, key = model_files(options.model_dir)
     try:
@@ -103,7 +104,9 @@ def dask_records(chunks: Iterable[list[Item]], options: batch.BatchOptions,
             if chunk is None:
                 return None
             loaded = [it.loaded(limits) for it in chunk]
-            fut = client.submit(score_partition, loaded, key, options.editorial, options.all_blocks, pure=False)
+            fut = client.submit(
+                score_partition, loaded, key, options.editorial, options.all_blocks, pure=False
+            )
             parts[fut.key] = loaded
             return fut
 
@@ -117,8 +120,12 @@ def dask_records(chunks: Iterable[list[Item]], options: batch.BatchOptions,
                 recs = fut.result()
             except KilledWorker:
                 log.warning("workers died on a partition of %d pages; they get error records", len(loaded))
-                recs = [batch.score_item(None, Item(id=it.id, url=it.url, error="the Dask worker died scoring this page"))
-                        for it in loaded]
+                recs = [
+                    batch.score_item(
+                        None, Item(id=it.id, url=it.url, error="the Dask worker died scoring this page")
+                    )
+                    for it in loaded
+                ]
             fut.release()
             nxt = submit_next()
             if nxt is not None:

@@ -51,8 +51,14 @@ def format_for(path: Path | None) -> str:
     return fmt
 
 
-def open_sink(output: Path | None, *, resume: bool = False, force: bool = False, editorial: bool = False,
-              stream: IO[str] | None = None) -> Sink:
+def open_sink(
+    output: Path | None,
+    *,
+    resume: bool = False,
+    force: bool = False,
+    editorial: bool = False,
+    stream: IO[str] | None = None,
+) -> Sink:
     """The sink for ``output`` (stdout when None), repaired and ready to append when resuming."""
     fmt = format_for(output)
     if output is None:
@@ -68,7 +74,9 @@ def open_sink(output: Path | None, *, resume: bool = False, force: bool = False,
     elif not resume:
         existing = [p for p in related if p.exists() and p.stat().st_size > 0]
         if existing:
-            raise SinkError(f"{existing[0]} exists: use --resume to continue that run, or --force to overwrite it")
+            raise SinkError(
+                f"{existing[0]} exists: use --resume to continue that run, or --force to overwrite it"
+            )
     output.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "jsonl":
         return JsonlSink(output, editorial=editorial)
@@ -233,8 +241,10 @@ class CsvSink(Sink):
         self.fields = CSV_FIELDS + (("editorial",) if editorial else ())
         self._ids, header = _repair_csv(path)
         if header is not None and tuple(header) != self.fields:
-            raise SinkError(f"{path} has the columns {', '.join(header)}; this run writes {', '.join(self.fields)}"
-                            " (resume with the same --editorial setting)")
+            raise SinkError(
+                f"{path} has the columns {', '.join(header)}; this run writes {', '.join(self.fields)}"
+                " (resume with the same --editorial setting)"
+            )
         self._file = _LineFile(path)
         if header is None:
             self._file.append(self._rows([]))
@@ -245,8 +255,15 @@ class CsvSink(Sink):
         if not records:
             w.writerow(self.fields)
         for r in records:
-            row = [r["path"], r.get("url") or "", _cell(r["score"]), _cell(r["label"]), len(r["blocks"]),
-                   json.dumps(r["blocks"], ensure_ascii=False), _cell(r["error"])]
+            row = [
+                r["path"],
+                r.get("url") or "",
+                _cell(r["score"]),
+                _cell(r["label"]),
+                len(r["blocks"]),
+                json.dumps(r["blocks"], ensure_ascii=False),
+                _cell(r["error"]),
+            ]
             if self.editorial:
                 row.append(_cell(r.get("editorial")))
             w.writerow(row)
@@ -391,10 +408,24 @@ def _journal_records(path: Path) -> Iterator[dict[str, Any]]:
 def parquet_schema(editorial: bool = False) -> Any:
     import pyarrow as pa
 
-    block = pa.struct([("index", pa.int64()), ("label", pa.string()), ("score", pa.float64()),
-                       ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64())])
-    fields = [("path", pa.string()), ("url", pa.string()), ("score", pa.float64()), ("label", pa.string()),
-              ("blocks", pa.list_(block)), ("error", pa.string())]
+    block = pa.struct(
+        [
+            ("index", pa.int64()),
+            ("label", pa.string()),
+            ("score", pa.float64()),
+            ("text", pa.string()),
+            ("start", pa.int64()),
+            ("end", pa.int64()),
+        ]
+    )
+    fields = [
+        ("path", pa.string()),
+        ("url", pa.string()),
+        ("score", pa.float64()),
+        ("label", pa.string()),
+        ("blocks", pa.list_(block)),
+        ("error", pa.string()),
+    ]
     if editorial:
         fields.append(("editorial", pa.string()))
     return pa.schema(fields)

@@ -7,8 +7,8 @@ Every item has an id that is the same on every run over the same inputs, so that
 what is done:
 
 - a page file: its path, as reached from the argument (``pages/a/b.html``);
-- a WARC record: ``crawl.warc.gz#<urn:uuid:...>`` (file, ``#``, WARC-Record-ID), plus its target URI as ``url``;
-- a table row: ``table.jsonl#<id>`` with the ``--id-column`` value, else ``table.jsonl#<row>`` (0-based row number);
+- a WARC record: ``crawl.warc.gz#<urn:uuid:...>`` (file, ``#``, WARC-Record-ID), its target URI as ``url``;
+- a table row: ``table.jsonl#<id>`` with the ``--id-column`` value, else ``table.jsonl#<row>`` (row from 0);
 - the part of a container that could not be read: ``crawl.warc.gz#@<offset>`` or ``table.csv#@<row>``.
 
 Nothing here raises on a bad input: what cannot be read becomes an item with ``error`` set, and the
@@ -35,7 +35,13 @@ from typing import IO, Any
 from .io import DEFAULT_LIMITS, ReadLimits
 
 __all__ = [
-    "Item", "SourceOptions", "iter_items", "frame_items", "container_kind", "payload", "PAGE_SUFFIXES",
+    "Item",
+    "SourceOptions",
+    "iter_items",
+    "frame_items",
+    "container_kind",
+    "payload",
+    "PAGE_SUFFIXES",
     "ColumnError",
 ]
 
@@ -43,9 +49,14 @@ log = logging.getLogger(__name__)
 
 PAGE_SUFFIXES = (".html", ".htm", ".txt", ".md")  # each also with .gz (io.read_input gunzips)
 CONTAINER_SUFFIXES = {
-    ".warc": "warc", ".warc.gz": "warc",
-    ".jsonl": "jsonl", ".jsonl.gz": "jsonl", ".ndjson": "jsonl", ".ndjson.gz": "jsonl",
-    ".csv": "csv", ".csv.gz": "csv",
+    ".warc": "warc",
+    ".warc.gz": "warc",
+    ".jsonl": "jsonl",
+    ".jsonl.gz": "jsonl",
+    ".ndjson": "jsonl",
+    ".ndjson.gz": "jsonl",
+    ".csv": "csv",
+    ".csv.gz": "csv",
     ".parquet": "parquet",
 }
 HTML_CONTENT_TYPES = ("text/html", "application/xhtml+xml")
@@ -152,7 +163,9 @@ def walk_folder(folder: str, pattern: str | None = None) -> Iterator[str]:
             yield entry.path
 
 
-def iter_items(inputs: Iterable[str], opts: SourceOptions = SourceOptions(), stdin: IO[str] | None = None) -> Iterator[Item]:
+def iter_items(
+    inputs: Iterable[str], opts: SourceOptions = SourceOptions(), stdin: IO[str] | None = None
+) -> Iterator[Item]:
     """Every page of every input, lazily. ``-`` reads a list of paths (one a line) from ``stdin``."""
     for arg in inputs:
         if arg == "-":
@@ -253,7 +266,9 @@ def warc_items(path: str, opts: SourceOptions = SourceOptions()) -> Iterator[Ite
             except StopIteration:
                 break
             except (ArchiveLoadFailed, OSError, ValueError) as err:
-                yield Item(id=f"{path}#@{offset}", error=f"not WARC data at offset {offset}: {_one_line(err)}")
+                yield Item(
+                    id=f"{path}#@{offset}", error=f"not WARC data at offset {offset}: {_one_line(err)}"
+                )
                 return
             if rec.rec_type not in ("response", "resource"):
                 continue
@@ -266,12 +281,18 @@ def warc_items(path: str, opts: SourceOptions = SourceOptions()) -> Iterator[Ite
                 return
             size = int(declared)
             if size > max_bytes:
-                yield Item(id=item_id, url=url, error=f"WARC record of {size} bytes, larger than {max_bytes} (limit max_bytes)")
+                yield Item(
+                    id=item_id,
+                    url=url,
+                    error=f"WARC record of {size} bytes, larger than {max_bytes} (limit max_bytes)",
+                )
                 continue
             block = rec.raw_stream.read(size + 1)
             if len(block) < size:
                 why = f": {gunzip.error}" if gunzip is not None and gunzip.error else ""
-                yield Item(id=item_id, url=url, error=f"truncated WARC record ({len(block)} of {size} bytes){why}")
+                yield Item(
+                    id=item_id, url=url, error=f"truncated WARC record ({len(block)} of {size} bytes){why}"
+                )
                 return
             if rec.rec_type == "response":
                 item = _http_item(item_id, url, block)
@@ -280,7 +301,9 @@ def warc_items(path: str, opts: SourceOptions = SourceOptions()) -> Iterator[Ite
             if item is not None:
                 yield item
         if gunzip is not None and gunzip.error is not None:
-            yield Item(id=f"{path}#@{records.offset}", error=f"truncated or damaged gzip data: {gunzip.error}")
+            yield Item(
+                id=f"{path}#@{records.offset}", error=f"truncated or damaged gzip data: {gunzip.error}"
+            )
 
 
 def _content_type(value: str | None) -> tuple[str, str | None]:
@@ -350,7 +373,9 @@ def payload(item: Item, limits: ReadLimits = DEFAULT_LIMITS) -> bytes:
             try:
                 import brotli
             except ImportError:
-                raise InputError("brotli-compressed payload, and the brotli module is not installed") from None
+                raise InputError(
+                    "brotli-compressed payload, and the brotli module is not installed"
+                ) from None
             try:
                 data = brotli.decompress(data)
             except brotli.error as err:
@@ -473,7 +498,9 @@ def _row_item(base: str, row: int, rec: dict[str, Any], cols: _Columns, limits: 
     else:
         data = str(value).encode("utf-8")
     if len(data) > limits.max_bytes:
-        return Item(id=item_id, url=url, error=f"input larger than {limits.max_bytes} bytes (limit max_bytes)")
+        return Item(
+            id=item_id, url=url, error=f"input larger than {limits.max_bytes} bytes (limit max_bytes)"
+        )
     return Item(id=item_id, url=url, data=data, kind=cols.kind)
 
 
@@ -493,7 +520,9 @@ def table_items(path: str, opts: SourceOptions, kind: str) -> Iterator[Item]:
             yield Item(id=f"{path}#@end", error=f"truncated or damaged gzip data: {gunzip.error}")
 
 
-def _table_rows(path: str, rows: Iterator[tuple[int, dict | None, str | None]], opts: SourceOptions) -> Iterator[Item]:
+def _table_rows(
+    path: str, rows: Iterator[tuple[int, dict | None, str | None]], opts: SourceOptions
+) -> Iterator[Item]:
     cols: _Columns | None = None
     row = -1
     try:
@@ -540,7 +569,7 @@ def _csv_rows(fh: IO[str], path: str, limits: ReadLimits) -> Iterator[tuple[int,
         if len(values) != len(header):
             yield row, None, f"CSV row with {len(values)} fields, the header has {len(header)}"
         else:
-            yield row, dict(zip(header, values)), None
+            yield row, dict(zip(header, values, strict=True)), None
 
 
 def parquet_items(path: str, opts: SourceOptions = SourceOptions()) -> Iterator[Item]:

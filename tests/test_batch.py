@@ -28,16 +28,22 @@ from detector.sources import ColumnError, Item
 ROOT = Path(__file__).resolve().parents[1]
 SPONSORED = (ROOT / "examples" / "sponsored-crypto-news.txt").read_text(encoding="utf-8")
 EDITORIAL = (ROOT / "examples" / "editorial-blog.html").read_text(encoding="utf-8")
-SPONSORED_HTML = "<html><body>" + "".join(f"<p>{html.escape(p)}</p>" for p in SPONSORED.splitlines() if p.strip()) + "</body></html>"
+SPONSORED_HTML = (
+    "<html><body>"
+    + "".join(f"<p>{html.escape(p)}</p>" for p in SPONSORED.splitlines() if p.strip())
+    + "</body></html>"
+)
 CONTRACT_KEYS = {"path", "score", "label", "blocks", "error"}
 
 
 def page(i: int) -> str:
     """A small editorial HTML page, different for each i."""
-    return (f"<html><head><title>Notes {i}</title></head><body><h1>Allotment diary, week {i}</h1>"
-            f"<p>The beans in row {i} came up late this year, after a cold and wet April.</p>"
-            f"<p>We watered twice a day and kept the slugs off with copper tape; by week {i + 2} the "
-            "first pods were ready.</p></body></html>")
+    return (
+        f"<html><head><title>Notes {i}</title></head><body><h1>Allotment diary, week {i}</h1>"
+        f"<p>The beans in row {i} came up late this year, after a cold and wet April.</p>"
+        f"<p>We watered twice a day and kept the slugs off with copper tape; by week {i + 2} the "
+        "first pods were ready.</p></body></html>"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -67,21 +73,39 @@ def write_warc(path: Path, pages: list[tuple[str, str]], *, gz: bool = True) -> 
     with open(path, "wb") as fh:
         w = WARCWriter(fh, gzip=gz)
         for url, html in pages:
-            w.write_record(w.create_warc_record(url, "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n")))
-            hh = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
-            w.write_record(w.create_warc_record(url, "response", payload=io.BytesIO(html.encode()), http_headers=hh))
+            w.write_record(
+                w.create_warc_record(url, "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n"))
+            )
+            hh = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+            )
+            w.write_record(
+                w.create_warc_record(url, "response", payload=io.BytesIO(html.encode()), http_headers=hh)
+            )
         img = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
-        w.write_record(w.create_warc_record("http://example.org/logo.png", "response",
-                                            payload=io.BytesIO(b"\x89PNG\r\n\x1a\n...."), http_headers=img))
-        moved = StatusAndHeaders("301 Moved Permanently", [("Content-Type", "text/html"), ("Location", "/")],
-                                 protocol="HTTP/1.1")
-        w.write_record(w.create_warc_record("http://example.org/old", "response",
-                                            payload=io.BytesIO(b"<p>Moved</p>"), http_headers=moved))
+        w.write_record(
+            w.create_warc_record(
+                "http://example.org/logo.png",
+                "response",
+                payload=io.BytesIO(b"\x89PNG\r\n\x1a\n...."),
+                http_headers=img,
+            )
+        )
+        moved = StatusAndHeaders(
+            "301 Moved Permanently", [("Content-Type", "text/html"), ("Location", "/")], protocol="HTTP/1.1"
+        )
+        w.write_record(
+            w.create_warc_record(
+                "http://example.org/old", "response", payload=io.BytesIO(b"<p>Moved</p>"), http_headers=moved
+            )
+        )
 
 
-WARC_PAGES = [("http://example.org/sponsored", SPONSORED_HTML),
-              ("http://example.org/blog", EDITORIAL),
-              ("http://example.org/diary", page(1))]
+WARC_PAGES = [
+    ("http://example.org/sponsored", SPONSORED_HTML),
+    ("http://example.org/blog", EDITORIAL),
+    ("http://example.org/diary", page(1)),
+]
 
 
 # -- inputs -------------------------------------------------------------------------------------
@@ -93,7 +117,9 @@ def tree(tmp_path: Path) -> Path:
     (root / "a" / "one.html").write_text(page(1), encoding="utf-8")
     (root / "a" / "b" / "two.txt").write_text(SPONSORED, encoding="utf-8")
     (root / "a" / "b" / "three.html.gz").write_bytes(gzip.compress(page(3).encode()))
-    (root / "four.md").write_text("# Four\n\nA short note about the weather and the garden.\n", encoding="utf-8")
+    (root / "four.md").write_text(
+        "# Four\n\nA short note about the weather and the garden.\n", encoding="utf-8"
+    )
     (root / "notes.json").write_text("{}", encoding="utf-8")  # not a page extension
     (root / ".cache" / "five.html").write_text(page(5), encoding="utf-8")  # hidden folder
     return root
@@ -110,11 +136,15 @@ def test_folder_is_read_recursively_in_sorted_order(runner, tree):
     assert all(set(r) == CONTRACT_KEYS and r["error"] is None for r in recs.values())
 
 
-@pytest.mark.parametrize("pattern, expected", [
-    ("*.html*", ["a/b/three.html.gz", "a/one.html"]),
-    ("a/b/*", ["a/b/three.html.gz", "a/b/two.txt"]),
-    ("*.md", ["four.md"]),
-], ids=["name-pattern", "path-pattern", "markdown"])
+@pytest.mark.parametrize(
+    "pattern, expected",
+    [
+        ("*.html*", ["a/b/three.html.gz", "a/one.html"]),
+        ("a/b/*", ["a/b/three.html.gz", "a/b/two.txt"]),
+        ("*.md", ["four.md"]),
+    ],
+    ids=["name-pattern", "path-pattern", "markdown"],
+)
 def test_glob_picks_the_files_inside_folders(runner, tree, pattern, expected):
     result = batch(runner, str(tree), "--glob", pattern, "-j", "1")
     assert result.exit_code == 0, result.output
@@ -187,9 +217,11 @@ def _table(tmp_path: Path, fmt: str, rows: list[dict]) -> Path:
     return path
 
 
-TABLE_ROWS = [{"doc": "d1", "url": "http://example.org/1", "body": SPONSORED_HTML},
-              {"doc": "d2", "url": "http://example.org/2", "body": EDITORIAL},
-              {"doc": "d3", "url": "http://example.org/3", "body": page(3)}]
+TABLE_ROWS = [
+    {"doc": "d1", "url": "http://example.org/1", "body": SPONSORED_HTML},
+    {"doc": "d2", "url": "http://example.org/2", "body": EDITORIAL},
+    {"doc": "d3", "url": "http://example.org/3", "body": page(3)},
+]
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "jsonl.gz", "csv", "parquet"])
@@ -212,8 +244,10 @@ def test_table_rows_without_an_id_column_are_named_by_row_number(runner, tmp_pat
 
 def test_broken_jsonl_line_gets_its_error_record_and_the_rest_is_scored(runner, tmp_path):
     path = tmp_path / "pages.jsonl"
-    path.write_text(json.dumps({"html": page(1)}) + "\n" + '{"html": "<p>cut he\n' + json.dumps({"html": page(2)}) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps({"html": page(1)}) + "\n" + '{"html": "<p>cut he\n' + json.dumps({"html": page(2)}) + "\n",
+        encoding="utf-8",
+    )
     result = batch(runner, str(path), "-j", "1")
     assert result.exit_code == 1
     recs = lines(result.stdout)
@@ -246,8 +280,13 @@ def test_paths_on_stdin(runner, tree, tmp_path):
     assert result.exit_code == 1
     recs = lines(result.stdout)
     assert [r["path"].rsplit("#", 1)[0] for r in recs] == [
-        str(tree / "four.md"), str(warc), str(tree / "a" / "b" / "three.html.gz"), str(tree / "a" / "b" / "two.txt"),
-        str(tree / "a" / "one.html"), str(tmp_path / "missing.html")]
+        str(tree / "four.md"),
+        str(warc),
+        str(tree / "a" / "b" / "three.html.gz"),
+        str(tree / "a" / "b" / "two.txt"),
+        str(tree / "a" / "one.html"),
+        str(tmp_path / "missing.html"),
+    ]
     assert recs[-1]["error"].startswith("no such file")
 
 
@@ -304,7 +343,9 @@ def test_min_score_keeps_only_high_scores_but_counts_every_page(runner, tree, tm
     assert rec["path"] == str(tree / "a" / "b" / "two.txt") and rec["score"] >= 0.5
     assert "4 pages read, 1 flagged sponsored, 0 errors, 1 written" in result.stderr
     # resuming scores nothing again: the pages below the bar are remembered too
-    again = runner.invoke(main, ["batch", str(tree), "-o", str(out), "--min-score", "0.5", "--resume", "-j", "1"])
+    again = runner.invoke(
+        main, ["batch", str(tree), "-o", str(out), "--min-score", "0.5", "--resume", "-j", "1"]
+    )
     assert "0 pages read" in again.stderr and "4 skipped" in again.stderr
     assert len(read_output(out)) == 1
 
@@ -318,8 +359,11 @@ def test_editorial_adds_the_editorial_text(runner, tmp_path):
     assert "affiliate links" not in rec["editorial"] and "All rights reserved" not in rec["editorial"]
 
 
-@pytest.mark.parametrize("good, bad, code", [(3, 0, 0), (3, 1, 1), (1, 9, 3), (0, 2, 3)],
-                         ids=["all-read", "some-failed", "nearly-all-failed", "all-failed"])
+@pytest.mark.parametrize(
+    "good, bad, code",
+    [(3, 0, 0), (3, 1, 1), (1, 9, 3), (0, 2, 3)],
+    ids=["all-read", "some-failed", "nearly-all-failed", "all-failed"],
+)
 def test_exit_codes(runner, tmp_path, good, bad, code):
     for i in range(good):
         (tmp_path / f"good{i}.html").write_text(page(i), encoding="utf-8")
@@ -427,13 +471,25 @@ def test_kill_9_while_writing_then_resume_gives_every_page_exactly_once(tmp_path
     out = tmp_path / "scores.jsonl"
     rng = random.Random(7)
     kills = []
-    base = [sys.executable, "-m", "detector.cli", "batch", str(folder), "-o", str(out), "--resume", "-q",
-            "--chunk-size", "2"]
+    base = [
+        sys.executable,
+        "-m",
+        "detector.cli",
+        "batch",
+        str(folder),
+        "-o",
+        str(out),
+        "--resume",
+        "-q",
+        "--chunk-size",
+        "2",
+    ]
     for run in range(5):
         cmd = base + ["-j", "2" if run == 2 else "1"]  # the in-process path, and once the worker pool
         before, target = _count_lines(out), rng.randint(2, 6)
-        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
         deadline = time.monotonic() + 60
         while _count_lines(out) < before + target and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.005)
@@ -463,15 +519,16 @@ def test_a_page_that_kills_its_worker_gets_an_error_record(monkeypatch):
 
     items = [Item(id=f"p{i}", data=b"crash" if i == 5 else b"ok") for i in range(8)]
     options = BatchOptions(n_jobs=2)
-    recs = [r for chunk in local_records(chunked(items, 1), options, task=crash_on_marked_pages) for r in chunk]
+    recs = [
+        r for chunk in local_records(chunked(items, 1), options, task=crash_on_marked_pages) for r in chunk
+    ]
     assert [r["path"] for r in recs] == [f"p{i}" for i in range(8)]
     assert [i for i, r in enumerate(recs) if r["error"]] == [5]
     assert "worker process died" in recs[5]["error"]
 
 
 def test_score_frame_adds_the_result_columns():
-    df = pd.DataFrame({"doc": ["a", "b", "c"], "html": [SPONSORED_HTML, EDITORIAL, None]},
-                      index=[10, 20, 30])
+    df = pd.DataFrame({"doc": ["a", "b", "c"], "html": [SPONSORED_HTML, EDITORIAL, None]}, index=[10, 20, 30])
     out = score_frame(df, html_column="html", id_column="doc")
     assert list(out.index) == [10, 20, 30] and "score" not in df.columns  # a copy
     assert list(out["label"][:2]) == ["sponsored", "editorial"]
@@ -494,11 +551,13 @@ def test_dask_run_gives_the_records_of_a_local_run(runner, tree, tmp_path):
     table = _table(tmp_path, "parquet", TABLE_ROWS)
     inputs = [str(tree), str(warc), str(table), "--html-column", "body"]
     local = lines(batch(runner, *inputs, "-j", "1").stdout)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
         out = tmp_path / "dask.parquet"
-        result = batch(runner, *inputs, "-o", str(out), "--scheduler", cluster.scheduler_address,
-                       "--chunk-size", "3")
+        result = batch(
+            runner, *inputs, "-o", str(out), "--scheduler", cluster.scheduler_address, "--chunk-size", "3"
+        )
         assert result.exit_code == 0, result.output
     remote = read_output(out)
     for r in remote:  # Parquet has a url column for every row; JSONL only where known
