@@ -19,7 +19,9 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from .lexicon import cue_counts, has_affiliate_cue, has_self_reference, has_sponsored_cue
 from .segment import Block, Page
 
-__all__ = ["BlockRow", "BlockFeatures", "rows_for_page", "page_features", "gate_proba", "PAGE_FEATURE_NAMES"]
+__all__ = [
+    "BlockRow", "BlockFeatures", "rows_for_page", "page_features", "gate_proba", "row_cues", "PAGE_FEATURE_NAMES",
+]
 
 _DIGITS = re.compile(r"\d")
 _UPPER = re.compile(r"[A-ZÀ-ÖØ-Þ]")
@@ -120,10 +122,27 @@ def _layout_tokens(r: BlockRow) -> str:
 N_DENSE = 9
 
 
-def _dense(rows: Sequence[BlockRow]) -> sp.csr_matrix:
+def row_cues(rows: Sequence[BlockRow]) -> np.ndarray:
+    """:func:`lexicon.cue_counts` of each row's text, shape (n, 3): computed once, for the features and the gate."""
+    seen: dict[str, tuple[int, int, int]] = {}
+    out = []
+    for r in rows:
+        c = seen.get(r.text)
+        if c is None:
+            c = seen[r.text] = cue_counts(r.text)
+        out.append(c)
+    return np.array(out, dtype=np.int64).reshape(len(out), 3)
+
+
+def _dense(rows: Sequence[BlockRow], cues: np.ndarray | None = None) -> sp.csr_matrix:
+    return sp.csr_matrix(_dense_array(rows, cues))
+
+
+def _dense_array(rows: Sequence[BlockRow], cues: np.ndarray | None = None) -> np.ndarray:
+    if cues is None:
+        cues = row_cues(rows)
     out = np.zeros((len(rows), N_DENSE), dtype=np.float32)
-    for i, r in enumerate(rows):
-        s, a, d = cue_counts(r.text)
+    for i, (r, (s, a, d)) in enumerate(zip(rows, np.asarray(cues).tolist())):
         out[i] = (
             r.position,
             r.position * r.position,
@@ -135,14 +154,21 @@ def _dense(rows: Sequence[BlockRow]) -> sp.csr_matrix:
             a / 3.0,
             d / 3.0,
         )
-    return sp.csr_matrix(out)
+    return out
 
 
 GATED = {"sponsored": has_sponsored_cue, "sponsored_other": has_sponsored_cue, "affiliate": has_affiliate_cue}
+# The column of row_cues() that answers a gate: a text has the cue iff it holds at least one.
+_GATE_CUE_COLUMN = {has_sponsored_cue: 0, has_affiliate_cue: 1}
 
 
-def gate_proba(proba: np.ndarray, rows: Sequence[BlockRow], classes: Sequence[str]) -> np.ndarray:
-    """Zero the probability of a gated class for blocks without its cue words; renormalise."""
+def gate_proba(
+    proba: np.ndarray, rows: Sequence[BlockRow], classes: Sequence[str], cues: np.ndarray | None = None
+) -> np.ndarray:
+    """Zero the probability of a gated class for blocks without its cue words; renormalise.
+
+    ``cues``: the rows' :func:`row_cues`, when already computed (the gate then reads them).
+    """
     out = np.array(proba, dtype=np.float64, copy=True)
     if not len(rows):
         return out
@@ -152,7 +178,11 @@ def gate_proba(proba: np.ndarray, rows: Sequence[BlockRow], classes: Sequence[st
         if test is None:
             continue
         if test not in cache:
-            cache[test] = np.array([test(r.text) for r in rows], dtype=bool)
+            col = _GATE_CUE_COLUMN.get(test)
+            if cues is not None and col is not None:
+                cache[test] = np.asarray(cues)[:, col] > 0
+            else:
+                cache[test] = np.array([test(r.text) for r in rows], dtype=bool)
         out[~cache[test], j] = 0.0
     total = out.sum(axis=1, keepdims=True)
     ed = list(map(str, classes)).index("editorial") if "editorial" in map(str, classes) else 0
@@ -216,6 +246,10 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: Sequence[BlockRow]) -> sp.csr_matrix:
+        return self._transform(X)
+
+    def _transform(self, X: Sequence[BlockRow], cues: np.ndarray | None = None) -> sp.csr_matrix:
+        """``transform``, given the rows' :func:`row_cues` when they are already known."""
         if len(X) == 0:
             return sp.csr_matrix((0, self.n_features_out_), dtype=np.float32)
         words, chars, context, layout = self._vectorizers()
@@ -227,7 +261,7 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
             context.transform([_norm(r.prev) + " " + _norm(r.heading_above) for r in X]) * w,
             context.transform([_norm(r.next) for r in X]) * w,
             layout.transform([_layout_tokens(r) for r in X]) * self.layout_weight,
-            _dense(X),
+            _dense(X, cues),
         ]
         return sp.hstack(mats, format="csr", dtype=np.float32)
 

@@ -12,6 +12,7 @@ a candidate. Pages in other languages get no sponsored or affiliate blocks (a st
 from __future__ import annotations
 
 import re
+from typing import Any, Callable
 
 __all__ = ["SELF_REFERENCE", "has_self_reference", "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "has_sponsored_cue", "has_affiliate_cue", "cue_counts"]
 
@@ -70,17 +71,172 @@ def has_self_reference(text: str) -> bool:
 
 
 def has_sponsored_cue(text: str) -> bool:
-    return SPONSORED_CUES.search(text) is not None
+    pats, text = _twins(text)
+    return pats[0].search(text) is not None
 
 
 def has_affiliate_cue(text: str) -> bool:
-    return AFFILIATE_CUES.search(text) is not None
+    pats, text = _twins(text)
+    return pats[1].search(text) is not None
 
 
 def cue_counts(text: str) -> tuple[int, int, int]:
-    """How many sponsorship, commission and disclaimer cues a text holds (capped at 3 each)."""
+    """How many sponsorship, commission and disclaimer cues a text holds (capped at 3 each).
+
+    ``cue_counts(t)[0] > 0`` is ``has_sponsored_cue(t)`` and ``[1] > 0`` is ``has_affiliate_cue(t)``.
+    """
+    (sponsored, affiliate, disclaimer, any_cue), text = _twins(text)
+    if any_cue.search(text) is None:  # most texts hold no cue: one scan tells
+        return (0, 0, 0)
     return (
-        min(3, len(SPONSORED_CUES.findall(text))),
-        min(3, len(AFFILIATE_CUES.findall(text))),
-        min(3, len(DISCLAIMER_CUES.findall(text))),
+        min(3, len(sponsored.findall(text))),
+        min(3, len(affiliate.findall(text))),
+        min(3, len(disclaimer.findall(text))),
     )
+
+
+# -- the same patterns, made fast ----------------------------------------------------------------------
+# Python's regex engine tries every alternative of an IGNORECASE alternation at every position of the
+# text, one call deeper each. The fast twin of a pattern matches exactly the same strings at the same
+# positions without IGNORECASE: each letter becomes the class of the characters that IGNORECASE lets it
+# match ("s" -> [Ssſ]), and the top-level alternatives are grouped under their first character, keeping
+# their order, so that at a position the engine tries one group. For a text that is all ASCII, the ASCII
+# twin runs on the lower-cased text (there, IGNORECASE only pairs A-Z with a-z), with plain letters.
+# A fourth pattern matches wherever any of the three does. Anything unusual keeps the original pattern;
+# tests/test_lexicon.py checks the twins against the originals.
+
+# Characters that IGNORECASE matches with a letter but that are not its upper or lower case.
+_CASE_EXTRA = {"i": "İı", "k": "\u212a", "s": "ſ", "å": "\u212b", "ß": "ẞ", "µ": "μΜ"}
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def case_variants(ch: str) -> str:
+    """The characters that ``ch`` matches under IGNORECASE, sorted."""
+    cands = {ch, ch.lower(), ch.upper(), ch.title(), ch.swapcase(), ch.casefold()}
+    cands |= set(_CASE_EXTRA.get(ch.lower(), ""))
+    one = re.compile(re.escape(ch), re.I)
+    return "".join(sorted(c for c in cands if len(c) == 1 and one.fullmatch(c)))
+
+
+def _ascii_variants(ch: str) -> str:
+    # In lower-cased ASCII text an ASCII letter only ever meets its lower case; other characters never match.
+    return ch.lower() if ch.isascii() else case_variants(ch)
+
+
+def _fast_twin(
+    regex: re.Pattern[str], *more: re.Pattern[str], variants: Callable[[str], str] = case_variants
+) -> re.Pattern[str]:
+    """An equivalent pattern compiled without IGNORECASE (``regex`` itself when that is not possible).
+
+    With ``more`` patterns (same flags): one pattern that matches where any of them matches, for
+    telling whether a text holds a match at all. ``variants``: the characters a letter stands for.
+    """
+    if not regex.flags & re.I or not isinstance(regex.pattern, str) or any(m.flags != regex.flags for m in more):
+        return regex
+    try:
+        from re import _constants, _parser
+    except ImportError:  # pragma: no cover - other Pythons
+        return regex
+    try:
+        em = _Emitter(_constants, variants)
+        alts = []
+        for r in (regex, *more):
+            data = _parser.parse(r.pattern, r.flags).data
+            alts += data[0][1][1] if len(data) == 1 and data[0][0] is _constants.BRANCH else [data]
+        return re.compile(em.top(alts), regex.flags & ~(re.I | re.X))
+    except (_Unsupported, re.error, KeyError, TypeError, ValueError, AttributeError):
+        return regex
+
+
+class _Emitter:
+    """Writes a parsed pattern back as pattern text, each letter as its class of ``variants``."""
+
+    def __init__(self, constants: Any, variants: Callable[[str], str]) -> None:
+        self.C = C = constants
+        self.variants = variants
+        self.cats = {C.CATEGORY_SPACE: r"\s", C.CATEGORY_NOT_SPACE: r"\S", C.CATEGORY_WORD: r"\w",
+                     C.CATEGORY_NOT_WORD: r"\W", C.CATEGORY_DIGIT: r"\d", C.CATEGORY_NOT_DIGIT: r"\D"}
+        self.ats = {C.AT_BOUNDARY: r"\b", C.AT_NON_BOUNDARY: r"\B"}
+
+    @staticmethod
+    def cls(chars: str) -> str:
+        return re.escape(chars) if len(chars) == 1 else "[" + "".join(re.escape(c) for c in chars) + "]"
+
+    def seq(self, items: list) -> str:
+        return "".join(self.item(op, av) for op, av in items)
+
+    def item(self, op: Any, av: Any) -> str:
+        C = self.C
+        if op is C.LITERAL:
+            return self.cls(self.variants(chr(av)))
+        if op is C.IN:
+            out, neg = [], ""
+            for iop, iav in av:
+                if iop is C.NEGATE:
+                    neg = "^"
+                elif iop is C.LITERAL:
+                    out += [re.escape(c) for c in self.variants(chr(iav))]
+                elif iop is C.CATEGORY:
+                    out.append(self.cats[iav])
+                else:
+                    raise _Unsupported(iop)
+            return "[" + neg + "".join(out) + "]"
+        if op is C.AT:
+            return self.ats[av]
+        if op is C.BRANCH:
+            return "(?:" + "|".join(self.seq(a) for a in av[1]) + ")"
+        if op is C.SUBPATTERN:
+            group, add, dele, p = av
+            if group is not None or add or dele:
+                raise _Unsupported("group")
+            return "(?:" + self.seq(p) + ")"
+        if op is C.MAX_REPEAT or op is C.MIN_REPEAT:
+            lo, hi, p = av
+            rep = "{%d,%s}" % (lo, "" if hi == C.MAXREPEAT else hi)
+            return "(?:" + self.seq(p) + ")" + rep + ("?" if op is C.MIN_REPEAT else "")
+        raise _Unsupported(op)
+
+    def top(self, alts: list) -> str:
+        """Alternatives, grouped by the character each begins with (in their order within a group)."""
+        C = self.C
+        groups: dict[str, list[str]] = {}
+        for alt in alts:
+            if alt and alt[0][0] is C.LITERAL:
+                lead, rest = self.variants(chr(alt[0][1])), self.seq(alt[1:])
+            elif len(alt) > 1 and alt[0] == (C.AT, C.AT_BOUNDARY) and alt[1][0] is C.LITERAL:
+                lead = self.variants(chr(alt[1][1]))
+                if not all(c.isalnum() or c == "_" for c in lead):
+                    return self.plain(alts)
+                # \b before a word character: the character before it is no word character
+                rest = r"(?<!\w[\s\S])" + self.seq(alt[2:])
+            else:
+                return self.plain(alts)
+            groups.setdefault(lead, []).append(rest)
+        leads = list(groups)
+        if len(set("".join(leads))) != sum(map(len, leads)):
+            return self.plain(alts)  # groups whose first characters overlap could change the order of trial
+        return "|".join(self.cls(lead) + "(?:" + "|".join(rests) + ")" for lead, rests in groups.items())
+
+    def plain(self, alts: list) -> str:
+        return "|".join(self.seq(a) for a in alts)
+
+
+def _build_twins(variants: Callable[[str], str]) -> tuple[re.Pattern[str], ...]:
+    cues = (SPONSORED_CUES, AFFILIATE_CUES, DISCLAIMER_CUES)
+    return (*(_fast_twin(p, variants=variants) for p in cues), _fast_twin(*cues, variants=variants))
+
+
+_UNICODE_TWINS = _build_twins(case_variants)
+_ASCII_TWINS = _build_twins(_ascii_variants)
+if _ASCII_TWINS[:3] == (SPONSORED_CUES, AFFILIATE_CUES, DISCLAIMER_CUES):  # no twins on this Python
+    _ASCII_TWINS = _UNICODE_TWINS
+
+
+def _twins(text: str) -> tuple[tuple[re.Pattern[str], ...], str]:
+    """The patterns to run and the text to run them on."""
+    if text.isascii() and _ASCII_TWINS is not _UNICODE_TWINS:
+        return _ASCII_TWINS, text.lower()
+    return _UNICODE_TWINS, text

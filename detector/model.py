@@ -24,7 +24,7 @@ import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 
-from .features import BlockFeatures, BlockRow, gate_proba
+from .features import BlockFeatures, BlockRow, gate_proba, row_cues
 
 __all__ = ["BlockClassifier", "PageScorer", "DetectorModel", "ModelError", "default_model_dir", "FORMAT_VERSION"]
 
@@ -90,7 +90,9 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         """Class probabilities, with the cue-word gate applied (see :mod:`detector.lexicon`)."""
         if len(X) == 0:
             return np.zeros((0, len(self.classes_)))
-        return gate_proba(self.predict_proba_matrix(self.features_.transform(X)), X, self.classes_)
+        cues = row_cues(X)  # the cue counts feed both the features and the gate
+        M = self.features_._transform(X, cues)
+        return gate_proba(self.predict_proba_matrix(M), X, self.classes_, cues=cues)
 
     def predict_proba_matrix(self, M: sp.csr_matrix) -> np.ndarray:
         # Softmax over X @ W.T + b with the weights densified once (sparse-by-sparse products are slow).
