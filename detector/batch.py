@@ -31,7 +31,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from .io import InputError
+from .io import DEFAULT_LIMITS, InputError, ReadLimits
 from .sinks import open_sink
 from .sources import Item, SourceOptions, frame_items, iter_items, payload
 
@@ -83,6 +83,7 @@ class BatchOptions:
     all_blocks: bool = False  # keep editorial blocks in "blocks" too
     min_score: float | None = None  # write only pages scoring at least this
     model_dir: Path | None = None  # None: the shipped model
+    trust: bool = False  # load model_dir even though it is not shipped with the package (it is unpickled)
     scheduler: str | None = None  # a Dask scheduler address: run there instead of local processes
     progress: bool | None = None  # a progress bar on stderr; None: when stderr is a terminal
 
@@ -134,24 +135,26 @@ def _model_key(model_dir: str | Path | None) -> str:
     return "default" if model_dir is None else str(Path(model_dir).resolve())
 
 
-def get_detector(model_dir: str | Path | None = None) -> Any:
-    """This process's Detector for ``model_dir``, loaded on first use."""
+def get_detector(
+    model_dir: str | Path | None = None, *, trust: bool = False, limits: ReadLimits = DEFAULT_LIMITS
+) -> Any:
+    """This process's Detector for ``model_dir`` with ``limits``, its model loaded on first use."""
+    from .score import Detector
+
     key = _model_key(model_dir)
     det = _DETECTORS.get(key)
     if det is None:
-        from .score import Detector
-
-        det = _DETECTORS[key] = Detector.load(model_dir)
-    return det
+        det = _DETECTORS[key] = Detector.load(model_dir, trust=trust)
+    return det if det.limits == limits else Detector(det.model, limits)
 
 
 _NO_MODEL = "\0"  # _init_worker's argument for a task that needs no model
 
 
-def _init_worker(model_dir: str | None) -> None:
+def _init_worker(model_dir: str | None, trust: bool = False) -> None:
     _exit_with_parent()
     if model_dir != _NO_MODEL:
-        get_detector(model_dir)
+        get_detector(model_dir, trust=trust)
 
 
 def _exit_with_parent() -> None:
@@ -198,10 +201,15 @@ def score_item(det: Any, item: Item, *, editorial: bool = False, all_blocks: boo
 
 
 def score_chunk(
-    items: Sequence[Item], model_dir: str | None = None, editorial: bool = False, all_blocks: bool = False
+    items: Sequence[Item],
+    model_dir: str | None = None,
+    editorial: bool = False,
+    all_blocks: bool = False,
+    trust: bool = False,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> list[dict[str, Any]]:
     """A chunk of items -> their records, with this process's cached model."""
-    det = get_detector(model_dir)
+    det = get_detector(model_dir, trust=trust, limits=limits)
     return [score_item(det, it, editorial=editorial, all_blocks=all_blocks) for it in items]
 
 
@@ -220,7 +228,7 @@ def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
         yield chunk
 
 
-def _executor(n: int, model_dir: str | None, preload: bool = True) -> Any:
+def _executor(n: int, model_dir: str | None, preload: bool = True, trust: bool = False) -> Any:
     """joblib's reusable loky pool; each new worker loads the model at once when ``preload``."""
     from joblib.externals.loky import get_reusable_executor
 
@@ -228,7 +236,7 @@ def _executor(n: int, model_dir: str | None, preload: bool = True) -> Any:
         max_workers=n,
         timeout=WORKER_IDLE_TIMEOUT,
         initializer=_init_worker,
-        initargs=(model_dir if preload else _NO_MODEL,),
+        initargs=(model_dir if preload else _NO_MODEL, trust),
         env=WORKER_ENV,
     )
 
@@ -237,6 +245,7 @@ def local_records(
     chunks: Iterable[list[Item]],
     options: BatchOptions,
     task: Callable[..., list[dict[str, Any]]] = score_chunk,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> Iterator[list[dict[str, Any]]]:
     """Records of each chunk, in input order, from ``options.n_jobs`` worker processes.
 
@@ -244,7 +253,7 @@ def local_records(
     handed on, so a slow page holds back the input instead of letting results pile up.
     """
     model_dir = None if options.model_dir is None else str(options.model_dir)
-    args = (model_dir, options.editorial, options.all_blocks)
+    args = (model_dir, options.editorial, options.all_blocks, options.trust, limits)
     n = workers(options.n_jobs)
     if n == 1:
         for chunk in chunks:
@@ -254,7 +263,8 @@ def local_records(
     window: deque[tuple[list[Item], Future]] = deque()
 
     def submit(chunk: list[Item]) -> Future:
-        return _executor(n, model_dir, preload=task is score_chunk).submit(task, chunk, *args)
+        pool = _executor(n, model_dir, preload=task is score_chunk, trust=options.trust)
+        return pool.submit(task, chunk, *args)
 
     try:
         for chunk in chunks:
@@ -304,9 +314,12 @@ def run_batch(
 ) -> Summary:
     """Score every page of ``inputs`` into ``output`` (.jsonl, .csv or .parquet; JSONL on ``stdout`` when
     None). Raises :class:`~detector.sinks.SinkError` for an output that cannot be used as asked."""
+    from .model import verify_model_dir
+
     options = options or BatchOptions()
     sources = sources or SourceOptions()
     start = time.perf_counter()
+    verify_model_dir(options.model_dir, trust=options.trust)  # a ModelError now, not in every worker
     sink = open_sink(output, resume=resume, force=force, editorial=options.editorial, stream=stdout)
     summary = Summary()
     items: Iterable[Item] = iter_items(inputs, sources, stdin)
@@ -322,7 +335,8 @@ def run_batch(
         size = options.chunk_size or DASK_CHUNK
         records = dask_records(chunked(items, size), options, sources.limits)
     else:
-        records = local_records(chunked(items, options.chunk_size or LOCAL_CHUNK), options)
+        size = options.chunk_size or LOCAL_CHUNK
+        records = local_records(chunked(items, size), options, limits=sources.limits)
     show = sys.stderr.isatty() if options.progress is None else options.progress
     bar = _progress(show)
     complete = False
@@ -377,16 +391,21 @@ def score_frame(
     editorial: bool = False,
     all_blocks: bool = False,
     model_dir: str | Path | None = None,
+    trust: bool = False,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> Any:
     """A copy of ``df`` with ``score``, ``label``, ``blocks`` and ``error`` columns (and ``editorial``).
 
     The pages are in ``html_column`` or ``text_column`` (by default the first of ``html``, ``raw_html``,
     ``content_html``, then ``text``, ``content``, ``markdown``). ``id_column`` names the pages in log
-    messages. A missing column raises :class:`~detector.sources.ColumnError` (a KeyError).
+    messages. A missing column raises :class:`~detector.sources.ColumnError` (a KeyError). A ``model_dir``
+    that is not shipped with the package needs ``trust=True`` (loading a model unpickles it).
 
         >>> scored = score_frame(pd.DataFrame({"html": pages}), n_jobs=2)   # doctest: +SKIP
     """
-    sources = SourceOptions(html_column=html_column, text_column=text_column, id_column=id_column)
+    sources = SourceOptions(
+        html_column=html_column, text_column=text_column, id_column=id_column, limits=limits
+    )
     items = frame_items(df, sources)
     options = BatchOptions(
         n_jobs=n_jobs,
@@ -394,9 +413,10 @@ def score_frame(
         editorial=editorial,
         all_blocks=all_blocks,
         model_dir=None if model_dir is None else Path(model_dir),
+        trust=trust,
     )
     records: list[dict[str, Any]] = []
-    for recs in local_records(chunked(items, chunk_size or LOCAL_CHUNK), options):
+    for recs in local_records(chunked(items, chunk_size or LOCAL_CHUNK), options, limits=limits):
         records.extend(recs)
     out = df.copy()
     for col in ("score", "label", "blocks", "error") + (("editorial",) if editorial else ()):

@@ -33,7 +33,9 @@ def grouped_metrics(outcomes: Sequence[Any], threshold: float) -> dict[str, list
     return {name: group_metrics(outcomes, threshold, lambda p, a=attr: getattr(p, a)) for name, attr in GROUP_KEYS.items()}
 
 
-def _measure_groups(folder: Path, meta: dict, corpus: Path, n_jobs: int) -> dict[str, list[dict]] | None:
+def _measure_groups(
+    folder: Path, meta: dict, corpus: Path, n_jobs: int, trust: bool = False
+) -> dict[str, list[dict]] | None:
     from .corpus import corpus_hash, load_corpus
     from .evaluate import evaluate_pages
     from .score import Detector
@@ -46,13 +48,19 @@ def _measure_groups(folder: Path, meta: dict, corpus: Path, n_jobs: int) -> dict
     pages = [p for p in load_corpus(corpus) if p.source in test_sources]
     if not pages:
         return None
-    det = Detector.load(folder)
+    det = Detector.load(folder, trust=trust)
     result = evaluate_pages(det, pages, n_jobs=n_jobs)
     return grouped_metrics(result.pages, det.threshold)
 
 
-def write_model_card(folder: str | Path, *, corpus: str | Path | None = None, n_jobs: int = 1) -> Path:
-    """Write ``MODEL_CARD.md`` into a model folder; returns its path."""
+def write_model_card(
+    folder: str | Path, *, corpus: str | Path | None = None, n_jobs: int = 1, trust: bool = False
+) -> Path:
+    """Write ``MODEL_CARD.md`` into a model folder; returns its path.
+
+    The model is loaded (which needs ``trust=True`` for a folder not shipped with the package) only to
+    measure metrics per group on ``corpus`` when the metadata lacks them.
+    """
     folder = Path(folder)
     meta_path = folder / META_FILE
     if not meta_path.is_file():
@@ -61,7 +69,7 @@ def write_model_card(folder: str | Path, *, corpus: str | Path | None = None, n_
     metrics = meta.get("metrics", {})
     groups = {k: metrics[f"data_test_{k}"] for k in GROUP_KEYS if f"data_test_{k}" in metrics} or None
     if groups is None and corpus is not None:
-        groups = _measure_groups(folder, meta, Path(corpus), n_jobs)
+        groups = _measure_groups(folder, meta, Path(corpus), n_jobs, trust)
     text = model_card(meta, groups, name=folder.name)
     fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

@@ -14,17 +14,70 @@ import click
 
 from .model import ModelError
 
-MODEL_OPTION = click.option(
+_MODEL = click.option(
     "--model", "model_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-    help="Model folder (default: the model shipped with the package).",
+    help="Model folder (default: the model shipped with the package). One from elsewhere needs --trust.",
+)
+_TRUST = click.option(
+    "--trust", is_flag=True, envvar="DETECTOR_TRUST_MODELS",
+    help="Load the --model folder although it is not shipped with the package. Loading a model unpickles it, "
+         "which can run any code: trust only folders you made or got from a source you trust "
+         "(env DETECTOR_TRUST_MODELS=1).",
 )
 
 
-def _detector(model_dir: Path | None) -> Any:
+def MODEL_OPTION(f: Any) -> Any:  # noqa: N802 - a decorator, named like the click options it stands for
+    """--model and --trust."""
+    return _MODEL(_TRUST(f))
+
+
+class ByteSize(click.ParamType):
+    """A number of bytes: 1048576, 512K, 32M, 1G (K, M, G are powers of 1024; a trailing B or iB is fine)."""
+
+    name = "SIZE"
+    _UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().upper().removesuffix("B").removesuffix("I")
+        unit = text[-1:] if text[-1:] in self._UNITS and text[-1:] else ""
+        number = text[: len(text) - len(unit)].strip()
+        try:
+            size = int(float(number) * self._UNITS[unit])
+        except ValueError:
+            self.fail(f"{value!r} is not a size (e.g. 33554432, 32M, 1G)", param, ctx)
+        if size < 1:
+            self.fail(f"{value!r}: a size must be at least 1 byte", param, ctx)
+        return size
+
+
+def LIMIT_OPTIONS(f: Any) -> Any:  # noqa: N802
+    """--max-bytes, --max-decompressed and --max-depth: what one input may cost."""
+    from .io import DEFAULT_LIMITS as d
+
+    f = click.option("--max-depth", type=click.IntRange(min=1), default=d.max_depth, show_default=True,
+                     help="HTML nesting deeper than this is read as flat text.")(f)
+    f = click.option("--max-decompressed", type=ByteSize(), default=d.max_decompressed, show_default=True,
+                     help="Bytes a gzipped input may expand to; beyond, it is an error (a gzip bomb stops here).")(f)
+    f = click.option("--max-bytes", type=ByteSize(), default=d.max_bytes, show_default=True,
+                     help="Bytes read from one input (compressed or not); a larger input is an error, "
+                          "found without reading it.")(f)
+    return f
+
+
+def _limits(max_bytes: int, max_decompressed: int, max_depth: int) -> Any:
+    from .io import ReadLimits
+
+    return ReadLimits(max_bytes=max_bytes, max_decompressed=max_decompressed, max_depth=max_depth)
+
+
+def _detector(model_dir: Path | None, trust: bool = False, limits: Any = None) -> Any:
+    from .io import DEFAULT_LIMITS
     from .score import Detector
 
     try:
-        return Detector.load(model_dir)
+        return Detector.load(model_dir, limits or DEFAULT_LIMITS, trust=trust)
     except ModelError as err:
         raise click.ClickException(str(err)) from None
 
@@ -74,7 +127,9 @@ def _csv(records: list[dict]) -> str:
 @click.option("--all-blocks", is_flag=True, help="Include editorial blocks too.")
 @click.option("--editorial", is_flag=True, help="Add the editorial text to each record.")
 @MODEL_OPTION
-def score(pages: tuple[str, ...], fmt: str, all_blocks: bool, editorial: bool, model_dir: Path | None) -> None:
+@LIMIT_OPTIONS
+def score(pages: tuple[str, ...], fmt: str, all_blocks: bool, editorial: bool, model_dir: Path | None, trust: bool,
+          max_bytes: int, max_decompressed: int, max_depth: int) -> None:
     """Score pages: probability that the main content is sponsored, and every non-editorial block.
 
     PAGES are .html/.htm/.txt/.md files (optionally .gz), or - for stdin.
@@ -82,7 +137,7 @@ def score(pages: tuple[str, ...], fmt: str, all_blocks: bool, editorial: bool, m
 
     Example: detector score page.html --format jsonl
     """
-    det = _detector(model_dir)
+    det = _detector(model_dir, trust, _limits(max_bytes, max_decompressed, max_depth))
     records = []
     for p in pages:
         a = det.analyze(_source(p))
@@ -106,12 +161,14 @@ def score(pages: tuple[str, ...], fmt: str, all_blocks: bool, editorial: bool, m
 @click.argument("page", type=click.Path(allow_dash=True))
 @click.option("--show", is_flag=True, help="Print every block with its label and score instead.")
 @MODEL_OPTION
-def split(page: str, show: bool, model_dir: Path | None) -> None:
+@LIMIT_OPTIONS
+def split(page: str, show: bool, model_dir: Path | None, trust: bool, max_bytes: int, max_decompressed: int,
+          max_depth: int) -> None:
     """Print the page's editorial text alone (or, with --show, every block and why it was cut).
 
     Example: detector split page.html --show
     """
-    det = _detector(model_dir)
+    det = _detector(model_dir, trust, _limits(max_bytes, max_decompressed, max_depth))
     a = det.analyze(_source(page))
     if a.error:
         raise click.ClickException(f"{page}: {a.error}")
@@ -133,7 +190,9 @@ def split(page: str, show: bool, model_dir: Path | None) -> None:
 @click.option("--html", "html_out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write a self-contained HTML view of the page: every block in its label's colour.")
 @MODEL_OPTION
-def explain(page: str, all_blocks: bool, top: int, fmt: str, html_out: Path | None, model_dir: Path | None) -> None:
+@LIMIT_OPTIONS
+def explain(page: str, all_blocks: bool, top: int, fmt: str, html_out: Path | None, model_dir: Path | None,
+            trust: bool, max_bytes: int, max_decompressed: int, max_depth: int) -> None:
     """Why each non-editorial block got its label, and why the page got its score.
 
     A block's reasons are the words, word pairs, character n-grams, neighbours' words and layout features
@@ -147,7 +206,8 @@ def explain(page: str, all_blocks: bool, top: int, fmt: str, html_out: Path | No
     """
     from .explain import explain as do_explain, render_html, render_table
 
-    ex = do_explain(_source(page), _detector(model_dir), all_blocks=all_blocks, top=top)
+    det = _detector(model_dir, trust, _limits(max_bytes, max_decompressed, max_depth))
+    ex = do_explain(_source(page), det, all_blocks=all_blocks, top=top)
     if ex.error:
         raise click.ClickException(f"{page}: {ex.error}")
     if html_out is not None:
@@ -162,7 +222,8 @@ def explain(page: str, all_blocks: bool, top: int, fmt: str, html_out: Path | No
               help="The training corpus: metrics per language and per source are measured on its test split "
                    "when the model's metadata lacks them (only if its hash matches the model's).")
 @click.option("-j", "--jobs", default=1, show_default=True, help="Worker processes.")
-def card(model_dir: Path, corpus: Path | None, jobs: int) -> None:
+@_TRUST
+def card(model_dir: Path, corpus: Path | None, jobs: int, trust: bool) -> None:
     """Write MODEL_CARD.md into a model folder (model.joblib and metadata.json are left as they are).
 
     Example: detector card detector/models/default --corpus data -j 2
@@ -170,7 +231,7 @@ def card(model_dir: Path, corpus: Path | None, jobs: int) -> None:
     from .card import write_model_card
 
     try:
-        path = write_model_card(model_dir, corpus=corpus, n_jobs=jobs)
+        path = write_model_card(model_dir, corpus=corpus, n_jobs=jobs, trust=trust)
     except (ModelError, ValueError) as err:
         raise click.ClickException(str(err)) from None
     click.echo(f"model card written to {path}", err=True)
@@ -241,7 +302,7 @@ def train(corpus: Path, output: Path, seed: int, test_share: float, jobs: int, l
                    "(needs matplotlib: pip install 'detector[report]').")
 @click.option("--baselines/--no-baselines", default=True, show_default=True,
               help="With --report: measure the keyword list and trafilatura on the same pages.")
-def evaluate(corpus: Path, model_dir: Path | None, jobs: int, which: str, fmt: str, mistakes: int,
+def evaluate(corpus: Path, model_dir: Path | None, trust: bool, jobs: int, which: str, fmt: str, mistakes: int,
              report_dir: Path | None, baselines: bool) -> None:
     """Evaluate a model on a labelled corpus: page and span metrics, false blocks, mistakes.
 
@@ -253,7 +314,7 @@ def evaluate(corpus: Path, model_dir: Path | None, jobs: int, which: str, fmt: s
     from .corpus import load_corpus
     from .evaluate import evaluate_pages
 
-    det = _detector(model_dir)
+    det = _detector(model_dir, trust)
     pages = load_corpus(corpus)
     if which == "test":
         test_sources = set(det.model.metadata.get("report", {}).get("test_sources", []))
@@ -276,7 +337,7 @@ def evaluate(corpus: Path, model_dir: Path | None, jobs: int, which: str, fmt: s
 
 
 @main.command("batch")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Output file: .jsonl, .csv or .parquet, by its extension (default: JSON lines on stdout).")
 @click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: one per core).")
@@ -299,19 +360,24 @@ def evaluate(corpus: Path, model_dir: Path | None, jobs: int, which: str, fmt: s
               help="Run on this Dask scheduler, e.g. tcp://host:8786 (env DASK_SCHEDULER_ADDRESS; "
                    "needs detector[dask]).")
 @MODEL_OPTION
+@LIMIT_OPTIONS
 def batch_command(inputs: tuple[str, ...], output: Path | None, jobs: int, pattern: str | None,
                   html_column: str | None, text_column: str | None, id_column: str | None, chunk_size: int | None,
                   editorial: bool, all_blocks: bool, min_score: float | None, resume: bool, force: bool,
-                  quiet: bool, scheduler: str | None, model_dir: Path | None) -> None:
+                  quiet: bool, scheduler: str | None, model_dir: Path | None, trust: bool, max_bytes: int,
+                  max_decompressed: int, max_depth: int) -> None:
     """Score many pages: folders, WARC files, JSONL/CSV/Parquet tables, or a list of paths on stdin (-).
 
     One record per page, as `detector score --format jsonl`, with `path` holding the page's id (a WARC
     record: FILE#<WARC-Record-ID>, plus `url`; a table row: FILE#<id or row number>). A summary goes to
-    stderr; a progress bar too when it is a terminal.
+    stderr; a progress bar too when it is a terminal. An input that cannot be read (missing, not a regular
+    file, binary, too large, a broken archive or table) gets a record with a one-line `error`, and the
+    batch goes on.
 
     \b
     Exit codes: 0 every input was read; 1 some inputs failed (their records carry the error);
-    2 usage error (bad option, output exists without --resume/--force, scheduler unreachable);
+    2 usage error (bad option, output exists without --resume/--force, a --model refused, scheduler
+    unreachable);
     3 nearly all inputs failed (at least 90 % of this run's pages, and at least one).
 
     \b
@@ -328,16 +394,15 @@ def batch_command(inputs: tuple[str, ...], output: Path | None, jobs: int, patte
     if html_column and text_column:
         raise click.BadParameter("give --html-column or --text-column, not both", param_hint="--text-column")
     options = BatchOptions(n_jobs=jobs, chunk_size=chunk_size, editorial=editorial, all_blocks=all_blocks,
-                           min_score=min_score, model_dir=model_dir, scheduler=scheduler or None,
+                           min_score=min_score, model_dir=model_dir, trust=trust, scheduler=scheduler or None,
                            progress=False if quiet else None)
-    sources = SourceOptions(glob=pattern, html_column=html_column, text_column=text_column, id_column=id_column)
+    sources = SourceOptions(glob=pattern, html_column=html_column, text_column=text_column, id_column=id_column,
+                            limits=_limits(max_bytes, max_decompressed, max_depth))
     try:
         summary = run_batch(inputs, output, options=options, sources=sources, resume=resume, force=force,
                             stdin=click.get_text_stream("stdin"))
-    except (SinkError, ClusterError) as err:
+    except (SinkError, ClusterError, ModelError) as err:  # a refused --model is a bad option too
         raise click.UsageError(str(err)) from None
-    except ModelError as err:
-        raise click.ClickException(str(err)) from None
     if not quiet:
         click.echo(summary.line(), err=True)
     sys.exit(summary.exit_code)

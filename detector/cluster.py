@@ -15,7 +15,6 @@ imported only when a scheduler is given.
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 import tempfile
@@ -29,7 +28,7 @@ from distributed.scheduler import KilledWorker
 from . import batch
 from .batch import ClusterError
 from .io import ReadLimits
-from .model import META_FILE, MODEL_FILE, ModelError, check_metadata, default_model_dir
+from .model import META_FILE, MODEL_FILE, ModelError, default_model_dir, verify_model_dir
 from .sources import Item
 
 __all__ = ["dask_records", "ModelPlugin", "ClusterError", "score_partition"]
@@ -54,7 +53,8 @@ class ModelPlugin(WorkerPlugin):
         try:
             for name, data in self.files.items():
                 (folder / name).write_bytes(data)
-            batch._DETECTORS[self.key] = Detector.load(folder)
+            # The client checked the folder (and its trust) before sending it; this is a copy of it.
+            batch._DETECTORS[self.key] = Detector.load(folder, trust=True)
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
@@ -62,12 +62,11 @@ class ModelPlugin(WorkerPlugin):
         batch._DETECTORS.pop(self.key, None)
 
 
-def model_files(model_dir: Path | None) -> tuple[dict[str, bytes], str]:
+def model_files(model_dir: Path | None, trust: bool = False) -> tuple[dict[str, bytes], str]:
     """The files of a model folder, checked, and a key for them (the model file's sha256)."""
     folder = Path(model_dir) if model_dir is not None else default_model_dir()
     try:
-        meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-        check_metadata(meta, folder)
+        meta = verify_model_dir(folder, trust=trust)
     except (OSError, ValueError) as err:
         raise ModelError(f"{folder}: not a readable detector model ({err})") from None
     model_file = meta.get("model_file", MODEL_FILE)
@@ -75,11 +74,15 @@ def model_files(model_dir: Path | None) -> tuple[dict[str, bytes], str]:
     return files, "dask:" + str(meta["model_sha256"])
 
 
-def score_partition(items: list[Item], key: str, editorial: bool, all_blocks: bool) -> list[dict[str, Any]]:
+def score_partition(
+    items: list[Item], key: str, editorial: bool, all_blocks: bool, limits: ReadLimits | None = None
+) -> list[dict[str, Any]]:
     """On a worker: a partition's records, with the model its plugin loaded."""
     det = batch._DETECTORS.get(key)
     if det is None:
         raise ModelError("the detector model plugin has not run on this worker")
+    if limits is not None and det.limits != limits:
+        det = type(det)(det.model, limits)
     return [batch.score_item(det, it, editorial=editorial, all_blocks=all_blocks) for it in items]
 
 
@@ -87,7 +90,7 @@ def dask_records(
     chunks: Iterable[list[Item]], options: batch.BatchOptions, limits: ReadLimits
 ) -> Iterator[list[dict[str, Any]]]:
     """Records of each partition, as partitions finish, from the cluster at ``options.scheduler``."""
-    files, key = model_files(options.model_dir)
+    files, key = model_files(options.model_dir, trust=options.trust)
     try:
         client = Client(options.scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError) as err:
@@ -105,7 +108,7 @@ def dask_records(
                 return None
             loaded = [it.loaded(limits) for it in chunk]
             fut = client.submit(
-                score_partition, loaded, key, options.editorial, options.all_blocks, pure=False
+                score_partition, loaded, key, options.editorial, options.all_blocks, limits, pure=False
             )
             parts[fut.key] = loaded
             return fut

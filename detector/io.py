@@ -10,12 +10,14 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import stat
 import sys
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
-__all__ = ["InputError", "ReadLimits", "RawPage", "read_input", "decode", "guess_kind"]
+__all__ = ["InputError", "ReadLimits", "RawPage", "read_input", "decode", "guess_kind", "open_regular"]
 
 
 class InputError(Exception):
@@ -29,6 +31,12 @@ class ReadLimits:
     max_bytes: int = 32 * 1024 * 1024  # compressed or raw bytes read from one input
     max_decompressed: int = 64 * 1024 * 1024  # bytes after gunzip (a gzip bomb stops here)
     max_depth: int = 2000  # HTML nesting beyond this is flattened by the segmenter
+
+    def __post_init__(self) -> None:
+        for name in ("max_bytes", "max_decompressed", "max_depth"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"ReadLimits.{name} must be a positive integer, not {value!r}")
 
 
 DEFAULT_LIMITS = ReadLimits()
@@ -46,19 +54,19 @@ class RawPage:
 
 # Magic numbers of common binary files that turn up in crawls.
 _MAGIC = [
-    (b"\x89PNG", "PNG image"),
-    (b"%PDF", "PDF document"),
-    (b"\x7fELF", "ELF executable"),
-    (b"GIF8", "GIF image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"PK\x03\x04", "ZIP archive"),
-    (b"RIFF", "RIFF media file"),
-    (b"\x00\x00\x01\x00", "icon file"),
-    (b"BZh", "bzip2 archive"),
-    (b"\xfd7zXZ", "xz archive"),
-    (b"7z\xbc\xaf", "7z archive"),
-    (b"OggS", "Ogg media file"),
-    (b"wOFF", "web font"),
+    (b"\x89PNG", "a PNG image"),
+    (b"%PDF", "a PDF document"),
+    (b"\x7fELF", "an ELF executable"),
+    (b"GIF8", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"PK\x03\x04", "a ZIP archive"),
+    (b"RIFF", "a RIFF media file"),
+    (b"\x00\x00\x01\x00", "an icon file"),
+    (b"BZh", "a bzip2 archive"),
+    (b"\xfd7zXZ", "an xz archive"),
+    (b"7z\xbc\xaf", "a 7z archive"),
+    (b"OggS", "an Ogg media file"),
+    (b"wOFF", "a web font"),
     (b"\x1f\x8b", "gzip data"),  # only reached when not named .gz: we still try to open it below
 ]
 
@@ -72,6 +80,13 @@ _BOMS = [
 
 # <meta charset="x"> or <meta http-equiv="Content-Type" content="text/html; charset=x">
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.I)
+# A valid UTF-8 sequence of two to four bytes (no surrogates, nothing above U+10FFFF).
+_UTF8_MULTI = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|"
+    rb"\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|"
+    rb"\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+_ESCAPED = re.compile("[\udc80-\udcff]+")  # bytes that were not UTF-8, after errors="surrogateescape"
 _HTML_SNIFF = re.compile(r"^\s*(<!doctype|<html|<head|<body|<\?xml|<!--|<div|<p[\s>]|<meta|<title)", re.I)
 _MD_SNIFF = re.compile(r"^(#{1,6} |\s*[-*+] |```|>\s)|\]\([^)]+\)", re.M)
 
@@ -126,24 +141,85 @@ def _gunzip(raw: bytes, limits: ReadLimits) -> bytes:
             return b"".join(parts)
 
 
+_FILE_TYPES = [
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+]
+
+
+def _not_regular(mode: int) -> str:
+    for test, what in _FILE_TYPES:
+        if test(mode):
+            return what
+    return "not a regular file"
+
+
+def _os_error(source: str, err: OSError) -> InputError:
+    if isinstance(err, FileNotFoundError):
+        return InputError(f"no such file: {source}")
+    if isinstance(err, IsADirectoryError):
+        return InputError(f"is a directory: {source}")
+    if isinstance(err, PermissionError):
+        return InputError(f"permission denied: {source}")
+    return InputError(f"cannot read {source}: {err.strerror or err}")
+
+
+def open_regular(source: str, limits: ReadLimits = DEFAULT_LIMITS, *, check_size: bool = True) -> IO[bytes]:
+    """Open a regular file for reading, or raise :class:`InputError` without blocking.
+
+    A FIFO, socket or device (which can block a reader forever or never end) is refused before it is
+    opened, a directory too; with ``check_size``, so is a file larger than ``max_bytes`` (nothing of it is
+    read). The file is opened non-blocking and checked again, in case it was swapped in the meantime.
+    """
+    try:
+        st = os.stat(source)
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(source)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"not a regular file ({_not_regular(st.st_mode)}): {source}")
+        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as err:
+        raise _os_error(source, err) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"not a regular file ({_not_regular(st.st_mode)}): {source}")
+        if check_size and st.st_size > limits.max_bytes:
+            raise InputError(f"input larger than {limits.max_bytes} bytes (limit max_bytes)")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def _read_bytes(source: str, limits: ReadLimits) -> bytes:
     if source == "-":
-        data = sys.stdin.buffer.read(limits.max_bytes + 1)
+        data = sys.stdin.buffer.read(limits.max_bytes + 1)  # a stream: read no more than the limit allows
     else:
-        try:
-            with open(source, "rb") as fh:
-                data = fh.read(limits.max_bytes + 1)
-        except FileNotFoundError:
-            raise InputError(f"no such file: {source}") from None
-        except IsADirectoryError:
-            raise InputError(f"is a directory: {source}") from None
-        except PermissionError:
-            raise InputError(f"permission denied: {source}") from None
-        except OSError as err:
-            raise InputError(f"cannot read {source}: {err.strerror or err}") from None
+        with open_regular(source, limits) as fh:
+            try:
+                data = _read_up_to(fh, limits.max_bytes + 1)
+            except OSError as err:
+                raise _os_error(source, err) from None
     if len(data) > limits.max_bytes:
         raise InputError(f"input larger than {limits.max_bytes} bytes (limit max_bytes)")
     return data
+
+
+def _read_up_to(fh: IO[bytes], n: int) -> bytes:
+    """At most ``n`` bytes (a file may grow while it is read: the limit holds all the same)."""
+    parts: list[bytes] = []
+    while n > 0:
+        chunk = fh.read(min(n, 1 << 20))
+        if not chunk:
+            break
+        parts.append(chunk)
+        n -= len(chunk)
+    return b"".join(parts)
 
 
 def decode(raw: bytes, kind_hint: str = "html") -> tuple[str, str]:
@@ -158,7 +234,7 @@ def decode(raw: bytes, kind_hint: str = "html") -> tuple[str, str]:
     head = raw[:8192]
     for magic, what in _MAGIC:
         if head.startswith(magic):
-            raise InputError(f"binary input: looks like a {what}, not a web page")
+            raise InputError(f"binary input: looks like {what}, not a web page")
     if b"\x00" in head:
         # UTF-16/32 without a BOM has NUL bytes in every other (or every fourth) position.
         enc = _guess_utf16(head)
@@ -181,10 +257,35 @@ def decode(raw: bytes, kind_hint: str = "html") -> tuple[str, str]:
                 enc = ""
             if enc and enc not in ("utf-8", "utf8"):
                 return raw.decode(enc, errors="replace"), enc
+    mixed = _mostly_utf8(raw)
+    if mixed is not None:
+        return mixed, "utf-8+cp1252"
     enc = _detect(raw)
     if enc:
         return raw.decode(enc, errors="replace"), enc
     return raw.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _mostly_utf8(raw: bytes) -> str | None:
+    """A page that is UTF-8 but for a few stray bytes (a Latin-1 snippet pasted into a UTF-8 page, a
+    cut sequence): the UTF-8 decoded as such, each stray byte as cp1252. None when the invalid bytes are
+    as many as the valid multi-byte sequences or more (a page in another encoding altogether)."""
+    valid = len(_UTF8_MULTI.findall(raw))
+    if not valid:
+        return None
+    text = raw.decode("utf-8", errors="surrogateescape")
+    runs = _ESCAPED.findall(text)
+    if sum(map(len, runs)) > valid:
+        return None
+    return _ESCAPED.sub(lambda m: _cp1252(m.group().encode("utf-8", errors="surrogateescape")), text)
+
+
+_CP1252_UNDEFINED = frozenset((0x81, 0x8D, 0x8F, 0x90, 0x9D))
+
+
+def _cp1252(data: bytes) -> str:
+    """Bytes as cp1252, the five bytes it leaves undefined as Latin-1 (what browsers do)."""
+    return "".join(chr(b) if b in _CP1252_UNDEFINED else bytes([b]).decode("cp1252") for b in data)
 
 
 def _guess_utf16(head: bytes) -> str | None:
@@ -203,7 +304,8 @@ def _detect(raw: bytes) -> str | None:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - it is a declared dependency
         return None
-    matches = list(from_bytes(raw[:65536]))
+    # UTF-16 and UTF-32 have NUL bytes in nearly every page, and those were handled before detection.
+    matches = [m for m in from_bytes(raw[:65536]) if not m.encoding.startswith(("utf_16", "utf_32"))]
     if not matches:
         return None
     best = matches[0]

@@ -2,12 +2,17 @@
 
 A saved model is a folder: ``model.joblib`` plus ``metadata.json`` (format version, library versions,
 classes, thresholds, training-data hash, metrics, and the sha256 of the joblib file). The metadata is
-read and checked before anything is unpickled.
+read and checked before anything is unpickled, and the bytes unpickled are the bytes whose sha256 was
+checked.
+
+Unpickling runs code, so a model folder outside the package's own ``models/`` is loaded only when the
+caller says it trusts it: ``trust=True`` here, ``--trust`` on the command line.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import platform
@@ -26,7 +31,15 @@ from sklearn.linear_model import LogisticRegression
 
 from .features import BlockFeatures, BlockRow, gate_proba, row_cues
 
-__all__ = ["BlockClassifier", "PageScorer", "DetectorModel", "ModelError", "default_model_dir", "FORMAT_VERSION"]
+__all__ = [
+    "BlockClassifier",
+    "PageScorer",
+    "DetectorModel",
+    "ModelError",
+    "default_model_dir",
+    "verify_model_dir",
+    "FORMAT_VERSION",
+]
 
 FORMAT_VERSION = 1
 MODEL_FILE = "model.joblib"
@@ -188,18 +201,16 @@ class DetectorModel:
         return folder
 
     @classmethod
-    def load(cls, folder: str | Path | None = None) -> "DetectorModel":
-        """Load a model folder (the packaged default when ``folder`` is None), checking it first."""
-        folder = Path(folder) if folder is not None else default_model_dir()
-        meta_path = folder / META_FILE
-        if not meta_path.is_file():
-            raise ModelError(f"{folder} is not a detector model: no {META_FILE}")
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as err:
-            raise ModelError(f"{meta_path}: unreadable metadata ({err})") from None
-        check_metadata(meta, folder)
-        payload = joblib.load(folder / MODEL_FILE)
+    def load(cls, folder: str | Path | None = None, *, trust: bool = False) -> "DetectorModel":
+        """Load a model folder (the packaged default when ``folder`` is None), checking it first.
+
+        A folder outside the package's ``models/`` needs ``trust=True``: unpickling can run any code.
+        Raises :class:`ModelError` with a one-line reason before anything is unpickled.
+        """
+        folder, meta, data = _verified(folder, trust)
+        payload = joblib.load(io.BytesIO(data))  # the very bytes whose sha256 was checked
+        if not isinstance(payload, dict) or not {"blocks", "page"} <= payload.keys():
+            raise ModelError(f"{folder}: {meta.get('model_file', MODEL_FILE)} does not hold a detector model")
         return cls(
             blocks=payload["blocks"],
             page=payload["page"],
@@ -209,17 +220,72 @@ class DetectorModel:
         )
 
 
+def verify_model_dir(folder: str | Path | None = None, *, trust: bool = False) -> dict[str, Any]:
+    """Every check :meth:`DetectorModel.load` makes, without unpickling; returns the metadata."""
+    return _verified(folder, trust)[1]
+
+
+def _verified(folder: str | Path | None, trust: bool) -> tuple[Path, dict[str, Any], bytes]:
+    """(folder, metadata, model file bytes) after the trust, metadata and sha256 checks, in that order."""
+    folder = Path(folder) if folder is not None else default_model_dir()
+    if not trust and not is_packaged(folder):
+        raise ModelError(
+            f"{folder} is not a model shipped with detector, and loading a model runs code from it: "
+            "if you trust where it came from, pass --trust (Python: Detector.load(path, trust=True))"
+        )
+    meta_path = folder / META_FILE
+    if not meta_path.is_file():
+        raise ModelError(f"{folder} is not a detector model: no {META_FILE}")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise ModelError(f"{meta_path}: unreadable metadata ({' '.join(str(err).split())})") from None
+    if not isinstance(meta, dict):
+        raise ModelError(f"{meta_path}: unreadable metadata (not a JSON object)")
+    check_metadata(meta, folder)
+    path = folder / meta.get("model_file", MODEL_FILE)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise ModelError(f"{path}: cannot read it ({err.strerror or err})") from None
+    if hashlib.sha256(data).hexdigest() != meta.get("model_sha256"):  # again: the file may have changed
+        raise ModelError(f"{path}: sha256 does not match metadata.json; refusing to unpickle it")
+    return folder, meta, data
+
+
+def is_packaged(folder: str | Path) -> bool:
+    """True for a folder inside the installed package's ``models/`` (symbolic links resolved)."""
+    root = default_model_dir().parent.resolve()
+    try:
+        return Path(folder).resolve().is_relative_to(root)
+    except OSError:
+        return False
+
+
 def check_metadata(meta: dict[str, Any], folder: Path) -> None:
     """Refuse a model whose metadata does not match this library or its joblib file."""
     if meta.get("format_version") != FORMAT_VERSION:
         raise ModelError(
             f"{folder}: model format {meta.get('format_version')!r}, this detector reads format {FORMAT_VERSION}"
         )
-    want = meta.get("versions", {}).get("scikit-learn", "")
+    versions = meta.get("versions")
+    want = versions.get("scikit-learn", "") if isinstance(versions, dict) else ""
     have = sklearn.__version__
-    if want.split(".")[:2] != have.split(".")[:2]:
-        raise ModelError(f"{folder}: model written with scikit-learn {want}, this is {have}; retrain it")
-    path = folder / meta.get("model_file", MODEL_FILE)
+    if not isinstance(want, str) or want.split(".")[:2] != have.split(".")[:2]:
+        raise ModelError(
+            f"{folder}: model written with scikit-learn {want or 'unknown'}, this is {have}; retrain it"
+        )
+    want_np = versions.get("numpy", "") if isinstance(versions, dict) else ""
+    if isinstance(want_np, str) and want_np.split(".")[0].isdigit():
+        # numpy 1 cannot read the arrays numpy 2 pickles
+        if int(want_np.split(".")[0]) > int(np.__version__.split(".")[0]):
+            raise ModelError(
+                f"{folder}: model written with numpy {want_np}, this is {np.__version__}; upgrade numpy"
+            )
+    name = meta.get("model_file", MODEL_FILE)
+    if not isinstance(name, str) or name != Path(name).name or name in ("", ".", ".."):
+        raise ModelError(f"{folder}: model_file {name!r} in {META_FILE} is not a file name in the folder")
+    path = folder / name
     if not path.is_file():
         raise ModelError(f"{folder}: missing {path.name}")
     if _sha256(path) != meta.get("model_sha256"):

@@ -99,8 +99,15 @@ class Detector:
         self._classes = model.classes
 
     @classmethod
-    def load(cls, path: str | Path | None = None, limits: ReadLimits = DEFAULT_LIMITS) -> "Detector":
-        return cls(DetectorModel.load(path), limits)
+    def load(
+        cls, path: str | Path | None = None, limits: ReadLimits = DEFAULT_LIMITS, *, trust: bool = False
+    ) -> "Detector":
+        """The shipped model (``path`` None), or the model folder at ``path``.
+
+        A folder outside the package's ``models/`` is refused unless ``trust=True``: loading a model
+        unpickles it, which can run any code. ``limits`` bound what one input may cost.
+        """
+        return cls(DetectorModel.load(path, trust=trust), limits)
 
     @property
     def threshold(self) -> float:

@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
-from .io import DEFAULT_LIMITS, ReadLimits
+from .io import DEFAULT_LIMITS, InputError, ReadLimits, open_regular
 
 __all__ = [
     "Item",
@@ -104,12 +104,10 @@ class Item:
         if self.path is None or self.error is not None:
             return self
         try:
-            with open(self.path, "rb") as fh:
+            with open_regular(self.path, limits) as fh:
                 data = fh.read(limits.max_bytes + 1)
-        except FileNotFoundError:
-            return replace(self, error=f"no such file: {self.path}")
-        except IsADirectoryError:
-            return replace(self, error=f"is a directory: {self.path}")
+        except InputError as err:
+            return replace(self, error=str(err))
         except OSError as err:
             return replace(self, error=f"cannot read {self.path}: {err.strerror or err}")
         if len(data) > limits.max_bytes:
@@ -251,9 +249,9 @@ def warc_items(path: str, opts: SourceOptions = SourceOptions()) -> Iterator[Ite
     from warcio.exceptions import ArchiveLoadFailed
 
     try:
-        fh = open(path, "rb")
-    except OSError as err:
-        yield Item(id=path, error=f"cannot read {path}: {err.strerror or err}")
+        fh = open_regular(path, opts.limits, check_size=False)
+    except InputError as err:
+        yield Item(id=path, error=str(err))
         return
     with fh:
         stream, gunzip = _maybe_gunzip(fh)
@@ -492,7 +490,10 @@ def _row_item(base: str, row: int, rec: dict[str, Any], cols: _Columns, limits: 
     if _is_missing(value):
         return Item(id=item_id, url=url, error=f"empty cell in column {cols.page!r}")
     if isinstance(value, str):
-        data = value.encode("utf-8", errors="surrogatepass")
+        try:  # the original bytes of a table file that was not all UTF-8
+            data = value.encode("utf-8", errors="surrogateescape")
+        except UnicodeEncodeError:  # lone surrogates of another origin
+            data = value.encode("utf-8", errors="surrogatepass")
     elif isinstance(value, (bytes, bytearray, memoryview)):
         data = bytes(value)
     else:
@@ -507,14 +508,19 @@ def _row_item(base: str, row: int, rec: dict[str, Any], cols: _Columns, limits: 
 def table_items(path: str, opts: SourceOptions, kind: str) -> Iterator[Item]:
     """Rows of a JSONL or CSV file (each optionally gzipped)."""
     try:
-        raw = open(path, "rb")
-    except OSError as err:
-        yield Item(id=path, error=f"cannot read {path}: {err.strerror or err}")
+        raw = open_regular(path, opts.limits, check_size=False)
+    except InputError as err:
+        yield Item(id=path, error=str(err))
         return
     with raw:
-        stream, gunzip = _maybe_gunzip(raw)
-        fh = io.TextIOWrapper(stream, encoding="utf-8", errors="strict", newline="")
-        rows = _jsonl_rows(fh, path) if kind == "jsonl" else _csv_rows(fh, path, opts.limits)
+        stream, gunzip = _maybe_gunzip(raw)  # type: ignore[arg-type]
+        # Bytes that are not UTF-8 survive as lone surrogates and are restored in _row_item: one bad
+        # byte costs neither its row nor the rest of the table.
+        fh = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")
+        if kind == "jsonl":
+            rows = _jsonl_rows(fh, path, opts.limits.max_decompressed)
+        else:
+            rows = _csv_rows(fh, path, opts.limits)
         yield from _table_rows(path, rows, opts)
         if gunzip is not None and gunzip.error is not None:
             yield Item(id=f"{path}#@end", error=f"truncated or damaged gzip data: {gunzip.error}")
@@ -541,9 +547,17 @@ def _table_rows(
         yield Item(id=f"{path}#@{row + 1}", error=f"unreadable data from row {row + 1} on: {_one_line(err)}")
 
 
-def _jsonl_rows(fh: IO[str], path: str) -> Iterator[tuple[int, dict | None, str | None]]:
+def _jsonl_rows(fh: IO[str], path: str, limit: int) -> Iterator[tuple[int, dict | None, str | None]]:
+    """Rows of a JSONL stream; a line longer than ``limit`` characters is passed over in pieces (its row
+    gets an error) rather than read whole."""
     row = 0
-    for line in fh:
+    while line := fh.readline(limit + 1):
+        if len(line) > limit and not line.endswith(("\n", "\r")):
+            while (rest := fh.readline(1 << 20)) and not rest.endswith(("\n", "\r")):
+                pass
+            yield row, None, f"JSON line longer than {limit} characters (limit max_decompressed)"
+            row += 1
+            continue
         if not line.strip():
             continue
         try:
@@ -577,7 +591,17 @@ def parquet_items(path: str, opts: SourceOptions = SourceOptions()) -> Iterator[
     import pyarrow.parquet as pq
 
     try:
-        pf = pq.ParquetFile(path)
+        fh = open_regular(path, opts.limits, check_size=False)
+    except InputError as err:
+        yield Item(id=path, error=str(err))
+        return
+    with fh:
+        yield from _parquet_rows(pq, fh, path, opts)
+
+
+def _parquet_rows(pq: Any, fh: IO[bytes], path: str, opts: SourceOptions) -> Iterator[Item]:
+    try:
+        pf = pq.ParquetFile(fh)
         cols = choose_columns(pf.schema_arrow.names, opts, path)
     except ColumnError as err:
         yield Item(id=path, error=str(err))

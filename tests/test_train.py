@@ -53,7 +53,7 @@ def test_train_and_test_sources_do_not_overlap(small_model):
 def test_small_model_scores_pages_it_never_saw(small_model):
     folder, metrics = small_model
     assert metrics["page"]["roc_auc"] > 0.8
-    det = Detector.load(folder)
+    det = Detector.load(folder, trust=True)
     rec = det.score(ROOT / "examples" / "sponsored-crypto-news.txt")
     assert rec["error"] is None and 0 <= rec["score"] <= 1
 
@@ -85,7 +85,7 @@ def test_a_tampered_model_file_is_refused_before_unpickling(tmp_path):
     with open(folder / MODEL_FILE, "ab") as fh:
         fh.write(b"\0")
     with pytest.raises(ModelError, match="sha256"):
-        DetectorModel.load(folder)
+        DetectorModel.load(folder, trust=True)
 
 
 @pytest.mark.parametrize(
@@ -101,13 +101,13 @@ def test_a_model_with_foreign_metadata_is_refused(tmp_path, change, message):
     meta.update(change)
     (folder / META_FILE).write_text(json.dumps(meta))
     with pytest.raises(ModelError, match=message):
-        DetectorModel.load(folder)
+        DetectorModel.load(folder, trust=True)
 
 
 def test_a_folder_without_metadata_is_not_a_model(tmp_path):
     (tmp_path / MODEL_FILE).write_bytes(b"not a pickle")
     with pytest.raises(ModelError, match="metadata"):
-        DetectorModel.load(tmp_path)
+        DetectorModel.load(tmp_path, trust=True)
 
 
 def test_corpus_in_data_meets_the_data_card():
