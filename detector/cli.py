@@ -121,7 +121,7 @@ def _csv(records: list[dict]) -> str:
 
 
 @main.command()
-@click.argument("pages", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.argument("pages", nargs=-1, required=True, type=click.Path(allow_dash=True, readable=False))
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table",
               show_default=True, help="Output format.")
 @click.option("--all-blocks", is_flag=True, help="Include editorial blocks too.")
@@ -337,7 +337,7 @@ def evaluate(corpus: Path, model_dir: Path | None, trust: bool, jobs: int, which
 
 
 @main.command("batch")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True, readable=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Output file: .jsonl, .csv or .parquet, by its extension (default: JSON lines on stdout).")
 @click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: one per core).")
