@@ -2,6 +2,7 @@
 
     python benchmarks/check_equivalence.py --ref 08c7047 -n 600        # 600 pages of each format
     python benchmarks/check_equivalence.py --ref 08c7047 --random-weights
+    python benchmarks/check_equivalence.py --ref 08c7047 --ref-files features.py,lexicon.py,segment.py,model.py
 
 The old implementation is the ``detector`` package of the git revision ``--ref``, extracted into a
 temporary folder and imported as ``detector_ref``; the new one is this working tree. For every page it
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import copy
 import importlib
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -38,12 +40,21 @@ REALDEV = ROOT.parent / "shared" / "realdev" / "pages"
 FALLBACK = ROOT / "data" / "pages"
 
 
-def import_ref(rev: str, tmp: Path):
-    """The detector package of git revision ``rev``, importable as ``detector_ref``."""
-    blob = subprocess.run(["git", "archive", rev, "detector"], cwd=ROOT, check=True, capture_output=True).stdout
+def import_ref(rev: str, tmp: Path, repo: Path = ROOT, files: list[str] | None = None):
+    """The detector package of git revision ``rev``, importable as ``detector_ref``.
+
+    With ``files``: this working tree's package with only those files taken from ``rev``, so that
+    changes others made to the rest of the package since ``rev`` do not count as differences.
+    """
+    blob = subprocess.run(["git", "archive", rev, "detector"], cwd=repo, check=True, capture_output=True).stdout
     with tarfile.open(fileobj=BytesIO(blob)) as tar:
-        tar.extractall(tmp, filter="data")
-    (tmp / "detector").rename(tmp / "detector_ref")
+        tar.extractall(tmp / "old", filter="data")
+    if files:
+        shutil.copytree(ROOT / "detector", tmp / "detector_ref", ignore=shutil.ignore_patterns("__pycache__"))
+        for name in files:
+            shutil.copy(tmp / "old" / "detector" / name, tmp / "detector_ref" / name)
+    else:
+        (tmp / "old" / "detector").rename(tmp / "detector_ref")
     sys.path.insert(0, str(tmp))
     return importlib.import_module("detector_ref")
 
@@ -178,6 +189,10 @@ def main() -> None:
     ap.add_argument("--pages-dir", type=Path, default=None)
     ap.add_argument("--random-weights", action="store_true", help="random weights instead of the shipped ones")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--repo", type=Path, default=ROOT, help="git repository holding --ref (default: this one)")
+    ap.add_argument("--ref-files", default="",
+                    help="comma-separated files of detector/ to take from --ref, the rest from this tree "
+                         "(e.g. features.py,lexicon.py,segment.py,model.py)")
     args = ap.parse_args()
     import detector
     import detector.features
@@ -186,7 +201,7 @@ def main() -> None:
     import detector.segment
 
     with tempfile.TemporaryDirectory() as tmp:
-        ref = import_ref(args.ref, Path(tmp))
+        ref = import_ref(args.ref, Path(tmp), args.repo, [f for f in args.ref_files.split(",") if f])
         for m in ("features", "io", "lexicon", "segment", "model", "score"):
             importlib.import_module(f"detector_ref.{m}")
         det_new = detector.Detector.load()
