@@ -228,7 +228,7 @@ def load_pools():
             if not bp[key]:
                 bp[key] = list(FALLBACK_BP.get(key) or ["Home"])
         for key in ["sponsored_notice", "sponsored_heading", "sponsored_label", "sponsored_byline", "sponsored_intro",
-                    "sponsored_series", "deal_box", "teaser_label", "sitewide_sponsor", "affiliate",
+                    "sponsored_series", "sponsored_inline", "deal_box", "teaser_label", "sitewide_sponsor", "affiliate",
                     "disclaimer_advice", "disclaimer_views", "disclaimer_conflict", "disclaimer_risk",
                     "disclaimer_not_sponsored", "disclaimer_heading", "brands", "sites", "authors"]:
             notes[key] = [x for x in notes.get(key) or [] if isinstance(x, str) and x.strip()]
@@ -267,6 +267,7 @@ class Note:
 class Page:
     def __init__(self):
         self.top_label = None        # sponsored label above the title (a span)
+        self.sponsored_tags = False  # a sponsored label among the tags: the tag line is a span
         self.kicker = None
         self.byline = None           # full byline text
         self.byline_sponsor = None   # the sponsored part of the byline, rendered after "|" or alone
@@ -575,14 +576,16 @@ class Builder:
 
         # ---- the kind -------------------------------------------------------------------------
         if kind == "sponsored":
-            placement = r.choices(["trail_head", "trail", "label", "byline", "intro", "series", "top_notice", "combo"],
-                                  weights=[28, 17, 11, 11, 10, 6, 7, 10])[0]
+            placement = r.choices(["trail_head", "trail", "label", "byline", "intro", "series", "top_notice", "combo", "inline"],
+                                  weights=[28, 17, 11, 11, 10, 6, 7, 10, 8])[0]
             if topic == "webdev" and r.random() < 0.4:
                 placement = r.choice(["intro", "intro", "series", "byline"])
             if not notes["sponsored_series"] and placement == "series":
                 placement = "trail"
             if not notes["sponsored_intro"] and placement == "intro":
                 placement = "trail_head"
+            if not notes["sponsored_inline"] and placement == "inline":
+                placement = "trail"
             p.placement = placement
             if placement in ("trail_head", "trail") or (placement == "combo" and r.random() < 0.8):
                 n = Note("sponsored", self.vary_notice(sponsored_notice(), r), style=note_style())
@@ -599,9 +602,14 @@ class Builder:
                 add_span("sponsored", n.span)
             if placement == "label" or (placement == "combo" and r.random() < 0.5):
                 lab = self.vary_label(F(r.choice(notes["sponsored_label"])), r)
-                p.top_label = lab
                 p.kicker = None
-                add_span("sponsored", lab)
+                if placement == "label" and r.random() < 0.25:
+                    # the label is part of the headline ("Advertorial: <title>", "[Sponsored] <title>")
+                    p.title = r.choice([f"{lab}: {p.title}", f"[{lab}] {p.title}", f"{p.title} [{lab}]", f"{lab} – {p.title}"])
+                    add_span("sponsored", p.title)
+                else:
+                    p.top_label = lab
+                    add_span("sponsored", lab)
             elif placement == "byline" or placement == "combo":
                 bl = F(r.choice(notes["sponsored_byline"] or ["Sponsored by {brand}"]))
                 x = r.random()
@@ -632,6 +640,16 @@ class Builder:
                     st = r.choice(["em", "em", "strong", None])
                     p.body[first] = ("p", [(t, st), (" ", None)] + segs)
                     add_span("sponsored", t)
+            if placement == "inline":
+                # a disclosure sentence at the end of a body paragraph, often in parentheses
+                t = F(r.choice(notes["sponsored_inline"]))
+                pi = r.choice(pidx[1:] or pidx)
+                segs = p.body[pi][1]
+                if r.random() < 0.5:
+                    p.body[pi] = ("p", segs + [(" (", None), (t, None), (")", None)])
+                else:
+                    p.body[pi] = ("p", segs + [(" " + t, r.choice([None, None, "em", "strong"]))])
+                add_span("sponsored", t)
             if placement == "series":
                 t = F(r.choice(notes["sponsored_series"]))
                 p.series = Note("sponsored", t, style=r.choice(["blockquote", "em", "blockquote", "p"]))
@@ -760,7 +778,16 @@ class Builder:
                 p.boiler.append(t)
         if p.related:
             p.boiler += [p.related[0]] + p.related[1]
-        if p.tags:
+        if kind == "sponsored" and r.random() < 0.12:
+            # a "Sponsored" tag among the post's tags: the tag line is a disclosure
+            labs = [x for x in notes["sponsored_label"] if "{" not in x and len(x.split()) <= 3] or ["Sponsored"]
+            if not p.tags:
+                p.tags = (F(r.choice(bp["tags"])), r.sample(bp["nav"][1:] or bp["nav"], k=min(3, len(bp["nav"]) - 1 or 1)))
+            tags = list(p.tags[1])
+            tags.insert(r.randint(0, len(tags)), r.choice(labs))
+            p.tags = (p.tags[0], tags)
+            p.sponsored_tags = True  # its span is added once the page is rendered
+        elif p.tags:
             p.boiler += [p.tags[0]] + p.tags[1]
         if kind == "press_release":
             p.boiler.append(p.extra_blocks[-1][1])
@@ -789,6 +816,15 @@ class Builder:
                 if ws(t) in vis:
                     p.boiler.append(t)
                     break
+        if p.sponsored_tags:
+            # the tag line's text as this layout renders it (separators and link markup vary)
+            head, tags = p.tags
+            pat = re.escape(ws(head)) + r"\s*" + r"[\s,|]*".join(
+                r"\[?" + re.escape(ws(t)) + r"(?:\]\([^)]*\))?" for t in tags)
+            m = re.search(pat, vis)
+            if not m:
+                raise AssertionError(f"{name}: sponsored tag line not found in visible text")
+            p.spans.append({"label": "sponsored", "text": m.group(0)})
         boiler = []
         for t in p.boiler:
             t = ws(t)
