@@ -451,7 +451,9 @@ class _Columns:
 def choose_columns(columns: Iterable[str], opts: SourceOptions, where: str) -> _Columns:
     """The column that holds the pages (and the id column), or :class:`ColumnError` naming what exists."""
     cols = list(columns)
-    have = ", ".join(cols[:20]) + (", ..." if len(cols) > 20 else "") or "none"
+    have = ", ".join(_shown(c) for c in cols[:20]) + (", ..." if len(cols) > 20 else "") or "none"
+    if len(have) > 200:
+        have = have[:197] + "..."
     if opts.html_column and opts.text_column:
         raise ColumnError("give --html-column or --text-column, not both")
     if opts.html_column or opts.text_column:
@@ -471,6 +473,12 @@ def choose_columns(columns: Iterable[str], opts: SourceOptions, where: str) -> _
     if opts.id_column and opts.id_column not in cols:
         raise ColumnError(f"no id column {opts.id_column!r} in {where} (columns: {have})")
     return _Columns(page=page, kind=kind, id=opts.id_column, url=URL_COLUMN if URL_COLUMN in cols else None)
+
+
+def _shown(name: str) -> str:
+    """A column name as an error message shows it: escapes for what is not printable, at most 40 characters."""
+    text = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in str(name))
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _is_missing(value: Any) -> bool:
