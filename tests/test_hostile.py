@@ -117,14 +117,19 @@ def build_files(folder: Path) -> dict[str, Path]:
     put("line.txt", b"word " * (2 * MiB))  # 10 MiB, no newline
     f["big.html"] = write_big_page(folder / "big.html")
     f["bomb.html.gz"] = write_gzip_bomb(folder / "bomb.html.gz")
-    whole = gzip.compress("".join(page(i) for i in range(40)).encode())
+    whole = gzip.compress("".join(page(i) for i in range(40)).encode(), mtime=0)
     put("truncated.html.gz", whole[: len(whole) // 2])
+    mid = len(whole) // 2
+    put("damaged.html.gz", whole[:mid] + b"\xff" * 16 + whole[mid + 16 :])
     f["loop.html"] = folder / "loop.html"
     os.symlink(folder / "loop-back.html", f["loop.html"])
     os.symlink(f["loop.html"], folder / "loop-back.html")
     f["fifo.html"] = folder / "fifo.html"
     os.mkfifo(f["fifo.html"])
     f["missing.html"] = folder / "missing.html"  # named but never there (or gone before it is read)
+    f["folder.html"] = folder / "folder.html"  # a directory where a page was expected
+    (folder / "folder.html").mkdir()
+    put("tags-only.html", b"<html><head><title></title></head><body><div><br></div></body></html>")
     return f
 
 
@@ -143,9 +148,12 @@ EXPECTED = {
     "big.html": "input larger than 33554432 bytes (limit max_bytes)",
     "bomb.html.gz": "gzip data expands beyond 67108864 bytes (limit max_decompressed)",
     "truncated.html.gz": "truncated gzip data (unexpected end of stream)",
+    "damaged.html.gz": "corrupt gzip data (Error -3 while decompressing data: invalid distance too far back)",
     "loop.html": "cannot read {path}: Too many levels of symbolic links",
     "fifo.html": "not a regular file (a FIFO): {path}",
     "missing.html": "no such file: {path}",
+    "folder.html": "is a directory: {path}",
+    "tags-only.html": "no visible text",
 }
 
 
@@ -205,9 +213,11 @@ def test_every_bad_input_gets_its_record_and_the_others_are_unchanged(hostile):
     alone, _ = _batch(*map(str, good))
     assert alone.exit_code == 0, alone.output
     whole, _ = _batch(str(containers["whole.warc.gz"]))
-    bad = [files[n] for n in EXPECTED] + [containers[n] for n in ("cut.warc.gz", "corrupt.warc.gz")]
+    names = [n for n in EXPECTED if n != "folder.html"]  # a folder given to the batch is a folder of inputs
+    bad = [files[n] for n in names] + [containers[n] for n in ("cut.warc.gz", "corrupt.warc.gz")]
     bad += [containers["rows.jsonl"], containers["nocol.parquet"]]
-    mixed = [str(p) for pair in zip(bad, good * 4) for p in pair]  # good and bad, interleaved
+    mixed = [str(p) for pair in zip(bad, (good * 5)[: len(bad)], strict=True) for p in pair]  # interleaved
+    assert len(mixed) == 2 * len(bad)
     result, seconds = _batch(*mixed, "--html-column", "body")
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.stderr
@@ -227,8 +237,8 @@ def test_every_bad_input_gets_its_record_and_the_others_are_unchanged(hostile):
         assert got[rec["path"]] == rec
     assert sum(r["path"].startswith(str(root / "good")) for r in recs) == len(bad)
     # every bad page file: its error, or a score
-    for name, want in EXPECTED.items():
-        rec = got[str(files[name])]
+    for name in names:
+        want, rec = EXPECTED[name], got[str(files[name])]
         if want is None:
             assert rec["error"] is None, (name, rec["error"])
         else:
@@ -267,16 +277,18 @@ def test_every_bad_input_gets_its_record_and_the_others_are_unchanged(hostile):
 
 def test_detector_score_gives_each_bad_file_the_batch_record(hostile):
     _, good, files, _ = hostile
-    names = [
-        n for n in EXPECTED if n not in ("line.txt", "deep.html")
-    ]  # the slow two: batch and memory tests
+    names = [n for n in EXPECTED if n not in ("line.txt", "deep.html")]  # the slow two: see the other tests
     args = [str(files[n]) for n in names] + [str(good[0])]
     result = CliRunner().invoke(main, ["score", "--format", "jsonl", *args])
     assert result.exit_code == 1
     recs = lines(result.stdout)
     assert [r["path"] for r in recs] == args
-    batch_recs = by_id(lines(_batch(*args)[0].stdout))
-    assert {r["path"]: r for r in recs} == batch_recs
+    for name, rec in zip(names, recs, strict=False):
+        want = EXPECTED[name]
+        assert rec["error"] == (None if want is None else want.format(path=files[name])), name
+    # the records of detector batch (a folder given to the batch is a folder of inputs: left out)
+    batch_recs = by_id(lines(_batch(*(a for a in args if not a.endswith("folder.html")))[0].stdout))
+    assert {r["path"]: r for r in recs if not r["path"].endswith("folder.html")} == batch_recs
     errors = [ln for ln in result.stderr.splitlines() if ln.startswith("error: ")]
     assert len(errors) == sum(EXPECTED[n] is not None for n in names)
     for ln in result.stderr.splitlines():
@@ -428,7 +440,10 @@ def test_big_inputs_cost_bounded_time_and_memory(hostile):
     steps = {s["name"]: s for s in map(json.loads, done.stdout.splitlines())}
     base = steps["baseline"]["rss"]
     for s in steps.values():
-        print(f"{s['name']:<14} {s['seconds']:6.2f} s  peak RSS +{(s['rss'] - base) / MiB:6.0f} MiB  {s['error']}")
+        print(
+            f"{s['name']:<14} {s['seconds']:6.2f} s  peak RSS +{(s['rss'] - base) / MiB:6.0f} MiB "
+            f"{s['error']}"
+        )
     # name: (error, seconds at most, growth of peak RSS over the baseline at most)
     bounds = {
         "big": ("input larger than 33554432 bytes (limit max_bytes)", 1.0, 8 * MiB),  # not a byte read
