@@ -208,6 +208,7 @@ class _Gunzip(io.RawIOBase):
     def __init__(self, fh: IO[bytes]) -> None:
         self._gz = gzip.GzipFile(fileobj=fh, mode="rb")
         self.error: str | None = None
+        self.truncated = False  # the data ended early (nothing after it to resynchronise on)
 
     def readable(self) -> bool:
         return True
@@ -219,6 +220,7 @@ class _Gunzip(io.RawIOBase):
             data = self._gz.read1(len(buf))
         except (EOFError, OSError, zlib.error) as err:
             self.error = _one_line(err)
+            self.truncated = isinstance(err, EOFError)
             return 0
         buf[: len(data)] = data
         return len(data)
@@ -230,12 +232,16 @@ class _Gunzip(io.RawIOBase):
 
 def _maybe_gunzip(fh: IO[bytes]) -> tuple[IO[bytes], _Gunzip | None]:
     """``fh``, gunzipped on the fly when it starts with the gzip magic (whatever its name)."""
+    where = fh.tell()
     gzipped = fh.read(2) == GZIP_MAGIC
-    fh.seek(0)
+    fh.seek(where)
     if not gzipped:
         return fh, None
     gunzip = _Gunzip(fh)
     return io.BufferedReader(gunzip), gunzip  # type: ignore[return-value]
+
+
+RESYNC_BACKOFF = 256 * 1024  # raw bytes before the point where damage was noticed that may hold its member
 
 
 def warc_items(path: str, opts: SourceOptions = SourceOptions()) -> Iterator[Item]:
@@ -243,65 +249,129 @@ def warc_items(path: str, opts: SourceOptions = SourceOptions()) -> Iterator[Ite
     ``resource`` records, whose content type is HTML. Other records are passed over.
 
     A record shorter than its Content-Length, a gzip stream that ends early or goes bad, or data that
-    is not WARC, ends the file with one error item; the records before it are kept.
+    is not WARC, gets one error item; the records before it are kept. In a gzipped WARC, where every
+    record is a gzip member of its own, reading then goes on at the next member that holds a WARC
+    record, so damage in the middle of a file costs the records it touches, not the rest of the file.
     """
-    from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
-
     try:
         fh = open_regular(path, opts.limits, check_size=False)
     except InputError as err:
         yield Item(id=path, error=str(err))
         return
     with fh:
-        stream, gunzip = _maybe_gunzip(fh)
-        max_bytes = opts.limits.max_bytes
-        records = ArchiveIterator(stream, no_record_parse=True)
-        while True:
-            offset = records.offset
-            try:
-                rec = next(records)
-            except StopIteration:
+        gzipped = fh.read(2) == GZIP_MAGIC
+        fh.seek(0)
+        seen: set[str] = set()
+        start = 0
+        damage = yield from _warc_records(path, fh, 0, opts, seen, quiet=False)
+        if damage is not None and gzipped:
+            log.warning("%s: damaged gzip data (before byte %d); reading on at the next record", path, damage)
+        while damage is not None and gzipped:
+            nxt = _next_member(fh, max(start + 1, damage - RESYNC_BACKOFF))
+            if nxt is None:
                 break
-            except (ArchiveLoadFailed, OSError, ValueError) as err:
-                yield Item(
-                    id=f"{path}#@{offset}", error=f"not WARC data at offset {offset}: {_one_line(err)}"
-                )
-                return
-            if rec.rec_type not in ("response", "resource"):
-                continue
-            headers = rec.rec_headers
-            url = headers.get_header("WARC-Target-URI")
-            item_id = f"{path}#{headers.get_header('WARC-Record-ID') or '@' + str(records.offset)}"
-            declared = (headers.get_header("Content-Length") or "").strip()
-            if not declared.isdigit():
-                yield Item(id=item_id, url=url, error="WARC record without a valid Content-Length")
-                return
-            size = int(declared)
-            if size > max_bytes:
-                yield Item(
-                    id=item_id,
-                    url=url,
-                    error=f"WARC record of {size} bytes, larger than {max_bytes} (limit max_bytes)",
-                )
-                continue
+            start = nxt
+            damage = yield from _warc_records(path, fh, start, opts, seen, quiet=True)
+
+
+def _warc_records(
+    path: str, fh: IO[bytes], start: int, opts: SourceOptions, seen: set[str], *, quiet: bool
+) -> Iterator[Item]:
+    """Items of a WARC from raw offset ``start`` on; returns where gzip damage stopped it (else None).
+
+    Items whose id is in ``seen`` are passed over (they were read before a resync), new ones added to it.
+    With ``quiet``, a failure before any new item is not reported (a resync that began too early).
+    """
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    fh.seek(start)
+    stream, gunzip = _maybe_gunzip(fh)
+    where = f"@{start}:" if start else "@"  # error ids after a resync: raw offset, then stream offset
+    max_bytes = opts.limits.max_bytes
+    records = ArchiveIterator(stream, no_record_parse=True)
+    fresh = 0
+
+    def failed(item: Item) -> Iterator[Item]:
+        if not quiet or fresh:
+            seen.add(item.id)
+            yield item
+
+    def damage() -> int | None:
+        if gunzip is None or gunzip.error is None or gunzip.truncated:
+            return None
+        return fh.tell()
+
+    while True:
+        offset = records.offset
+        try:
+            rec = next(records)
+        except StopIteration:
+            break
+        except (ArchiveLoadFailed, OSError, ValueError) as err:
+            why = f"not WARC data at offset {offset}: {_one_line(err)}"
+            yield from failed(Item(id=f"{path}#{where}{offset}", error=why))
+            return damage()
+        if rec.rec_type not in ("response", "resource"):
+            continue
+        headers = rec.rec_headers
+        url = headers.get_header("WARC-Target-URI")
+        item_id = f"{path}#{headers.get_header('WARC-Record-ID') or where + str(records.offset)}"
+        declared = (headers.get_header("Content-Length") or "").strip()
+        if not declared.isdigit():
+            yield from failed(Item(id=item_id, url=url, error="WARC record without a valid Content-Length"))
+            return damage()
+        size = int(declared)
+        if size > max_bytes:
+            item = Item(
+                id=item_id,
+                url=url,
+                error=f"WARC record of {size} bytes, larger than {max_bytes} (limit max_bytes)",
+            )
+        else:
             block = rec.raw_stream.read(size + 1)
             if len(block) < size:
                 why = f": {gunzip.error}" if gunzip is not None and gunzip.error else ""
-                yield Item(
-                    id=item_id, url=url, error=f"truncated WARC record ({len(block)} of {size} bytes){why}"
-                )
-                return
+                why = f"truncated WARC record ({len(block)} of {size} bytes){why}"
+                yield from failed(Item(id=item_id, url=url, error=why))
+                return damage()
             if rec.rec_type == "response":
                 item = _http_item(item_id, url, block)
             else:
                 item = _resource_item(item_id, url, headers.get_header("Content-Type"), block)
-            if item is not None:
-                yield item
-        if gunzip is not None and gunzip.error is not None:
-            yield Item(
-                id=f"{path}#@{records.offset}", error=f"truncated or damaged gzip data: {gunzip.error}"
+        if item is not None and item.id not in seen:
+            seen.add(item.id)
+            fresh += 1
+            yield item
+    if gunzip is not None and gunzip.error is not None:
+        yield from failed(
+            Item(
+                id=f"{path}#{where}{records.offset}", error=f"truncated or damaged gzip data: {gunzip.error}"
             )
+        )
+        return damage()
+    return None
+
+
+def _next_member(fh: IO[bytes], lo: int) -> int | None:
+    """The raw offset, from ``lo`` on, of the next gzip member that starts a WARC record."""
+    pos = lo
+    while True:
+        fh.seek(pos)
+        chunk = fh.read(1 << 20)
+        if len(chunk) < 3:
+            return None
+        i = chunk.find(b"\x1f\x8b\x08")
+        while i >= 0:
+            fh.seek(pos + i)
+            head = fh.read(4096)
+            try:
+                if zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 5) == b"WARC/":
+                    return pos + i
+            except zlib.error:
+                pass
+            i = chunk.find(b"\x1f\x8b\x08", i + 1)
+        pos += len(chunk) - 2  # a magic number cut by the chunk's end is found in the next
 
 
 def _content_type(value: str | None) -> tuple[str, str | None]:
@@ -476,7 +546,7 @@ def choose_columns(columns: Iterable[str], opts: SourceOptions, where: str) -> _
 
 
 def _shown(name: str) -> str:
-    """A column name as an error message shows it: escapes for what is not printable, at most 40 characters."""
+    """A column name as an error shows it: escapes for what is not printable, 40 characters at most."""
     text = "".join(c if c.isprintable() else ascii(c)[1:-1] for c in str(name))
     return text if len(text) <= 40 else text[:37] + "..."
 
