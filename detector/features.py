@@ -16,6 +16,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from .hashing import Section, TokenHashes, WordCharHashes, hashed_matrix, word_ngrams
 from .lexicon import cue_counts, has_affiliate_cue, has_self_reference, has_sponsored_cue
 from .segment import Block, Page
 
@@ -56,12 +57,13 @@ def rows_for_page(page: Page, blocks: Sequence[Block] | None = None) -> list[Blo
     base = page.blocks
     items = list(base) + list(page.units) if blocks is None else list(blocks)
     n = len(base)
+    base_words = [b.n_words for b in base]  # a findall each: count once
     # nearest heading above each block (within the 4 previous blocks)
     heading_above: list[str] = []
     last_heading, last_idx = "", -10
     for i, b in enumerate(base):
         heading_above.append(last_heading if i - last_idx <= 4 else "")
-        if b.heading or (b.n_words <= 6 and not b.text.endswith((".", "!", "?"))):
+        if b.heading or (base_words[i] <= 6 and not b.text.endswith((".", "!", "?"))):
             last_heading, last_idx = b.text, i
     rows = []
     for b in items:
@@ -72,51 +74,86 @@ def rows_for_page(page: Page, blocks: Sequence[Block] | None = None) -> list[Blo
             nxt = base[i].text[len(b.text) : len(b.text) + CONTEXT_MAX]
         elif b.unit == "tail":
             prev = base[i].text[: len(base[i].text) - len(b.text)][-CONTEXT_MAX:]
+        is_block = b.parent < 0 and 0 <= i < n and base[i] is b
         rows.append(
             BlockRow(
-                text=b.text,
-                prev=prev,
-                next=nxt,
-                heading_above=heading_above[i] if 0 <= i < n else "",
-                tag=b.tag,
-                path=b.path,
-                position=b.position,
-                link_density=b.link_density if not b.unit else 0.0,
-                n_words=b.n_words,
-                heading=b.heading,
-                unit=b.unit,
+                b.text,
+                prev,
+                nxt,
+                heading_above[i] if 0 <= i < n else "",
+                b.tag,
+                b.path,
+                b.position,
+                b.link_density if not b.unit else 0.0,
+                base_words[i] if is_block else b.n_words,
+                b.heading,
+                b.unit,
             )
         )
     return rows
 
 
 def _layout_tokens(r: BlockRow) -> str:
-    toks = ["tag_" + r.tag, "unit_" + (r.unit or "block")]
-    toks += ["in_" + t for t in set(r.path)]
-    if r.path:
-        toks.append("last_" + r.path[-1])
-    pos = "top" if r.position < 0.15 else "end" if r.position > 0.85 else "mid"
-    toks.append("pos_" + pos)
-    if r.heading:
+    return " ".join(_layout_place(r.tag, r.unit, r.path, _bucket(r.position, r.link_density), r.heading)
+                    + _layout_text(r.text))
+
+
+def _bucket(position: float, link_density: float) -> tuple[str, str]:
+    pos = "top" if position < 0.15 else "end" if position > 0.85 else "mid"
+    links = "links_high" if link_density > 0.6 else "links_some" if link_density > 0.2 else ""
+    return pos, links
+
+
+def _layout_place(tag: str, unit: str, path: tuple[str, ...], bucket: tuple[str, str], heading: bool) -> list[str]:
+    """Layout tokens of where a block sits."""
+    toks = ["tag_" + tag, "unit_" + (unit or "block")]
+    toks += ["in_" + t for t in set(path)]
+    if path:
+        toks.append("last_" + path[-1])
+    toks.append("pos_" + bucket[0])
+    if heading:
         toks.append("heading")
-    if r.link_density > 0.6:
-        toks.append("links_high")
-    elif r.link_density > 0.2:
-        toks.append("links_some")
-    t = r.text.lstrip()
+    if bucket[1]:
+        toks.append(bucket[1])
+    return toks
+
+
+def _layout_text(text: str) -> list[str]:
+    """Layout tokens of how a block's text looks."""
+    toks = []
+    t = text.lstrip()
     # The first words of a block carry labels like "Recommended Article:", "Read also:", "Disclaimer:".
     head = _HEAD_WORDS.findall(_norm(t[:40]))[:2]
     if head:
         toks.append("first_" + head[0])
         if len(head) > 1:
             toks.append("first2_" + "_".join(head))
-    if "©" in t or "(c)" in t.lower():
+    # "(c)" in t.lower(), without lower-casing a long text: only "C" lower-cases to "c", and "(" and ")"
+    # come from themselves alone (tests/test_features.py checks this over all of Unicode).
+    if "©" in t or "(c)" in t or "(C)" in t:
         toks.append("has_copyright_sign")
     letters = len(_LETTER.findall(t[:200])) or 1
     caps = len(_UPPER.findall(t[:200])) / letters
     if caps > 0.7 and letters > 3:
         toks.append("all_caps")
-    return " ".join(toks)
+    return toks
+
+
+def _layout_rows(X: Sequence[BlockRow], tokens: TokenHashes) -> list[bytes]:
+    """Packed hashes of each row's layout tokens (``_layout_tokens(r).split()``), each part hashed once."""
+    place: dict[tuple, bytes] = {}
+    looks: dict[str, bytes] = {}
+    out = []
+    for r in X:
+        key = (r.tag, r.unit, r.path, _bucket(r.position, r.link_density), r.heading)
+        p = place.get(key)
+        if p is None:
+            p = place[key] = tokens.packed(" ".join(_layout_place(*key)).split())
+        t = looks.get(r.text)
+        if t is None:
+            t = looks[r.text] = tokens.packed(" ".join(_layout_text(r.text)).split())
+        out.append(p + t)
+    return out
 
 
 N_DENSE = 9
@@ -249,21 +286,69 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
         return self._transform(X)
 
     def _transform(self, X: Sequence[BlockRow], cues: np.ndarray | None = None) -> sp.csr_matrix:
-        """``transform``, given the rows' :func:`row_cues` when they are already known."""
+        """``transform``, given the rows' :func:`row_cues` when they are already known.
+
+        The matrix of ``hstack([words, chars, context before, context after, layout, dense])`` over
+        :meth:`_vectorizers`, computed from cached token hashes (:mod:`detector.hashing`).
+        """
         if len(X) == 0:
             return sp.csr_matrix((0, self.n_features_out_), dtype=np.float32)
-        words, chars, context, layout = self._vectorizers()
-        texts = [_norm(r.text) for r in X]
+        tokens, chars = _TOKEN_HASHES, _char_hashes(tuple(self.char_ngrams))
+        find = _TOKEN.findall
+        # Rows repeat texts (menus, units of a block) and neighbours: each distinct string is normalised
+        # and hashed once. A short block's neighbour context is its whole text, normalised already.
+        normed: dict[str, str] = {}
+
+        def norm(s: str) -> str:
+            v = normed.get(s)
+            if v is None:
+                v = normed[s] = _norm(s)
+            return v
+
+        own: dict[str, tuple[bytes, bytes]] = {}
+        before: dict[tuple[str, str], bytes] = {}
+        after: dict[str, bytes] = {}
+        words_rows, char_rows, before_rows, after_rows = [], [], [], []
+        for r in X:
+            got = own.get(r.text)
+            if got is None:
+                t = norm(r.text)
+                got = own[r.text] = (tokens.packed(word_ngrams(find(t))), chars.packed(t[:CHAR_MAX].split()))
+            words_rows.append(got[0])
+            char_rows.append(got[1])
+            key = (r.prev, r.heading_above)
+            b = before.get(key)
+            if b is None:
+                b = before[key] = tokens.packed(find(norm(r.prev) + " " + norm(r.heading_above)))
+            before_rows.append(b)
+            b = after.get(r.next)
+            if b is None:
+                b = after[r.next] = tokens.packed(find(norm(r.next)))
+            after_rows.append(b)
+        layout_rows = _layout_rows(X, tokens)
+        binary = bool(self.binary_words)
         w = self.context_weight
-        mats = [
-            words.transform(texts) * self.text_weight,
-            chars.transform([t[:CHAR_MAX] for t in texts]) * self.char_weight,
-            context.transform([_norm(r.prev) + " " + _norm(r.heading_above) for r in X]) * w,
-            context.transform([_norm(r.next) for r in X]) * w,
-            layout.transform([_layout_tokens(r) for r in X]) * self.layout_weight,
-            _dense(X, cues),
+        sections = [
+            Section(words_rows, 2**self.word_bits, binary=binary, l2=not binary, weight=self.text_weight),
+            Section(char_rows, 2**self.char_bits, binary=False, l2=True, weight=self.char_weight),
+            Section(before_rows, 2**self.context_bits, binary=False, l2=True, weight=w),
+            Section(after_rows, 2**self.context_bits, binary=False, l2=True, weight=w),
+            Section(layout_rows, 2**self.layout_bits, binary=False, l2=False, weight=self.layout_weight),
         ]
-        return sp.hstack(mats, format="csr", dtype=np.float32)
+        return hashed_matrix(sections, _dense_array(X, cues))
+
+
+_TOKEN = re.compile(r"(?u)\b\w+\b")  # the token_pattern of the word and context vectorizers
+_TOKEN_HASHES = TokenHashes()
+_CHAR_HASHES: dict[tuple[int, int], WordCharHashes] = {}
+
+
+def _char_hashes(ngrams: tuple[int, int]) -> WordCharHashes:
+    got = _CHAR_HASHES.get(ngrams)
+    if got is None:
+        analyzer = BlockFeatures(char_ngrams=ngrams)._vectorizers()[1].build_analyzer()
+        got = _CHAR_HASHES[ngrams] = WordCharHashes(analyzer)
+    return got
 
 
 PAGE_FEATURE_NAMES = [

@@ -159,3 +159,117 @@ def test_page_features_tolerate_missing_classes(page):
     out = page_features(proba, rows, ["editorial", "sponsored"])
     assert np.all(np.isfinite(out))
     assert out[PAGE_FEATURE_NAMES.index("max_affiliate")] == 0.0
+
+
+# -- the fast transform is the vectorizers' transform -------------------------------------------------
+def _reference_layout_tokens(r: BlockRow) -> str:
+    """The layout tokens as first written (one function, lower-casing the whole text)."""
+    from detector.features import _HEAD_WORDS, _LETTER, _UPPER, _norm
+
+    toks = ["tag_" + r.tag, "unit_" + (r.unit or "block")]
+    toks += ["in_" + t for t in set(r.path)]
+    if r.path:
+        toks.append("last_" + r.path[-1])
+    pos = "top" if r.position < 0.15 else "end" if r.position > 0.85 else "mid"
+    toks.append("pos_" + pos)
+    if r.heading:
+        toks.append("heading")
+    if r.link_density > 0.6:
+        toks.append("links_high")
+    elif r.link_density > 0.2:
+        toks.append("links_some")
+    t = r.text.lstrip()
+    head = _HEAD_WORDS.findall(_norm(t[:40]))[:2]
+    if head:
+        toks.append("first_" + head[0])
+        if len(head) > 1:
+            toks.append("first2_" + "_".join(head))
+    if "©" in t or "(c)" in t.lower():
+        toks.append("has_copyright_sign")
+    letters = len(_LETTER.findall(t[:200])) or 1
+    caps = len(_UPPER.findall(t[:200])) / letters
+    if caps > 0.7 and letters > 3:
+        toks.append("all_caps")
+    return " ".join(toks)
+
+
+def _reference_transform(feats: BlockFeatures, X: list[BlockRow]) -> sp.csr_matrix:
+    """BlockFeatures.transform as first written: each of _vectorizers() on its texts, stacked."""
+    from detector.features import CHAR_MAX, _dense, _norm
+
+    words, chars, context, layout = feats._vectorizers()
+    texts = [_norm(r.text) for r in X]
+    w = feats.context_weight
+    mats = [
+        words.transform(texts) * feats.text_weight,
+        chars.transform([t[:CHAR_MAX] for t in texts]) * feats.char_weight,
+        context.transform([_norm(r.prev) + " " + _norm(r.heading_above) for r in X]) * w,
+        context.transform([_norm(r.next) for r in X]) * w,
+        layout.transform([_reference_layout_tokens(r) for r in X]) * feats.layout_weight,
+        _dense(X),
+    ]
+    return sp.hstack(mats, format="csr", dtype=np.float32)
+
+
+_PIECES = [
+    "Sponsored", "content", "Anzeige", "Ad", "(c) 2024", "© Example", "(C)", "ADVERTISEMENT", "Paid Post",
+    "in Zusammenarbeit mit", "42", "٣٤", "１２", "漢字", "\U0001f600", "ſ", "İstanbul", "ΣΟΦΟΣ", "Σ'Α", "à la",
+    " ", "  ", "\n", "\u00a0", "-", ".", "Read more", "THE END", "x", "",
+]
+
+
+def _random_rows(n: int, seed: int) -> list[BlockRow]:
+    import random
+
+    rng = random.Random(seed)
+
+    def text(k: int) -> str:
+        return "".join(rng.choice(_PIECES) + rng.choice([" ", "", " "]) for _ in range(rng.randint(0, k)))
+
+    tags = ["p", "div", "li", "h2", "td", "a b"]
+    paths = [(), ("nav",), ("footer", "footer", "copyright"), ("article", "content", "ad")]
+    return [
+        BlockRow(
+            text(rng.choice([3, 12, 120])), text(30), text(30), text(4), rng.choice(tags), rng.choice(paths),
+            rng.random(), rng.choice([0.0, 0.1, 0.3, 0.7, 1.0]), rng.randint(0, 40), rng.random() < 0.2,
+            rng.choice(["", "", "head", "tail"]),
+        )
+        for _ in range(n)
+    ]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        pytest.param({}, id="default"),
+        pytest.param(dict(SMALL, binary_words=True), id="small-binary"),
+        pytest.param(dict(word_bits=3, char_bits=3, context_bits=2, layout_bits=2), id="tiny-collisions"),
+        pytest.param(dict(binary_words=True, layout_weight=0.3, context_weight=np.float64(0.25),
+                          char_ngrams=(2, 4), text_weight=2.0), id="shipped-like"),
+    ],
+)
+def test_transform_equals_the_vectorizers_bit_for_bit(page, params):
+    feats = BlockFeatures(**params).fit([])
+    for X in (rows_for_page(page), _random_rows(150, 0), _random_rows(40, 1)[:1]):
+        got, want = feats.transform(X), _reference_transform(feats, X)
+        assert got.shape == want.shape and got.dtype == want.dtype
+        assert np.array_equal(got.indptr, want.indptr)
+        assert np.array_equal(got.indices, want.indices)
+        assert np.array_equal(got.data, want.data)
+
+
+def test_layout_tokens_are_the_same_tokens_as_first_written():
+    from detector.features import _layout_tokens
+
+    for r in _random_rows(400, 2):
+        assert sorted(_layout_tokens(r).split()) == sorted(_reference_layout_tokens(r).split())
+
+
+def test_only_c_lower_cases_to_c_and_brackets_come_from_themselves():
+    # _layout_text tests "(c)" / "(C)" in place of "(c)" in text.lower()
+    for ch in map(chr, range(0x110000)):
+        low = ch.lower()
+        if "c" in low:
+            assert ch in "cC"
+        if "(" in low or ")" in low:
+            assert ch in "()"
