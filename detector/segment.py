@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass, field
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits
 
@@ -93,7 +92,8 @@ class Page:
 
 
 def _collapse(s: str) -> str:
-    return _WS.sub(" ", s).strip()
+    # = _WS.sub(" ", s).strip(): str.split() and str.strip() know the same white space as \s
+    return " ".join(s.split())
 
 
 def _struct_tokens(el: etree._Element) -> tuple[str, ...]:
@@ -101,8 +101,8 @@ def _struct_tokens(el: etree._Element) -> tuple[str, ...]:
     tag = el.tag
     if tag in LANDMARK_TAGS:
         toks.append(tag)
-    attrs = el.attrib
-    names = (attrs.get("class") or "") + " " + (attrs.get("id") or "") + " " + (attrs.get("role") or "")
+    get = el.get
+    names = (get("class") or "") + " " + (get("id") or "") + " " + (get("role") or "")
     if names.strip():
         for w in _CLASS_SPLIT.split(names.lower()):
             if w in STRUCT_WORDS:
@@ -111,10 +111,9 @@ def _struct_tokens(el: etree._Element) -> tuple[str, ...]:
 
 
 def _is_hidden(el: etree._Element) -> bool:
-    attrs = el.attrib
-    if "hidden" in attrs:
+    if el.get("hidden") is not None:
         return True
-    style = attrs.get("style")
+    style = el.get("style")
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
@@ -122,9 +121,12 @@ def _parse_html(text: str) -> etree._Element:
     # An XML declaration with an encoding makes lxml refuse a str; drop it.
     if text.lstrip().startswith("<?xml"):
         text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
-    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+    # A plain etree parser builds the same tree as lxml.html's, without a Python class lookup per element.
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
     try:
-        root = lxml_html.document_fromstring(text, parser=parser)
+        root = etree.fromstring(text, parser)
+        if root is None:
+            raise etree.ParserError("Document is empty")  # as lxml.html.document_fromstring says it
     except (etree.ParserError, ValueError) as err:
         raise InputError(f"cannot parse HTML ({err})") from None
     if root is None:
@@ -157,33 +159,40 @@ def segment_html(text: str, limits: ReadLimits = DEFAULT_LIMITS) -> list[Block]:
     buf: list[str] = []
     link_chars = 0
     a_depth = 0
-    # Open elements: (tag, structural tokens)
-    stack: list[tuple[str, tuple[str, ...]]] = []
+    # Open elements: [tag, element, structural tokens]; the tokens are read when a block's path needs them.
+    stack: list[list] = []
     heading_depth = 0
     cur_tag = "body"
+    max_depth = limits.max_depth
 
-    def flush() -> None:
+    def flush() -> None:  # only called with text in buf
         nonlocal buf, link_chars
-        if buf:
-            txt = _collapse("".join(buf))
-            if txt:
-                path = tuple(t for _, toks in stack[-12:] for t in toks)
-                blocks.append(
-                    Block(
-                        index=len(blocks),
-                        text=txt,
-                        tag=cur_tag,
-                        path=path,
-                        depth=len(stack),
-                        link_chars=min(link_chars, len(txt)),
-                        heading=heading_depth > 0,
-                    )
+        txt = _collapse("".join(buf))
+        if txt:
+            path: tuple[str, ...] = ()
+            for entry in stack[-12:]:
+                toks = entry[2]
+                if toks is None:
+                    toks = entry[2] = _struct_tokens(entry[1])
+                if toks:
+                    path += toks
+            blocks.append(
+                Block(
+                    index=len(blocks),
+                    text=txt,
+                    tag=cur_tag,
+                    path=path,
+                    depth=len(stack),
+                    link_chars=min(link_chars, len(txt)),
+                    heading=heading_depth > 0,
                 )
+            )
         buf = []
         link_chars = 0
 
     walker = etree.iterwalk(root, events=("start", "end"))
     depth = 0
+    skipped = False  # the element just skipped: iterwalk gives its end event next
     for event, el in walker:
         tag = el.tag
         if not isinstance(tag, str):
@@ -193,38 +202,44 @@ def segment_html(text: str, limits: ReadLimits = DEFAULT_LIMITS) -> list[Block]:
             depth += 1
             if tag in SKIP_TAGS or _is_hidden(el):
                 walker.skip_subtree()
+                skipped = True
                 continue
-            is_block = tag in BLOCK_TAGS and depth <= limits.max_depth
-            if is_block:
-                flush()
+            if tag in BLOCK_TAGS and depth <= max_depth:
+                if buf:
+                    flush()
                 cur_tag = tag
-            stack.append((tag, _struct_tokens(el)))
+            stack.append([tag, el, None])
             if tag in HEADING_TAGS:
                 heading_depth += 1
-            if tag == "a":
+            elif tag == "a":
                 a_depth += 1
-            if el.text:
-                buf.append(el.text)
+            t = el.text
+            if t:
+                buf.append(t)
                 if a_depth:
-                    link_chars += len(el.text.strip())
+                    link_chars += len(t.strip())
         else:  # end
             depth -= 1
-            skipped = tag in SKIP_TAGS or _is_hidden(el)
-            if not skipped:
-                if tag in BLOCK_TAGS and depth + 1 <= limits.max_depth:
-                    flush()
+            if skipped:
+                skipped = False
+            else:
+                if tag in BLOCK_TAGS and depth + 1 <= max_depth:
+                    if buf:
+                        flush()
                     cur_tag = stack[-2][0] if len(stack) > 1 else "body"
                 if tag in HEADING_TAGS:
                     heading_depth -= 1
-                if tag == "a":
+                elif tag == "a":
                     a_depth -= 1
                 if stack:
                     stack.pop()
-            if el.tail:
-                buf.append(el.tail)
+            t = el.tail
+            if t:
+                buf.append(t)
                 if a_depth:
-                    link_chars += len(el.tail.strip())
-    flush()
+                    link_chars += len(t.strip())
+    if buf:
+        flush()
     return blocks
 
 

@@ -311,3 +311,50 @@ def test_headings_yield_no_units():
 
 def test_units_can_be_switched_off():
     assert seg(f"<p>{NOTE_PARA}</p>", units=False).units == []
+
+
+# ---- the walk's short cuts ------------------------------------------------------------------------
+
+
+def test_collapse_is_the_white_space_regex():
+    import random
+    import re
+
+    from detector.segment import _collapse
+
+    rng = random.Random(0)
+    pool = ["a", "b", "漢", " ", "  ", "\t", "\n", "\r", "\u00a0", "\u2003", "\u3000", "\u200b", "\x1c", "\x85", "\ufeff"]
+    for _ in range(2000):
+        s = "".join(rng.choice(pool) for _ in range(rng.randint(0, 12)))
+        assert _collapse(s) == re.sub(r"\s+", " ", s).strip(), repr(s)
+
+
+def test_a_skipped_block_element_keeps_its_tail_and_does_not_close_blocks():
+    page = seg("<div>Start <div hidden>SECRET</div>middle<script>x</script> end</div><p>Next</p>")
+    assert texts(page) == ["Start middle end", "Next"]
+
+
+def test_an_empty_hidden_attribute_hides():
+    page = seg('<p>Shown.</p><p hidden="">SECRET</p><p hidden>SECRET</p>')
+    assert texts(page) == ["Shown."]
+
+
+def test_paths_take_structure_words_of_the_last_twelve_open_elements():
+    nest = "".join(f'<div class="x{i}">' for i in range(14))
+    page = seg(f'<nav class="menu"><footer id="footer"><article role="main">{nest}<p class="lead">Deep text.</p>'
+               f'{"</div>" * 14}<p>Shallow.</p></article></footer></nav>')
+    deep, shallow = page.blocks
+    assert deep.path == ("lead",)  # nav, footer and article lie more than 12 open elements up
+    assert shallow.path == ("nav", "menu", "footer", "footer", "article", "main")
+
+
+@pytest.mark.parametrize("html", ["<!-- only a comment -->", "<?php echo 1; ?>", "   <html></html>"])
+def test_documents_without_visible_text_give_no_blocks_or_a_clean_error(html):
+    from detector.io import InputError
+
+    try:
+        page = seg(html)
+    except InputError as err:
+        assert "cannot parse HTML" in str(err)
+    else:
+        assert page.blocks == []
