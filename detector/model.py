@@ -276,7 +276,7 @@ def check_metadata(meta: dict[str, Any], folder: Path) -> None:
             f"{folder}: model written with scikit-learn {want or 'unknown'}, this is {have}; retrain it"
         )
     want_np = versions.get("numpy", "") if isinstance(versions, dict) else ""
-    if isinstance(want_np, str) and want_np.split(".")[0].isdigit():
+    if isinstance(want_np, str) and want_np.split(".")[0].isascii() and want_np.split(".")[0].isdigit():
         # numpy 1 cannot read the arrays numpy 2 pickles
         if int(want_np.split(".")[0]) > int(np.__version__.split(".")[0]):
             raise ModelError(

@@ -188,12 +188,24 @@ def file_items(path: str, opts: SourceOptions = SourceOptions()) -> Iterator[Ite
     kind = container_kind(path)
     if kind is None:
         yield Item(id=path, path=path)
-    elif kind == "warc":
-        yield from warc_items(path, opts)
+        return
+    if kind == "warc":
+        items = warc_items(path, opts)
     elif kind == "parquet":
-        yield from parquet_items(path, opts)
+        items = parquet_items(path, opts)
     else:
-        yield from table_items(path, opts, kind)
+        items = table_items(path, opts, kind)
+    n = 0
+    try:
+        for item in items:
+            yield item
+            n += 1
+    except Exception as err:  # a bug met in one container of a crawl must not stop the crawl
+        log.exception("internal error reading %s", path)
+        yield Item(
+            id=f"{path}#@item{n}",
+            error=f"internal error reading this file after {n} items: {type(err).__name__}: {_one_line(err)}",
+        )
 
 
 # -- WARC ---------------------------------------------------------------------------------------
@@ -318,7 +330,7 @@ def _warc_records(
         url = headers.get_header("WARC-Target-URI")
         item_id = f"{path}#{headers.get_header('WARC-Record-ID') or where + str(records.offset)}"
         declared = (headers.get_header("Content-Length") or "").strip()
-        if not declared.isdigit():
+        if not _ascii_digits(declared):  # "¹9" is a digit string to str.isdigit, not to int()
             yield from failed(Item(id=item_id, url=url, error="WARC record without a valid Content-Length"))
             return damage()
         size = int(declared)
@@ -374,6 +386,10 @@ def _next_member(fh: IO[bytes], lo: int) -> int | None:
         pos += len(chunk) - 2  # a magic number cut by the chunk's end is found in the next
 
 
+def _ascii_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
 def _content_type(value: str | None) -> tuple[str, str | None]:
     """``text/html; charset=UTF-8`` -> (``text/html``, ``utf-8``)."""
     if not value:
@@ -404,7 +420,7 @@ def _http_item(item_id: str, url: str | None, block: bytes) -> Item | None:
         return Item(id=item_id, url=url, error="WARC response without an HTTP header")
     lines = head.decode("latin-1").splitlines()
     status = lines[0].split(None, 2) if lines else []
-    if len(status) < 2 or not status[0].upper().startswith("HTTP/") or not status[1].isdigit():
+    if len(status) < 2 or not status[0].upper().startswith("HTTP/") or not _ascii_digits(status[1]):
         return Item(id=item_id, url=url, error="WARC response with a malformed HTTP status line")
     if not 200 <= int(status[1]) < 300:
         return None

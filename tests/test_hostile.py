@@ -329,6 +329,27 @@ def test_a_file_that_vanishes_during_the_batch(hostile, tmp_path, monkeypatch):
     assert [r["error"] for r in lines(result.stdout)] == [None, f"no such file: {gone}", None]
 
 
+def test_a_reader_bug_inside_a_container_costs_that_file_only(hostile, monkeypatch):
+    """The last net: an exception that a container reader did not foresee ends that file with an error
+    record (the items before it kept), and the batch goes on with the next input."""
+    _, good, _, containers = hostile
+    real = sources.warc_items
+
+    def buggy(path, opts):
+        items = real(path, opts)
+        yield next(items)
+        raise ValueError("invalid literal for int() with base 10: '\u00b99'")
+
+    monkeypatch.setattr(sources, "warc_items", buggy)
+    result, _ = _batch(str(containers["whole.warc.gz"]), str(good[0]))
+    recs = lines(result.stdout)
+    assert result.exit_code == 1 and [r["error"] is None for r in recs] == [True, False, True]
+    assert recs[1]["path"] == f"{containers['whole.warc.gz']}#@item1"
+    assert recs[1]["error"] == (
+        "internal error reading this file after 1 items: ValueError: invalid literal for int() with base 10: '¹9'"
+    )
+
+
 def _drop_read_override() -> list[str] | None:
     """A command prefix under which root cannot read a file it has no permission for, or None."""
     if os.geteuid() != 0:
