@@ -86,7 +86,7 @@ def cue_counts(text: str) -> tuple[int, int, int]:
     ``cue_counts(t)[0] > 0`` is ``has_sponsored_cue(t)`` and ``[1] > 0`` is ``has_affiliate_cue(t)``.
     """
     (sponsored, affiliate, disclaimer, any_cue), text = _twins(text)
-    if any_cue.search(text) is None:  # most texts hold no cue: one scan tells
+    if any_cue is not None and any_cue.search(text) is None:  # most texts hold no cue: one scan tells
         return (0, 0, 0)
     return (
         min(3, len(sponsored.findall(text))),
@@ -97,13 +97,15 @@ def cue_counts(text: str) -> tuple[int, int, int]:
 
 # -- the same patterns, made fast ----------------------------------------------------------------------
 # Python's regex engine tries every alternative of an IGNORECASE alternation at every position of the
-# text, one call deeper each. The fast twin of a pattern matches exactly the same strings at the same
-# positions without IGNORECASE: each letter becomes the class of the characters that IGNORECASE lets it
-# match ("s" -> [Ssſ]), and the top-level alternatives are grouped under their first character, keeping
-# their order, so that at a position the engine tries one group. For a text that is all ASCII, the ASCII
-# twin runs on the lower-cased text (there, IGNORECASE only pairs A-Z with a-z), with plain letters.
-# A fourth pattern matches wherever any of the three does. Anything unusual keeps the original pattern;
-# tests/test_lexicon.py checks the twins against the originals.
+# text, one call deeper each. The cue patterns' twins run on the lower-cased text instead, written in
+# lower case without IGNORECASE, their top-level alternatives grouped under their first character
+# (keeping their order), so that at a position the engine compares one character per group and enters
+# one group at most. A fourth twin matches wherever any of the three does.
+#
+# On lower-cased text the twins match exactly what the originals match on the text, because str.lower()
+# keeps every character's length (but "İ") and word and space classes, and every character that
+# IGNORECASE pairs with a cue letter lower-cases to that letter, but a few "exotic" ones ("ſ", "ı"): a
+# text holding those runs the original patterns. tests/test_lexicon.py checks all this over Unicode.
 
 # Characters that IGNORECASE matches with a letter but that are not its upper or lower case.
 _CASE_EXTRA = {"i": "İı", "k": "\u212a", "s": "ſ", "å": "\u212b", "ß": "ẞ", "µ": "μΜ"}
@@ -121,13 +123,14 @@ def case_variants(ch: str) -> str:
     return "".join(sorted(c for c in cands if len(c) == 1 and one.fullmatch(c)))
 
 
-def _ascii_variants(ch: str) -> str:
-    # In lower-cased ASCII text an ASCII letter only ever meets its lower case; other characters never match.
-    return ch.lower() if ch.isascii() else case_variants(ch)
+def lower_variants(ch: str) -> str:
+    """The characters ``ch`` matches under IGNORECASE in lower-cased text (leaving out exotic ones)."""
+    low = ch.lower()
+    return low if len(low) == 1 else case_variants(ch)
 
 
 def _fast_twin(
-    regex: re.Pattern[str], *more: re.Pattern[str], variants: Callable[[str], str] = case_variants
+    regex: re.Pattern[str], *more: re.Pattern[str], variants: Callable[[str], str] = lower_variants
 ) -> re.Pattern[str]:
     """An equivalent pattern compiled without IGNORECASE (``regex`` itself when that is not possible).
 
@@ -224,19 +227,27 @@ class _Emitter:
         return "|".join(self.seq(a) for a in alts)
 
 
-def _build_twins(variants: Callable[[str], str]) -> tuple[re.Pattern[str], ...]:
-    cues = (SPONSORED_CUES, AFFILIATE_CUES, DISCLAIMER_CUES)
-    return (*(_fast_twin(p, variants=variants) for p in cues), _fast_twin(*cues, variants=variants))
+CUES = (SPONSORED_CUES, AFFILIATE_CUES, DISCLAIMER_CUES)
+_ORIGINALS: tuple[re.Pattern[str] | None, ...] = (*CUES, None)
+_TWINS: tuple[re.Pattern[str] | None, ...] | None = None  # built on first use (compiling takes ~30 ms)
+_EXOTIC: re.Pattern[str] | None = None
 
 
-_UNICODE_TWINS = _build_twins(case_variants)
-_ASCII_TWINS = _build_twins(_ascii_variants)
-if _ASCII_TWINS[:3] == (SPONSORED_CUES, AFFILIATE_CUES, DISCLAIMER_CUES):  # no twins on this Python
-    _ASCII_TWINS = _UNICODE_TWINS
+def _build_twins() -> None:
+    global _TWINS, _EXOTIC
+    twins = (*(_fast_twin(p) for p in CUES), _fast_twin(*CUES))
+    letters = {c for p in CUES for c in p.pattern if c.isalpha()}
+    exotic = {"\u0130"} | {v for c in letters for v in case_variants(c) if v.lower() != c.lower()}
+    _EXOTIC = re.compile("[" + "".join(re.escape(c) for c in sorted(exotic)) + "]")
+    if any(t is p for t, p in zip(twins, CUES)) or twins[3] is SPONSORED_CUES:
+        twins = _ORIGINALS  # no twins on this Python
+    _TWINS = twins
 
 
-def _twins(text: str) -> tuple[tuple[re.Pattern[str], ...], str]:
+def _twins(text: str) -> tuple[tuple[re.Pattern[str] | None, ...], str]:
     """The patterns to run and the text to run them on."""
-    if text.isascii() and _ASCII_TWINS is not _UNICODE_TWINS:
-        return _ASCII_TWINS, text.lower()
-    return _UNICODE_TWINS, text
+    if _TWINS is None:
+        _build_twins()
+    if _TWINS is not _ORIGINALS and (text.isascii() or _EXOTIC.search(text) is None):  # type: ignore[union-attr]
+        return _TWINS, text.lower()  # type: ignore[return-value]
+    return _ORIGINALS, text

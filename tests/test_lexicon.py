@@ -11,10 +11,14 @@ import pytest
 from detector import lexicon as L
 from detector.features import BlockRow, gate_proba, row_cues
 
-ORIGINALS = (L.SPONSORED_CUES, L.AFFILIATE_CUES, L.DISCLAIMER_CUES)
-PAIRS = list(zip(ORIGINALS, L._UNICODE_TWINS))
-ASCII_PAIRS = list(zip(ORIGINALS, L._ASCII_TWINS))
+ORIGINALS = L.CUES
 ALL_CHARS = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+
+
+def _twins():
+    L._twins("")  # built on first use
+    return L._TWINS
+
 
 TRICKY = [
     "",
@@ -61,11 +65,10 @@ TRICKY = [
 
 
 def test_the_fast_twins_were_built():
-    for slow, fast in PAIRS + ASCII_PAIRS:
-        assert fast is not slow
-        assert not fast.flags & re.I
-    for twins in (L._UNICODE_TWINS, L._ASCII_TWINS):
-        assert not twins[3].flags & re.I
+    twins = _twins()
+    assert twins is not L._ORIGINALS
+    for twin, original in zip(twins, ORIGINALS + (None,)):
+        assert twin is not original and not twin.flags & re.IGNORECASE
 
 
 def _spans(p: re.Pattern[str], text: str) -> list[tuple[int, int]]:
@@ -73,20 +76,43 @@ def _spans(p: re.Pattern[str], text: str) -> list[tuple[int, int]]:
 
 
 def _check(text: str) -> None:
-    for slow, fast in PAIRS:
-        assert _spans(fast, text) == _spans(slow, text), (fast.pattern[:40], text)
-    if text.isascii():
-        for slow, fast in ASCII_PAIRS:
-            assert _spans(fast, text.lower()) == _spans(slow, text), (fast.pattern[:40], text)
-    for twins in (L._UNICODE_TWINS,) + ((L._ASCII_TWINS,) if text.isascii() else ()):
-        t = text.lower() if twins is L._ASCII_TWINS else text
-        assert (twins[3].search(t) is None) == all(p.search(text) is None for p in ORIGINALS), text
+    pats, run_on = L._twins(text)
+    assert len(run_on) == len(text)
+    for original, twin in zip(ORIGINALS, pats):
+        assert _spans(twin, run_on) == _spans(original, text), (twin.pattern[:40], text)
+    if pats[3] is not None:
+        assert (pats[3].search(run_on) is None) == all(p.search(text) is None for p in ORIGINALS), text
 
 
-@pytest.mark.parametrize("letter", sorted({c for p, _ in PAIRS for c in p.pattern.lower() if c.isalpha()}))
-def test_case_variants_are_exactly_what_ignorecase_matches(letter):
-    want = "".join(sorted(set(re.findall(re.escape(letter), ALL_CHARS, re.I))))
-    assert L.case_variants(letter) == want
+LETTERS = sorted({c for p in ORIGINALS for c in p.pattern if c.isalpha()})
+
+
+def test_case_variants_are_exactly_what_ignorecase_matches():
+    # one pass over Unicode: which cue letter, if any, IGNORECASE pairs each character with
+    any_letter = re.compile("|".join(f"(?P<g{i}>{re.escape(c)})" for i, c in enumerate(LETTERS)), re.IGNORECASE)
+    found: dict[str, set[str]] = {c: set() for c in LETTERS}
+    for m in any_letter.finditer(ALL_CHARS):
+        found[LETTERS[int(m.lastgroup[1:])]].add(m.group())
+    for letter in LETTERS:
+        assert L.case_variants(letter) == "".join(sorted(found[letter])), letter
+
+
+def test_what_ignorecase_pairs_with_a_cue_letter_lower_cases_to_it_or_is_exotic():
+    _twins()
+    for letter in LETTERS:
+        for c in L.case_variants(letter):
+            assert c.lower() == letter.lower() or L._EXOTIC.match(c), (letter, c)
+
+
+def test_lower_keeps_every_characters_length_and_classes_but_dotted_capital_i():
+    _twins()
+    assert L._EXOTIC.match("\u0130")
+    rest = ALL_CHARS.replace("\u0130", "")
+    low = rest.lower()
+    assert len(low) == len(rest)  # no other character lower-cases to more than one
+    for cls in (r"\w", r"\s", r"\b"):
+        p = re.compile(cls)
+        assert [m.start() for m in p.finditer(rest)] == [m.start() for m in p.finditer(low)], cls
 
 
 @pytest.mark.parametrize("text", TRICKY + [t.upper() for t in TRICKY] + [t.title() for t in TRICKY])
@@ -95,7 +121,7 @@ def test_fast_twins_find_what_the_originals_find(text):
 
 
 def _words() -> list[str]:
-    words = re.findall(r"[^\W\d_]+", " ".join(p.pattern for p, _ in PAIRS))
+    words = re.findall(r"[^\W\d_]+", " ".join(p.pattern for p in ORIGINALS))
     return words + [w.upper() for w in words] + [w.title() for w in words]
 
 
@@ -110,18 +136,20 @@ def test_fast_twins_agree_on_random_texts():
 
 @pytest.mark.parametrize("text", TRICKY)
 def test_cue_counts_and_gates_agree_with_the_original_patterns(text):
-    want = tuple(min(3, len(p.findall(text))) for p, _ in PAIRS)
+    want = tuple(min(3, len(p.findall(text))) for p in ORIGINALS)
     assert L.cue_counts(text) == want
     assert L.has_sponsored_cue(text) == (L.SPONSORED_CUES.search(text) is not None) == (want[0] > 0)
+    assert L.has_self_reference(text) == (L.SELF_REFERENCE.search(text) is not None)
     assert L.has_affiliate_cue(text) == (L.AFFILIATE_CUES.search(text) is not None) == (want[1] > 0)
 
 
 def test_a_pattern_that_cannot_be_twinned_is_kept():
-    odd = re.compile(r"(a)\1", re.I)  # a back reference
+    odd = re.compile(r"(a)\1", re.IGNORECASE)  # a back reference
     assert L._fast_twin(odd) is odd
     plain = re.compile("abc")
     assert L._fast_twin(plain) is plain
-    assert L._fast_twin(re.compile("a", re.I), re.compile("b", re.I | re.M)).flags & re.I  # mixed flags
+    mixed = L._fast_twin(re.compile("a", re.IGNORECASE), re.compile("b", re.IGNORECASE | re.MULTILINE))
+    assert mixed.flags & re.IGNORECASE
 
 
 def _row(text: str) -> BlockRow:
