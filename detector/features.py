@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from .hashing import Section, TokenHashes, WordCharHashes, hashed_matrix, word_ngrams
+from .hashing import Section, TokenHashes, WordCharHashes, hashed_matrix, word_pairs
 from .lexicon import cue_counts, has_affiliate_cue, has_self_reference, has_sponsored_cue
 from .segment import Block, Page
 
@@ -141,8 +141,10 @@ def _layout_text(text: str) -> list[str]:
 
 def _layout_rows(X: Sequence[BlockRow], tokens: TokenHashes) -> list[bytes]:
     """Packed hashes of each row's layout tokens (``_layout_tokens(r).split()``), each part hashed once."""
-    place: dict[tuple, bytes] = {}
-    looks: dict[str, bytes] = {}
+    place = _PLACE_MEMO
+    if len(place) >= _MEMO_ITEMS:
+        place.clear()
+    looks, local = _LOOKS_MEMO, {}
     out = []
     for r in X:
         key = (r.tag, r.unit, r.path, _bucket(r.position, r.link_density), r.heading)
@@ -151,22 +153,45 @@ def _layout_rows(X: Sequence[BlockRow], tokens: TokenHashes) -> list[bytes]:
             p = place[key] = tokens.packed(" ".join(_layout_place(*key)).split())
         t = looks.get(r.text)
         if t is None:
-            t = looks[r.text] = tokens.packed(" ".join(_layout_text(r.text)).split())
+            t = local.get(r.text)
+        if t is None:
+            t = _memo(looks, r.text, local)[r.text] = tokens.packed(" ".join(_layout_text(r.text)).split())
         out.append(p + t)
     return out
+
+
+_PLACE_MEMO: dict[tuple, bytes] = {}
+_LOOKS_MEMO: dict[str, bytes] = {}
 
 
 N_DENSE = 9
 
 
+SHORT_TEXT = 256  # texts up to this long are remembered across pages (menus, buttons, bylines repeat)
+_MEMO_ITEMS = 1 << 14  # texts per memo; a full memo starts again empty
+
+
+def _memo(shared: dict, text: str, local: dict) -> dict:
+    """Where to remember something about ``text``: the shared memo for a short text, else ``local``."""
+    if len(text) > SHORT_TEXT:
+        return local
+    if len(shared) >= _MEMO_ITEMS:
+        shared.clear()
+    return shared
+
+
+_CUE_MEMO: dict[str, tuple[int, int, int]] = {}
+
+
 def row_cues(rows: Sequence[BlockRow]) -> np.ndarray:
     """:func:`lexicon.cue_counts` of each row's text, shape (n, 3): computed once, for the features and the gate."""
-    seen: dict[str, tuple[int, int, int]] = {}
+    local: dict[str, tuple[int, int, int]] = {}
+    shared = _CUE_MEMO
     out = []
     for r in rows:
-        c = seen.get(r.text)
+        c = shared.get(r.text) or local.get(r.text)
         if c is None:
-            c = seen[r.text] = cue_counts(r.text)
+            c = _memo(shared, r.text, local)[r.text] = cue_counts(r.text)
         out.append(c)
     return np.array(out, dtype=np.int64).reshape(len(out), 3)
 
@@ -296,7 +321,8 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
         tokens, chars = _TOKEN_HASHES, _char_hashes(tuple(self.char_ngrams))
         find = _TOKEN.findall
         # Rows repeat texts (menus, units of a block) and neighbours: each distinct string is normalised
-        # and hashed once. A short block's neighbour context is its whole text, normalised already.
+        # and hashed once. A short block's text is also its neighbours' context; find(a + " " + b) is
+        # find(a) + find(b), and a text's word n-grams are its words, then its word pairs.
         normed: dict[str, str] = {}
 
         def norm(s: str) -> str:
@@ -305,26 +331,31 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
                 v = normed[s] = _norm(s)
             return v
 
-        own: dict[str, tuple[bytes, bytes]] = {}
-        before: dict[tuple[str, str], bytes] = {}
-        after: dict[str, bytes] = {}
+        own, own_local = _OWN_MEMO.setdefault(tuple(self.char_ngrams), {}), {}
+        uni: dict[str, bytes] = {}
+
+        def unigrams(s: str) -> bytes:  # packed hashes of find(_norm(s))
+            v = uni.get(s)
+            if v is None:
+                o = own.get(s)
+                v = uni[s] = o[2] if o is not None else tokens.packed(find(norm(s)))
+            return v
+
         words_rows, char_rows, before_rows, after_rows = [], [], [], []
         for r in X:
-            got = own.get(r.text)
+            got = own.get(r.text) or own_local.get(r.text)
             if got is None:
                 t = norm(r.text)
-                got = own[r.text] = (tokens.packed(word_ngrams(find(t))), chars.packed(t[:CHAR_MAX].split()))
+                toks = find(t)
+                one = tokens.packed(toks)
+                pairs = tokens.packed(word_pairs(toks))
+                got = (one + pairs, chars.packed(t[:CHAR_MAX].split()), one)
+                _memo(own, r.text, own_local)[r.text] = got
+                uni[r.text] = one
             words_rows.append(got[0])
             char_rows.append(got[1])
-            key = (r.prev, r.heading_above)
-            b = before.get(key)
-            if b is None:
-                b = before[key] = tokens.packed(find(norm(r.prev) + " " + norm(r.heading_above)))
-            before_rows.append(b)
-            b = after.get(r.next)
-            if b is None:
-                b = after[r.next] = tokens.packed(find(norm(r.next)))
-            after_rows.append(b)
+            before_rows.append(unigrams(r.prev) + unigrams(r.heading_above))
+            after_rows.append(unigrams(r.next))
         layout_rows = _layout_rows(X, tokens)
         binary = bool(self.binary_words)
         w = self.context_weight
@@ -340,6 +371,7 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
 
 _TOKEN = re.compile(r"(?u)\b\w+\b")  # the token_pattern of the word and context vectorizers
 _TOKEN_HASHES = TokenHashes()
+_OWN_MEMO: dict[tuple[int, int], dict[str, tuple[bytes, bytes, bytes]]] = {}  # per char_ngrams: text -> hashes
 _CHAR_HASHES: dict[tuple[int, int], WordCharHashes] = {}
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import murmurhash3_32
 
-__all__ = ["TokenHashes", "WordCharHashes", "word_ngrams", "columns", "Section", "hashed_matrix"]
+__all__ = ["TokenHashes", "WordCharHashes", "word_ngrams", "word_pairs", "columns", "Section", "hashed_matrix"]
 
 _PACK = struct.Struct("=i").pack
 _INT32_MIN = -(2**31)
@@ -79,7 +79,12 @@ class WordCharHashes(TokenHashes):
 
 def word_ngrams(tokens: list[str]) -> list[str]:
     """Words and word pairs, as ``_word_ngrams`` makes them for ``ngram_range=(1, 2)``."""
-    return tokens + list(map(" ".join, zip(tokens, tokens[1:])))
+    return tokens + word_pairs(tokens)
+
+
+def word_pairs(tokens: list[str]) -> list[str]:
+    """The word pairs of ``word_ngrams``, which follow the words."""
+    return list(map(" ".join, zip(tokens, tokens[1:])))
 
 
 def columns(hashes: np.ndarray, n_features: int) -> np.ndarray:

@@ -273,3 +273,21 @@ def test_only_c_lower_cases_to_c_and_brackets_come_from_themselves():
             assert ch in "cC"
         if "(" in low or ")" in low:
             assert ch in "()"
+
+
+def test_transform_is_the_same_with_warm_cold_and_overflowing_memos(page, monkeypatch):
+    import detector.features as F
+
+    feats = BlockFeatures(**SMALL).fit([])
+    rows = rows_for_page(page) + _random_rows(200, 3)
+    want = _reference_transform(feats, rows)
+    for memo in (F._CUE_MEMO, F._LOOKS_MEMO, F._PLACE_MEMO):
+        memo.clear()
+    F._OWN_MEMO.clear()
+    cold, warm = feats.transform(rows), feats.transform(rows)
+    monkeypatch.setattr(F, "_MEMO_ITEMS", 5)  # the memos fill and start again many times per page
+    monkeypatch.setattr(F, "SHORT_TEXT", 40)
+    small = feats.transform(rows)
+    for got in (cold, warm, small):
+        assert np.array_equal(got.indices, want.indices) and np.array_equal(got.data, want.data)
+    assert np.array_equal(F.row_cues(rows), F.row_cues(list(reversed(rows)))[::-1])
