@@ -29,6 +29,7 @@ BARE_LABEL_MAX_WORDS = 3  # "Anzeige", "Paid Post", "In association with": label
 # Below this page score a bare label is an ad slot. Lower than the page threshold on purpose: pages whose
 # only disclosure is a label score between 0.75 and 0.94 (data/'s test split), and keep their label.
 BARE_LABEL_PAGE_MAX = 0.75
+TITLE_MAX_WORDS = 25  # a labelled headline is at most this long
 HEADING_MIN_SHARE = 0.05  # the heading's own probability of its notice's label must reach this
 _END_PUNCT = re.compile(r"[.!?…)\]]$")
 
@@ -157,6 +158,8 @@ class Detector:
         label = "sponsored" if score >= self.model.threshold else "editorial"
         if score < BARE_LABEL_PAGE_MAX:
             self._revise_bare_labels(out)
+        else:
+            self._revise_label_titles(out)
         for i, b in enumerate(out):
             b.index = i
         return Analysis(path=page.path, score=score, label=label, blocks=out, text=page.text)
@@ -171,6 +174,20 @@ class Detector:
         for b in blocks:
             if b.label == "sponsored" and len(b.text.split()) <= BARE_LABEL_MAX_WORDS and not b.from_unit:
                 b.label, b.score = "boilerplate", b.probs.get("boilerplate", 0.0)
+
+    @staticmethod
+    def _revise_label_titles(blocks: list[LabelledBlock]) -> None:
+        """On a page that may be sponsored, a bare label ("Advertorial", "Anzeige") heads the title it labels.
+
+        The headline right under the label takes the label's verdict: together they are the disclosure.
+        """
+        for i in range(len(blocks) - 1):
+            lab, title = blocks[i], blocks[i + 1]
+            if lab.label != "sponsored" or lab.from_unit or len(lab.text.split()) > BARE_LABEL_MAX_WORDS:
+                continue
+            words = title.text.split()
+            if title.label == "editorial" and title.heading and not title.from_unit and len(words) <= TITLE_MAX_WORDS:
+                title.label, title.score = "sponsored", lab.score
 
     def score(self, source: Any, *, name: str | None = None, kind: str | None = None, editorial: bool = False) -> dict:
         """The output-contract record for one page (``error`` set when it cannot be read)."""
@@ -239,10 +256,13 @@ class Detector:
         The heading qualifies when the model already calls it a notice, or chrome, or gives the notice's
         label some weight; a sentence cut out of a paragraph never does.
         """
+        revised: set[int] = set()
         for i in range(len(blocks) - 2, -1, -1):
             h, nxt = blocks[i], blocks[i + 1]
             if nxt.label not in NOTICE_LABELS or h.label == nxt.label:
                 continue
+            if i + 1 in revised or len(nxt.text.split()) <= BARE_LABEL_MAX_WORDS:
+                continue  # a heading passes nothing on, and a bare label has no heading of its own
             words = h.text.split()
             if len(words) > HEADING_MAX_WORDS or _END_PUNCT.search(h.text):
                 continue
@@ -251,6 +271,7 @@ class Detector:
             chrome_heading = h.label == "boilerplate" and (h.heading or len(words) <= 3)
             if h.label in NOTICE_LABELS or chrome_heading or h.probs.get(nxt.label, 0.0) >= HEADING_MIN_SHARE:
                 h.label, h.score = nxt.label, nxt.score  # the heading belongs to its notice
+                revised.add(i)
 
 
 def _splits(block_label: str, block_score: float, unit_label: str, unit_score: float) -> bool:

@@ -55,3 +55,41 @@ def test_an_empty_page_is_an_error_record_not_an_exception(det):
     rec = det.score(b"   \n ", name="blank.html")
     assert rec["error"] == "input holds only white space"
     assert rec["score"] is None and rec["label"] is None and rec["blocks"] == []
+
+
+def _lb(i, label, text, heading=False, from_unit=False):
+    from detector.score import LabelledBlock
+
+    return LabelledBlock(index=i, label=label, score=0.9, text=text, start=0, end=len(text), heading=heading,
+                         from_unit=from_unit)
+
+
+def test_a_bare_label_takes_the_headline_under_it():
+    blocks = [_lb(0, "boilerplate", "Home"), _lb(1, "sponsored", "Advertorial"),
+              _lb(2, "editorial", "Build your own greenhouse", heading=True), _lb(3, "editorial", "Text of the story.")]
+    Detector._revise_label_titles(blocks)
+    assert [b.label for b in blocks] == ["boilerplate", "sponsored", "sponsored", "editorial"]
+
+
+def test_a_label_does_not_take_prose_or_a_statement_takes_nothing():
+    prose = [_lb(0, "sponsored", "Anzeige"), _lb(1, "editorial", "A long paragraph of the story goes here.")]
+    Detector._revise_label_titles(prose)
+    assert prose[1].label == "editorial"  # not a heading
+    statement = [_lb(0, "sponsored", "This article is sponsored by Example Bank."),
+                 _lb(1, "editorial", "Next section", heading=True)]
+    Detector._revise_label_titles(statement)
+    assert statement[1].label == "editorial"  # only bare labels head a title
+
+
+def test_labelled_headline_end_to_end(det):
+    page = ("<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+            "<p class='label'>Advertorial</p><h1>Five ways to insulate an old house before winter</h1>"
+            "<p>This article is sponsored content paid for by Example Insulation Ltd.</p>"
+            + "".join(f"<p>Paragraph {i} of the story about insulating houses, with enough words to read as prose.</p>"
+                      for i in range(6)) + "</body></html>")
+    a = det.analyze(page.encode(), name="x.html")
+    labels = {b.text: b.label for b in a.blocks}
+    assert a.score >= 0.75 and labels["Advertorial"] == "sponsored"
+    assert labels["Five ways to insulate an old house before winter"] == "sponsored"
+    assert labels["Home News"] != "sponsored"  # the navigation above the label is no heading of a notice
+    assert labels[next(t for t in labels if t.startswith("Paragraph 0"))] == "editorial"
