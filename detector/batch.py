@@ -229,11 +229,15 @@ def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 
 def _executor(n: int, model_dir: str | None, preload: bool = True, trust: bool = False) -> Any:
-    """joblib's reusable loky pool; each new worker loads the model at once when ``preload``."""
-    from joblib.externals.loky import get_reusable_executor
+    """joblib's reusable loky pool; each new worker loads the model at once when ``preload``.
 
-    return get_reusable_executor(
-        max_workers=n,
+    Taken through joblib's own entry point, not loky's: the pool is one per process, and joblib's
+    ``Parallel`` (``detector evaluate``) reuses it later only if joblib made it.
+    """
+    from joblib.executor import get_memmapping_executor
+
+    return get_memmapping_executor(
+        n,
         timeout=WORKER_IDLE_TIMEOUT,
         initializer=_init_worker,
         initargs=(model_dir if preload else _NO_MODEL, trust),

@@ -565,3 +565,24 @@ def test_dask_run_gives_the_records_of_a_local_run(runner, tree, tmp_path):
             del r["url"]
     assert sorted(remote, key=lambda r: r["path"]) == sorted(local, key=lambda r: r["path"])
     assert len(local) == 4 + 3 + 3
+
+
+def test_a_parallel_batch_then_a_parallel_evaluation_in_one_process():
+    """The batch's worker pool and joblib.Parallel (detector evaluate) share one process: both must work.
+
+    The batch once took loky's pool behind joblib's back, and evaluate_pages then failed with
+    "'_ReusablePoolExecutor' object has no attribute '_temp_folder_manager'".
+    """
+    from detector.batch import run_batch
+    from detector.corpus import load_corpus
+    from detector.evaluate import evaluate_pages
+    from detector.score import Detector
+
+    root = Path(__file__).resolve().parents[1]
+    pages = load_corpus(root / "data")[:6]
+    det = Detector.load()
+    assert evaluate_pages(det, pages, n_jobs=2).metrics["pages_read"] == 6
+    out = io.StringIO()
+    run_batch([str(root / "examples")], None, options=BatchOptions(n_jobs=2), stdout=out)
+    assert len(out.getvalue().splitlines()) == len(list((root / "examples").iterdir()))
+    assert evaluate_pages(det, pages, n_jobs=2).metrics["pages_read"] == 6
