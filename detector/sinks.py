@@ -211,7 +211,24 @@ class StreamSink(Sink):
             self.stream.flush()
 
 
-class JsonlSink(Sink):
+class _FileSink(Sink):
+    """A sink that appends whole lines to one file (``self._file``): JSON lines unless ``_lines`` says else."""
+
+    _file: _LineFile
+
+    def _lines(self, records: list[dict[str, Any]]) -> str:
+        return "".join(record_line(r) for r in records)
+
+    def write(self, records: list[dict[str, Any]]) -> None:
+        if records:
+            self._file.append(self._lines(records))
+
+    def close(self, *, complete: bool) -> None:
+        self._file.close()
+        super().close(complete=complete)
+
+
+class JsonlSink(_FileSink):
     def __init__(self, path: Path, editorial: bool = False) -> None:
         super().__init__(editorial)
         self.path = path
@@ -223,16 +240,8 @@ class JsonlSink(Sink):
         assert self.path is not None
         return jsonl_ids(self.path)
 
-    def write(self, records: list[dict[str, Any]]) -> None:
-        if records:
-            self._file.append("".join(record_line(r) for r in records))
 
-    def close(self, *, complete: bool) -> None:
-        self._file.close()
-        super().close(complete=complete)
-
-
-class CsvSink(Sink):
+class CsvSink(_FileSink):
     """One row per record; ``blocks`` as a JSON list, ``n_blocks`` its length."""
 
     def __init__(self, path: Path, editorial: bool = False) -> None:
@@ -272,13 +281,8 @@ class CsvSink(Sink):
     def _stored_ids(self) -> Iterable[str]:
         return self._ids
 
-    def write(self, records: list[dict[str, Any]]) -> None:
-        if records:
-            self._file.append(self._rows(records))
-
-    def close(self, *, complete: bool) -> None:
-        self._file.close()
-        super().close(complete=complete)
+    def _lines(self, records: list[dict[str, Any]]) -> str:
+        return self._rows(records)
 
 
 def _cell(value: Any) -> Any:
@@ -323,7 +327,7 @@ def _repair_csv(path: Path) -> tuple[set[str], list[str] | None]:
     return ids, header
 
 
-class ParquetSink(Sink):
+class ParquetSink(_FileSink):
     """A JSONL journal while running; the Parquet file, written whole and renamed, at the end."""
 
     def __init__(self, path: Path, editorial: bool = False) -> None:
@@ -350,12 +354,7 @@ class ParquetSink(Sink):
     def _stored_ids(self) -> Iterable[str]:
         return self._existing_ids() | set(jsonl_ids(self.journal))
 
-    def write(self, records: list[dict[str, Any]]) -> None:
-        if records:
-            self._file.append("".join(record_line(r) for r in records))
-
     def close(self, *, complete: bool) -> None:
-        self._file.close()
         super().close(complete=complete)
         if complete:
             self.finish()
