@@ -400,7 +400,7 @@ def batch_command(inputs: tuple[str, ...], output: Path | None, jobs: int, patte
                             limits=_limits(max_bytes, max_decompressed, max_depth))
     try:
         summary = run_batch(inputs, output, options=options, sources=sources, resume=resume, force=force,
-                            stdin=click.get_text_stream("stdin"))
+                            stdin=sys.stdin)
     except (SinkError, ClusterError, ModelError) as err:  # a refused --model is a bad option too
         raise click.UsageError(str(err)) from None
     if not quiet:
