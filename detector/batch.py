@@ -151,15 +151,22 @@ def get_detector(
 _NO_MODEL = "\0"  # _init_worker's argument for a task that needs no model
 
 
-def _init_worker(model_dir: str | None, trust: bool = False) -> None:
-    _exit_with_parent()
+def _init_worker(model_dir: str | None, trust: bool = False, parent: int | None = None) -> None:
+    _exit_with_parent(parent)
     if model_dir != _NO_MODEL:
         get_detector(model_dir, trust=trust)
 
 
-def _exit_with_parent() -> None:
-    """End this worker process soon after its parent dies (``kill -9`` of a batch leaves no workers)."""
-    parent = os.getppid()
+def _exit_with_parent(parent: int | None = None) -> None:
+    """End this worker process soon after its parent dies (``kill -9`` of a batch leaves no workers).
+
+    ``parent`` is the batch's pid, as the batch saw it: a worker still starting up when the batch was
+    killed already has another parent, and ends at once instead of waiting for work forever.
+    """
+    if parent is None:
+        parent = os.getppid()
+    if os.getppid() != parent:
+        os._exit(1)
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -240,7 +247,7 @@ def _executor(n: int, model_dir: str | None, preload: bool = True, trust: bool =
         n,
         timeout=WORKER_IDLE_TIMEOUT,
         initializer=_init_worker,
-        initargs=(model_dir if preload else _NO_MODEL, trust),
+        initargs=(model_dir if preload else _NO_MODEL, trust, os.getpid()),
         env=WORKER_ENV,
     )
 
