@@ -94,28 +94,22 @@ class Reason:
         }
 
 
-@dataclass
-class BlockExplanation:
-    index: int
-    label: str
-    score: float
-    text: str
-    start: int
-    end: int
+@dataclass(kw_only=True)
+class BlockExplanation(LabelledBlock):
+    """A labelled block (index, label, score, text, offsets, probs) with the reasons for its label."""
+
     klass: str  # the internal class behind the label
     versus: str  # the reference class
     log_odds: float  # log(p_klass / p_versus) before the gate = sum of contributions + intercept_gap
     intercept_gap: float
-    probs: dict[str, float] = field(default_factory=dict)
     groups: dict[str, float] = field(default_factory=dict)  # summed contribution per feature group
     reasons_for: list[Reason] = field(default_factory=list)
     reasons_against: list[Reason] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def record(self) -> dict[str, Any]:
-        return {
-            "index": self.index, "label": self.label, "score": round(self.score, 4), "text": self.text,
-            "start": self.start, "end": self.end, "class": self.klass, "versus": self.versus,
+        return super().record() | {
+            "class": self.klass, "versus": self.versus,
             "log_odds": round(self.log_odds, 4), "intercept_gap": round(self.intercept_gap, 4),
             "probs": self.probs, "groups": {k: round(v, 4) for k, v in self.groups.items()},
             "for": [r.record() for r in self.reasons_for],
