@@ -34,7 +34,7 @@ HEADING_MIN_SHARE = 0.05  # the heading's own probability of its notice's label 
 _END_PUNCT = re.compile(r"[.!?…)\]]$")
 
 
-@dataclass
+@dataclass(slots=True)
 class LabelledBlock:
     index: int
     label: str
@@ -202,16 +202,13 @@ class Detector:
 
     # -- decisions ----------------------------------------------------------------------------
     def _decide(self, merged: np.ndarray) -> tuple[list[str], np.ndarray]:
+        """Each block's label (its likeliest, but sponsored only above the block threshold) and score."""
         order = np.argsort(-merged, axis=1)
-        labels, scores = [], np.zeros(len(merged))
-        s_idx = OUTPUT_LABELS.index("sponsored")
-        for i in range(len(merged)):
-            j = int(order[i, 0])
-            if j == s_idx and merged[i, j] < self.model.sponsored_block_threshold:
-                j = int(order[i, 1])
-            labels.append(OUTPUT_LABELS[j])
-            scores[i] = merged[i, j]
-        return labels, scores
+        rows = np.arange(len(merged))
+        j = order[:, 0].copy()
+        weak = (j == OUTPUT_LABELS.index("sponsored")) & (merged[rows, j] < self.model.sponsored_block_threshold)
+        j[weak] = order[weak, 1]
+        return [OUTPUT_LABELS[k] for k in j.tolist()], merged[rows, j]
 
     def _assemble(self, page: Page, labels: list[str], scores: np.ndarray, merged: np.ndarray, n: int) -> list[LabelledBlock]:
         """Blocks in order; an editorial block whose head or tail unit is a notice is split there."""
@@ -220,16 +217,22 @@ class Detector:
             units_of.setdefault(u.parent, []).append(n + k)
         text = page.text
         out: list[LabelledBlock] = []
+        merged = merged.tolist()  # Python floats: round() and float() on them cost less than on numpy's
+        scores = scores.tolist()
+        fours = (4,) * len(OUTPUT_LABELS)
 
-        def lb(start: int, end: int, label: str, score: float, probs: np.ndarray, unit: bool) -> LabelledBlock:
+        def lb(start: int, end: int, label: str, score: float, probs: list[float], unit: bool, heading: bool = False) -> LabelledBlock:
             return LabelledBlock(
-                index=-1, label=label, score=float(score), text=text[start:end], start=start, end=end,
-                probs={OUTPUT_LABELS[j]: round(float(p), 4) for j, p in enumerate(probs)}, from_unit=unit,
+                -1, label, score, text[start:end], start, end, dict(zip(OUTPUT_LABELS, map(round, probs, fours))), unit,
+                heading,
             )
 
         for i, b in enumerate(page.blocks):
+            if i not in units_of:  # most blocks: no unit to cut out
+                out.append(lb(b.start, b.end, labels[i], scores[i], merged[i], False, b.heading))
+                continue
             pieces = [(b.start, b.end, labels[i], scores[i], merged[i], False)]
-            for k in units_of.get(i, []):
+            for k in units_of[i]:
                 if labels[k] not in NOTICE_LABELS:
                     continue
                 u = page.units[k - n]

@@ -76,9 +76,13 @@ class Block:
 
     @property
     def n_words(self) -> int:
-        return len(_WORD.findall(self.text))
+        n = self.words
+        if n < 0:
+            n = self.words = len(_WORD.findall(self.text))
+        return n
 
 
+    words: int = field(default=-1, repr=False, compare=False)  # n_words, once counted
 @dataclass
 class Page:
     """A segmented page: visible text plus its blocks in order."""
