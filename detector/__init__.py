@@ -12,6 +12,20 @@ from .model import DetectorModel, ModelError  # noqa: E402
 from .score import Analysis, Detector  # noqa: E402
 
 
+def speedups() -> dict[str, bool]:
+    """Which compiled speed-ups this installation runs (setup.py builds them where a C compiler is).
+
+    ``{"features": True, "segment": True}`` when both C extensions are in use; a False one runs its
+    pure-Python twin, which gives the same results, only slower (or ``DETECTOR_PURE_PYTHON=1`` was set).
+    """
+    from . import features, segment
+
+    return {
+        "features": getattr(features, "_fasthash", None) is not None,
+        "segment": getattr(segment, "_fastwalk", None) is not None,
+    }
+
+
 def __getattr__(name: str):  # score_frame loads the batch machinery only when asked for
     if name == "score_frame":
         from .batch import score_frame
@@ -25,5 +39,6 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
-    "Detector", "DetectorModel", "Analysis", "InputError", "ModelError", "ReadLimits", "score_frame", "__version__",
+    "Detector", "DetectorModel", "Analysis", "InputError", "ModelError", "ReadLimits", "score_frame", "speedups",
+    "__version__",
 ]

@@ -82,8 +82,18 @@ def _detector(model_dir: Path | None, trust: bool = False, limits: Any = None) -
         raise click.ClickException(str(err)) from None
 
 
+def _speedups_note() -> str:
+    from . import speedups
+
+    on = [k for k, v in speedups().items() if v]
+    off = [k for k, v in speedups().items() if not v]
+    if not off:
+        return " (compiled speed-ups: " + ", ".join(on) + ")"
+    return " (pure Python: " + ", ".join(off) + "; see README, Speed)"
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="detector")
+@click.version_option(package_name="detector", message="%(prog)s %(version)s" + _speedups_note())
 @click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
 def main(verbose: bool) -> None:
     """Find sponsored-content, affiliate and disclaimer notices in web pages.

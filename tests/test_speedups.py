@@ -1,0 +1,59 @@
+"""The compiled speed-ups as a whole: in use where built, and the same records as pure Python.
+
+tests/test_speedups_hash.py and tests/test_speedups_walk.py compare each extension with its Python
+twin in detail; here whole pages go through ``detector score`` both ways, in separate processes, since
+``DETECTOR_PURE_PYTHON`` is read at import.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import detector
+
+ROOT = Path(__file__).resolve().parents[1]
+REQUIRED = os.environ.get("DETECTOR_REQUIRE_SPEEDUPS") == "1"
+
+
+def test_speedups_report_what_runs() -> None:
+    got = detector.speedups()
+    assert set(got) == {"features", "segment"}
+    if REQUIRED:  # CI builds them: a build that silently failed must not pass as "slower but fine"
+        assert all(got.values()), got
+    elif os.environ.get("DETECTOR_PURE_PYTHON"):
+        assert not any(got.values()), got
+
+
+def test_pure_python_switch_turns_them_off() -> None:
+    env = {**os.environ, "DETECTOR_PURE_PYTHON": "1"}
+    out = subprocess.run([sys.executable, "-c", "import detector, json; print(json.dumps(detector.speedups()))"],
+                         env=env, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == {"features": False, "segment": False}
+
+
+def _score(pages: list[Path], pure: bool) -> list[dict]:
+    env = {k: v for k, v in os.environ.items() if k != "DETECTOR_PURE_PYTHON"}
+    if pure:
+        env["DETECTOR_PURE_PYTHON"] = "1"
+    out = subprocess.run([sys.executable, "-m", "detector.cli", "score", "--format", "jsonl", *map(str, pages)],
+                         env=env, capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode in (0, 1), out.stderr
+    return [json.loads(line) for line in out.stdout.splitlines()]
+
+
+def test_compiled_and_pure_python_records_are_identical() -> None:
+    if not any(detector.speedups().values()):
+        pytest.skip("no compiled speed-up built here: nothing to compare")
+    pages = sorted((ROOT / "data" / "pages").glob("*.html*"))[::25][:40]
+    pages += [ROOT / "examples" / "sponsored-crypto-news.txt"]
+    assert len(pages) > 20
+    fast, pure = _score(pages, pure=False), _score(pages, pure=True)
+    assert len(fast) == len(pages)
+    assert fast == pure  # scores, labels, every block's text, offsets and score: exactly, not nearly
+    assert any(r["label"] == "sponsored" for r in fast) and any(r["label"] == "editorial" for r in fast)
