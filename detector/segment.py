@@ -12,12 +12,22 @@ apart when the model says they differ.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits
+
+# The compiled walk (detector/_fastwalk.pyx, built by setup.py): the same blocks as _walk_python, faster.
+# DETECTOR_PURE_PYTHON=1 (read at import) or a build against another lxml leaves the Python walk.
+_fastwalk = None
+if not os.environ.get("DETECTOR_PURE_PYTHON"):
+    try:
+        from . import _fastwalk  # raises ImportError itself beside an lxml it was not built against
+    except ImportError:
+        _fastwalk = None
 
 __all__ = ["Block", "Page", "segment", "segment_html", "segment_text", "segment_markdown", "sentence_units"]
 
@@ -69,6 +79,7 @@ class Block:
     position: float = 0.0  # relative position of the block's start in the page, 0..1
     parent: int = -1  # for a unit: the index of the block it comes from
     unit: str = ""  # "" for a block; "head" / "rest" / "tail" for units
+    words: int = field(default=-1, repr=False, compare=False)  # n_words, once counted
 
     @property
     def link_density(self) -> float:
@@ -82,7 +93,6 @@ class Block:
         return n
 
 
-    words: int = field(default=-1, repr=False, compare=False)  # n_words, once counted
 @dataclass
 class Page:
     """A segmented page: visible text plus its blocks in order."""
@@ -159,6 +169,23 @@ def segment_html(text: str, limits: ReadLimits = DEFAULT_LIMITS) -> list[Block]:
         root = _parse_html(text)
     except _TooDeep:
         return _flat_html_blocks(text)
+    return _walk(root, limits.max_depth)
+
+
+def _walk(root: etree._Element, max_depth: int) -> list[Block]:
+    """The blocks of a parsed page: the compiled walk where it can read this tree, else the Python one."""
+    if _fastwalk is not None:
+        fields = _fastwalk.walk(root, max_depth)
+        if fields is not None:  # None: a node it does not read (an entity reference, a namespace)
+            return [
+                Block(index=i, text=text, tag=tag, path=path, depth=depth, link_chars=links, heading=heading)
+                for i, (text, tag, path, depth, links, heading) in enumerate(fields)
+            ]
+    return _walk_python(root, max_depth)
+
+
+def _walk_python(root: etree._Element, max_depth: int) -> list[Block]:
+    """The blocks of a parsed page, walked in Python: the reference for detector/_fastwalk.pyx."""
     blocks: list[Block] = []
     buf: list[str] = []
     link_chars = 0
@@ -167,7 +194,6 @@ def segment_html(text: str, limits: ReadLimits = DEFAULT_LIMITS) -> list[Block]:
     stack: list[list] = []
     heading_depth = 0
     cur_tag = "body"
-    max_depth = limits.max_depth
 
     def flush() -> None:  # only called with text in buf
         nonlocal buf, link_chars
