@@ -542,8 +542,10 @@ def test_20_kills_at_random_moments_then_resume_leave_every_input_once(tmp_path)
     milliseconds, not seconds; tests/test_batch.py kills real processes (and their worker pools) too."""
     folder = tmp_path / "pages"
     folder.mkdir()
-    for i in range(300):
-        (folder / f"p{i:03d}.html").write_text(diary(i) if i % 25 else SPONSORED_HTML, encoding="utf-8")
+    # enough pages that 20 runs, each killed at most 0.25 s or a few lines in, cannot finish them all at
+    # the speed target (300 pages had all been scored by the 10th kill once segmentation was compiled)
+    for i in range(1500):
+        (folder / f"p{i:04d}.html").write_text(diary(i) if i % 25 else SPONSORED_HTML, encoding="utf-8")
     (folder / "x-empty.html").write_bytes(b"")  # error records are records too
     (folder / "x-binary.html").write_bytes(b"\x89PNG\r\n\x1a\n\0\0")
     out = tmp_path / "scores.jsonl"
