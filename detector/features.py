@@ -8,6 +8,7 @@ to be fitted or stored but the classifier's weights.
 from __future__ import annotations
 
 import math
+import os
 import re
 from typing import NamedTuple, Sequence
 
@@ -314,8 +315,48 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
         """``transform``, given the rows' :func:`row_cues` when they are already known.
 
         The matrix of ``hstack([words, chars, context before, context after, layout, dense])`` over
-        :meth:`_vectorizers`, computed from cached token hashes (:mod:`detector.hashing`).
+        :meth:`_vectorizers`: from the compiled kernel where it is built (:meth:`_transform_fast`),
+        else (or where the kernel declines a page) from :meth:`_transform_python`, bit for bit the same.
         """
+        if _fasthash is not None and len(X):
+            got = self._transform_fast(X, cues)
+            if got is not None:
+                return got
+        return self._transform_python(X, cues)
+
+    def _transform_fast(self, X: Sequence[BlockRow], cues: np.ndarray | None = None) -> sp.csr_matrix | None:
+        """The matrix made by detector/_fasthash.pyx, or None where it leaves the rows to the Python path."""
+        if _fasthash is None or not _FAST_ROWS or not len(X):
+            return None
+        try:
+            nmin, nmax = self.char_ngrams
+        except (TypeError, ValueError):
+            return None
+        if type(nmin) is not int or type(nmax) is not int or not 1 <= nmin <= nmax:
+            return None
+        binary = bool(self.binary_words)
+        w = self.context_weight
+        sections = (
+            _fast_section(self.word_bits, binary, not binary, self.text_weight),
+            _fast_section(self.char_bits, False, True, self.char_weight),
+            _fast_section(self.context_bits, False, True, w),
+            _fast_section(self.context_bits, False, True, w),
+            _fast_section(self.layout_bits, False, False, self.layout_weight),
+        )
+        if None in sections:
+            return None
+        if len(_PLACE_MEMO) >= _MEMO_ITEMS:
+            _PLACE_MEMO.clear()
+        rows = X if type(X) is list else list(X)
+        got = _fasthash.page_matrix(rows, sections, nmin, nmax, _dense_array(rows, cues), _PLACE_MEMO,
+                                    _place_packed, _bucket)
+        if got is None:
+            return None
+        data, indices, indptr, width = got
+        return sp.csr_matrix((data, indices, indptr), shape=(len(rows), width))
+
+    def _transform_python(self, X: Sequence[BlockRow], cues: np.ndarray | None = None) -> sp.csr_matrix:
+        """The matrix computed in Python from cached token hashes (:mod:`detector.hashing`)."""
         if len(X) == 0:
             return sp.csr_matrix((0, self.n_features_out_), dtype=np.float32)
         tokens, chars = _TOKEN_HASHES, _char_hashes(tuple(self.char_ngrams))
@@ -373,6 +414,43 @@ _TOKEN = re.compile(r"(?u)\b\w+\b")  # the token_pattern of the word and context
 _TOKEN_HASHES = TokenHashes()
 _OWN_MEMO: dict[tuple[int, int], dict[str, tuple[bytes, bytes, bytes]]] = {}  # per char_ngrams: text -> hashes
 _CHAR_HASHES: dict[tuple[int, int], WordCharHashes] = {}
+
+
+# The compiled kernel (detector/_fasthash.pyx, built by setup.py): the same matrix as the Python path,
+# faster. DETECTOR_PURE_PYTHON=1 (read at import) leaves the Python path.
+_fasthash = None
+if not os.environ.get("DETECTOR_PURE_PYTHON"):
+    try:
+        from . import _fasthash
+    except ImportError:
+        _fasthash = None
+# The kernel reads BlockRow's fields by position.
+_FAST_ROWS = BlockRow._fields == (
+    "text", "prev", "next", "heading_above", "tag", "path", "position", "link_density", "n_words", "heading", "unit"
+)
+
+
+def _fast_section(bits: object, binary: bool, l2: bool, weight: object) -> tuple | None:
+    """A section's parameters for ``_fasthash.page_matrix`` (None: ones it leaves to the Python path).
+
+    ``hashed_matrix`` multiplies float32 values by ``weight``: numpy does it in float32 for a Python
+    float or a float32 (mode 0) and in float64 for a float64 (mode 1), then stores float32.
+    """
+    if type(bits) is not int or not 0 <= bits <= 30:
+        return None
+    if type(weight) not in (float, int, np.float32, np.float64) or (type(weight) is int and abs(weight) > 2**24):
+        return None
+    dtype = (np.ones(1, dtype=np.float32) * weight).dtype
+    if dtype not in (np.float32, np.float64):
+        return None
+    nk = 2**bits
+    return nk, (2147483647 - (nk - 1)) % nk, binary, l2, 0 if dtype == np.float32 else 1, float(weight)
+
+
+def _place_packed(key: tuple) -> bytes:
+    """Packed hashes of ``_layout_place(*key)``'s tokens, as _layout_rows makes and memoises them."""
+    got = _PLACE_MEMO[key] = _TOKEN_HASHES.packed(" ".join(_layout_place(*key)).split())
+    return got
 
 
 def _char_hashes(ngrams: tuple[int, int]) -> WordCharHashes:

@@ -1,0 +1,269 @@
+"""The compiled features (detector/_fasthash.pyx) give exactly the matrices of the Python path.
+
+Every check compares ``BlockFeatures._transform_fast`` with ``BlockFeatures._transform_python`` bit for
+bit: the same shape, the same CSR data (compared as bits: NaN too), indices and indptr, with the same dtypes. Skipped where the
+extension is not built, except with DETECTOR_REQUIRE_SPEEDUPS=1 (CI), where a missing extension fails.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from detector import features as F
+from detector.features import BlockFeatures, BlockRow, row_cues, rows_for_page
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGES = ROOT / "data" / "pages"
+
+_why = ""
+try:
+    from detector import _fasthash
+except ImportError as err:  # not built
+    _fasthash = None
+    _why = str(err)
+
+if _fasthash is None and os.environ.get("DETECTOR_REQUIRE_SPEEDUPS") != "1":
+    pytest.skip(f"detector._fasthash is not built here ({_why})", allow_module_level=True)
+
+SETTINGS = [
+    pytest.param({}, id="default"),
+    pytest.param(dict(binary_words=True, layout_weight=0.3, char_ngrams=(3, 5)), id="shipped"),
+    pytest.param(dict(char_ngrams=(2, 4), word_bits=10, char_bits=12, context_bits=6, layout_bits=4,
+                      context_weight=np.float64(0.3), text_weight=2), id="small-2-4-float64"),
+    pytest.param(dict(char_ngrams=(1, 1), binary_words=True, word_bits=3, char_bits=2, context_bits=1,
+                      layout_bits=0, layout_weight=np.float32(0.7), char_weight=0.1), id="tiny-collisions"),
+    pytest.param(dict(char_ngrams=(4, 9), word_bits=22, char_bits=20, context_bits=20, layout_bits=16,
+                      text_weight=1.7, context_weight=1 / 3), id="wide-4-9"),
+]
+PARAMS = [p.values[0] for p in SETTINGS]
+
+
+def assert_same(feats: BlockFeatures, rows: list[BlockRow], cues: np.ndarray | None = None) -> sp.csr_matrix:
+    """The kernel's matrix (which must not decline the rows) equals the Python path's, bit for bit."""
+    got = feats._transform_fast(rows, cues)
+    assert got is not None, "the kernel left the rows to the Python path"
+    want = feats._transform_python(rows, cues)
+    assert got.shape == want.shape == (len(rows), feats.n_features_out_)
+    assert got.dtype == want.dtype == np.float32
+    for name in ("indptr", "indices", "data"):
+        a, b = getattr(got, name), getattr(want, name)
+        assert a.dtype == b.dtype, name
+        if not np.array_equal(a.view(np.int32) if name == "data" else a, b.view(np.int32) if name == "data" else b):
+            row = next(i for i in range(len(rows)) if not (
+                np.array_equal(got[i].indices, want[i].indices) and np.array_equal(got[i].data, want[i].data)))
+            raise AssertionError(f"{name} differ, first in row {row}: {rows[row]!r}\n"
+                                 f"C:      {got[row].indices} {got[row].data}\n"
+                                 f"Python: {want[row].indices} {want[row].data}")
+    return got
+
+
+def test_the_extension_is_built_and_used():
+    assert _fasthash is not None, f"DETECTOR_REQUIRE_SPEEDUPS=1 but detector._fasthash does not import: {_why}"
+    assert F._fasthash is _fasthash
+    rows = [row("Sponsored by Brand. Read more"), row("")]
+    feats = BlockFeatures().fit([])
+    assert feats._transform_fast(rows) is not None
+    assert np.array_equal(feats.transform(rows).data, feats._transform_fast(rows).data)
+
+
+# ---- the character classes, over all of Unicode -----------------------------------------------
+
+
+def test_character_classes_are_those_of_re_and_str_split():
+    import re
+
+    word, digit, letter = re.compile(r"\w"), re.compile(r"\d"), re.compile(r"[^\W\d_]")
+    every = "".join(map(chr, range(0x110000)))
+    got = _fasthash._char_classes(every)
+    want = [(bool(word.match(c)), bool(digit.match(c)), bool(letter.match(c)), c.isspace()) for c in every]
+    bad = [hex(ord(c)) for c, g, w in zip(every, got, want) if tuple(map(bool, g)) != w]
+    assert not bad, bad[:20]
+
+
+# ---- random Unicode rows (hypothesis) -------------------------------------------------------------
+
+SPECIAL = [
+    "İ", "ß", "ẞ", "Σ", "ΣΑΣ", "ﬁ", "ŉ", "ǅ", "K", "Å", "\u0301", "e\u0301", "\u0345",  # lower() quirks
+    "٣", "१२", "０", "𝟘", "߀", "²", "½", "Ⅻ", "〇", "12", "2024",  # digits and numbers of other scripts
+    "\U0001f600", "\U0001f44d\U0001f3fd", "\u200d", "\ufe0f", "\U00010348", "漢字", "한국어",  # wide characters
+    "_", "__init__", "a_b", "-", ".", "(c)", "(C)", "©", "(c", "c)", "ABC", "ÀÖØÞ×ß", "THE END",  # tokens, layout
+    " ", "  ", "\t", "\n", "\r\n", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0", "\u1680", "\u2003", "\u2028",
+    "\u3000", "\u200b", "\u180e", "\ufeff",  # white space, and look-alikes that are not
+    "Sponsored", "Anzeige", "Werbung", "Read more", "Disclaimer:", "affiliate links", "x", "",
+]
+pieces = st.one_of(
+    st.sampled_from(SPECIAL),
+    st.text(st.characters(exclude_categories=("Cs",)), max_size=6),
+    st.text("abcXYZ019 _-", max_size=8),
+)
+texts = st.builds("".join, st.lists(pieces, max_size=40))
+long_texts = st.one_of(texts, st.builds(lambda t, k: t * k, texts, st.integers(1, 30)))  # past 40, 200, 300 chars
+
+
+@st.composite
+def block_rows(draw) -> list[BlockRow]:
+    pool = draw(st.lists(long_texts, min_size=1, max_size=8))  # rows share texts, as a page's rows do
+    text = st.one_of(st.sampled_from(pool), long_texts)
+    floats = st.one_of(st.floats(allow_nan=True, allow_infinity=True),
+                       st.sampled_from([0.0, -0.0, 0.15, 0.85, 0.2, 0.6, 1.0, 0.1, 0.5, 5e-324]))
+    out = []
+    for _ in range(draw(st.integers(1, 12))):
+        out.append(BlockRow(
+            draw(text), draw(text), draw(text), draw(text),
+            draw(st.sampled_from(["p", "div", "li", "h2", "a b", "", " x", "tag\u00a0y", "漢"])),
+            draw(st.sampled_from([(), ("nav",), ("footer", "footer", "copyright"), ("a b", "c"), ("",)])),
+            draw(floats), draw(floats),
+            draw(st.integers(0, 10**6)),
+            draw(st.booleans()),
+            draw(st.sampled_from(["", "head", "tail"])),
+        ))
+    return out
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(rows=block_rows(), which=st.integers(0, len(PARAMS) - 1))
+def test_random_unicode_rows_give_the_same_matrix(rows, which):
+    assert_same(BlockFeatures(**PARAMS[which]).fit([]), rows)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(rows=block_rows(), cues=st.lists(st.tuples(*[st.integers(0, 9)] * 3), min_size=12, max_size=12))
+def test_given_cues_give_the_same_matrix(rows, cues):
+    feats = BlockFeatures(binary_words=True, layout_weight=0.3).fit([])
+    assert_same(feats, rows, np.array(cues[: len(rows)], dtype=np.int64))
+
+
+def row(text: str, prev: str = "", nxt: str = "", heading_above: str = "", **kw) -> BlockRow:
+    fields = dict(tag="p", path=("article",), position=0.5, link_density=0.0, n_words=len(text.split()),
+                  heading=False, unit="")
+    fields.update(kw)
+    return BlockRow(text, prev, nxt, heading_above, **fields)
+
+
+# ---- hand-written cases ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("params", SETTINGS)
+def test_edge_texts(params):
+    feats = BlockFeatures(**params).fit([])
+    cases = [
+        "", " ", "a", "ab", "abc", "abcd", "abcde", "abcdef", "a b", "  x  y  ",  # words around n
+        "İstanbul İİ", "STRASSE ß ẞ", "ΣΟΦΟΣ ΣΑΣ.", "x" * 299 + " yz", "x" * 298 + " yz", "y" * 1000,
+        "٣٤ ١٢٣ 12 ０１ 𝟘 ² ½", "a_b __ _", "e\u0301\u0301", "\U0001f600\U0001f600 \U0001f600",
+        "tab\tsep\x1cfs\x85nel\u2028ls\xa0nb\u200bzw", "©2024", "(C) Brand", "(c)", "ALL CAPS HERE", "ABC",
+        "ÀÖØÞ ×", " \n  Disclaimer: we earn from links", "1 2 3 4 5 6", "a" * 40 + " b", "7" * 45 + "x",
+    ]
+    rows = [row(t, cases[i - 1], cases[(i + 1) % len(cases)], cases[i // 2]) for i, t in enumerate(cases)]
+    assert_same(feats, rows)
+    assert_same(feats, rows[:1])
+    assert_same(feats, [row("")])
+
+
+def test_layout_values():
+    feats = BlockFeatures(layout_weight=0.3).fit([])
+    rows = [
+        row("x", position=p, link_density=d, heading=h, tag=t, unit=u, path=path)
+        for p in (0.0, 0.15, 0.5, 0.85, 0.9, math.nan, -1.0, 2.0)
+        for d in (0.0, 0.2, 0.21, 0.6, 0.61, math.nan)
+        for h, t, u, path in ((False, "p", "", ()), (True, "h2", "head", ("a", "a", "b")), (False, "a b", "tail", (" c",)))
+    ]
+    assert_same(feats, rows)
+    # positions that are not floats take the Python bucket (and dense columns)
+    assert_same(feats, [row("x", position=0, link_density=1), row("y", position=1, link_density=0)])
+
+
+def test_n_words_and_cues_in_the_dense_columns():
+    feats = BlockFeatures().fit([])
+    rows = [row("w", n_words=n) for n in (0, 1, 2, 100, 4095, 4096, 65535, 10**6, 2**40)]
+    assert_same(feats, rows)
+    assert_same(feats, rows, np.array([[i, 2 * i, 3 * i] for i in range(len(rows))], dtype=np.int64))
+
+
+def test_a_lone_surrogate_where_python_encodes_it_goes_to_the_python_path():
+    feats = BlockFeatures().fit([])
+    bad = [row("ok \ud800 there")]
+    assert feats._transform_fast(bad) is None
+    with pytest.raises(UnicodeEncodeError):
+        feats._transform_python(bad)
+    with pytest.raises(UnicodeEncodeError):
+        feats.transform(bad)
+    # where the Python path never encodes it (context, past the character n-grams' 300), both agree
+    assert_same(feats, [row("fine", "\ud800 prev", "next \udfff", "\ud83d"), row("x" * 300 + " \ud800")])
+
+
+def test_rows_that_are_not_strs_go_to_the_python_path():
+    feats = BlockFeatures().fit([])
+    assert feats._transform_fast([row("x", prev=None)]) is None
+    with pytest.raises((TypeError, AttributeError)):
+        feats.transform([row("x", prev=None)])
+
+
+def test_parameters_the_kernel_does_not_take_go_to_the_python_path():
+    rows = [row("Sponsored content here")]
+    for params in (dict(word_bits=31), dict(char_ngrams=(0, 2)), dict(text_weight=True)):
+        feats = BlockFeatures(**params).fit([])
+        assert feats._transform_fast(rows) is None, params
+
+
+def test_place_memo_stays_bounded(monkeypatch):
+    feats = BlockFeatures().fit([])
+    rows = [row(f"t{i}", tag=f"tag{i}", path=(f"p{i % 7}",)) for i in range(50)]
+    monkeypatch.setattr(F, "_MEMO_ITEMS", 8)
+    for _ in range(3):
+        assert_same(feats, rows)
+        assert len(F._PLACE_MEMO) <= 8 + len(rows)
+
+
+def test_transform_takes_the_kernel_and_pure_python_the_other_path(monkeypatch):
+    feats = BlockFeatures().fit([])
+    rows = [row("Sponsored content", "prev", "next")]
+    fast = feats.transform(rows)
+    monkeypatch.setattr(F, "_fasthash", None)
+    assert feats._transform_fast(rows) is None
+    slow = feats.transform(rows)
+    assert np.array_equal(fast.data, slow.data) and np.array_equal(fast.indices, slow.indices)
+
+
+# ---- our own corpus, end to end -------------------------------------------------------------------
+
+
+def _corpus_rows(n: int) -> list[list[BlockRow]]:
+    from detector import InputError
+    from detector.io import read_input
+    from detector.segment import segment
+
+    files = sorted(p for p in PAGES.iterdir() if p.is_file())
+    assert len(files) > 100
+    pages = []
+    for f in random.Random(0).sample(files, n):
+        try:
+            page = segment(read_input(str(f)))
+        except InputError:  # a page the detector refuses has no rows
+            continue
+        if page.blocks:
+            pages.append(rows_for_page(page))
+    return pages
+
+
+def test_data_pages_give_the_same_matrices():
+    from detector.model import DetectorModel
+
+    pages = _corpus_rows(160)
+    assert len(pages) > 100
+    shipped = DetectorModel.load().blocks.features_.get_params()
+    n_rows = 0
+    for params in (shipped, PARAMS[0], PARAMS[2]):
+        feats = BlockFeatures(**params).fit([])
+        for rows in pages:
+            assert_same(feats, rows, row_cues(rows))
+            n_rows += len(rows)
+    assert n_rows > 3000
