@@ -175,12 +175,9 @@ def segment_html(text: str, limits: ReadLimits = DEFAULT_LIMITS) -> list[Block]:
 def _walk(root: etree._Element, max_depth: int) -> list[Block]:
     """The blocks of a parsed page: the compiled walk where it can read this tree, else the Python one."""
     if _fastwalk is not None:
-        fields = _fastwalk.walk(root, max_depth)
-        if fields is not None:  # None: a node it does not read (an entity reference, a namespace)
-            return [
-                Block(index=i, text=text, tag=tag, path=path, depth=depth, link_chars=links, heading=heading)
-                for i, (text, tag, path, depth, links, heading) in enumerate(fields)
-            ]
+        blocks = _fastwalk.walk_blocks(root, max_depth)
+        if blocks is not None:  # None: a node it does not read (an entity reference, a namespace)
+            return blocks
     return _walk_python(root, max_depth)
 
 

@@ -51,7 +51,13 @@ def check(html: str, max_depths=(2000, 3, 1), *, must_read: bool = True) -> list
             assert got is not None, "the compiled walk fell back to Python"
         if got is not None:
             assert [(i, *t) for i, t in enumerate(got)] == want, f"max_depth={md}"
-        assert fields(S._walk(root, md)) == want
+        blocks, reference = S._walk(root, md), S._walk_python(root, md)
+        if must_read:
+            assert all(type(b) is S.Block for b in blocks)
+        assert blocks == reference  # every field of the dataclass, the defaults of the rest too
+        assert [S.Block.__repr__(b) + repr(b.words) for b in blocks] == [
+            S.Block.__repr__(b) + repr(b.words) for b in reference
+        ]
         first = want if first is None else first
     return first
 
@@ -73,6 +79,7 @@ def test_every_data_page_gives_the_same_blocks():
             got = _fastwalk.walk(root, md)
             assert got is not None, f.name
             assert [(i, *t) for i, t in enumerate(got)] == want, f"{f.name} max_depth={md}"
+            assert _fastwalk.walk_blocks(root, md) == S._walk_python(root, md), f"{f.name} max_depth={md}"
             n_blocks += len(want)
     assert n_blocks > 1000
 
