@@ -1,4 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+# distutils: extra_compile_args = -ffp-contract=off
 """BlockFeatures' matrix in C: the same CSR matrix as ``BlockFeatures._transform_python``, bit for bit.
 
 :func:`page_matrix` tokenises and hashes a page's rows and builds the sparse matrix of
@@ -21,13 +22,19 @@ from cpython.unicode cimport (
     PyUnicode_GET_LENGTH, PyUnicode_KIND, PyUnicode_DATA, PyUnicode_READ, PyUnicode_Substring,
     Py_UNICODE_ISSPACE, Py_UNICODE_ISDECIMAL, Py_UNICODE_ISALNUM,
 )
+from cpython.long cimport PyLong_AsLongLongAndOverflow
 from cpython.object cimport PyObject
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE
 from libc.stdint cimport int32_t, uint32_t, uint8_t, int64_t
-from libc.string cimport memcpy
+from libc.string cimport memcpy, memset
 from libc.math cimport sqrt
 
+import math
+
 import numpy as np
+
+# features._bucket's answers, by (position bucket) * 3 + (link bucket)
+_BUCKETS = tuple((pos, links) for pos in ("top", "mid", "end") for links in ("", "links_some", "links_high"))
 
 cdef extern from *:
     """
@@ -112,21 +119,21 @@ cdef extern from *:
     }
 
     /* Sorts n ints in [0, 2**bits) ascending; tmp holds n ints. Short runs: quicksort; longer ones:
-       LSD radix sort, two passes of at most 11 bits (three above 22 bits). */
+       LSD radix sort with digits of at most 6 bits below 256 ints (small counts to clear), else 11. */
     static void fh_sort_cols(int32_t *a, int32_t *tmp, Py_ssize_t n, int bits) {
-        if (n <= 48 || bits > 33) { fh_qsort_i32(a, n); return; }
-        int passes = bits <= 22 ? 2 : 3;
+        if (n <= 40 || bits > 33 || bits < 1) { fh_qsort_i32(a, n); return; }
+        int maxw = n < 256 ? 6 : 11;
+        int passes = (bits + maxw - 1) / maxw;
         int width = (bits + passes - 1) / passes;
-        if (width < 1) width = 1;
         uint32_t mask = (1u << width) - 1;
-        Py_ssize_t count[2048];
+        uint32_t count[2048];
         int32_t *src = a, *dst = tmp, *t;
         for (int p = 0; p < passes; p++) {
             int shift = p * width;
-            memset(count, 0, sizeof(Py_ssize_t) * (mask + 1));
+            memset(count, 0, sizeof(uint32_t) * (mask + 1));
             for (Py_ssize_t i = 0; i < n; i++) count[((uint32_t)src[i] >> shift) & mask]++;
-            Py_ssize_t sum = 0;
-            for (uint32_t d = 0; d <= mask; d++) { Py_ssize_t c = count[d]; count[d] = sum; sum += c; }
+            uint32_t sum = 0;
+            for (uint32_t d = 0; d <= mask; d++) { uint32_t c = count[d]; count[d] = sum; sum += c; }
             for (Py_ssize_t i = 0; i < n; i++) dst[count[((uint32_t)src[i] >> shift) & mask]++] = src[i];
             t = src; src = dst; dst = t;
         }
@@ -158,15 +165,19 @@ cdef extern from *:
     bint fh_is_decimal(Py_UCS4 ch) nogil
     bint fh_is_letter(Py_UCS4 ch) nogil
     ctypedef struct fh_u8:
+        Py_ssize_t cap
         uint8_t *p
         Py_ssize_t n
     ctypedef struct fh_i32:
+        Py_ssize_t cap
         int32_t *p
         Py_ssize_t n
     ctypedef struct fh_i64:
+        Py_ssize_t cap
         int64_t *p
         Py_ssize_t n
     ctypedef struct fh_f32:
+        Py_ssize_t cap
         float *p
         Py_ssize_t n
     # one C macro, typed for each kind of array
@@ -184,10 +195,12 @@ cdef enum:
     T_CHAR = 4     # char n-gram hashes
     T_LOOK = 6     # layout tokens of the text (first words, copyright sign, capitals)
     T_OWN = 8      # 1: a row's own text (pairs, chars and looks are wanted too)
-    T_SLOTS = 9
+    T_CTX = 9      # its unigrams' context columns, sorted: offset (-1: not made yet), count
+    T_SLOTS = 11
     CHAR_MAX = 300  # features.CHAR_MAX
     HEAD_MAX = 40   # the characters _layout_text reads the first words from
     CAPS_MAX = 200  # ... and counts capitals in
+    N_DENSE = 9      # features.N_DENSE
     ROW_FIELDS = 11  # BlockRow: text prev next heading_above tag path position link_density n_words heading unit
 
 
@@ -207,7 +220,16 @@ cdef class _Page:
     cdef fh_i32 out_idx   # the matrix: indices
     cdef fh_f32 out_val   # ... and data
 
-    def __dealloc__(self):
+    cdef void reset(self) noexcept:
+        self.buf.n = self.spans.n = self.pool.n = self.info.n = self.rowinfo.n = 0
+        self.cols.n = self.tmp.n = self.out_idx.n = self.out_val.n = 0
+
+    cdef void trim(self) noexcept:
+        """Frees the arrays a very large page grew (the next pages start them again small)."""
+        if self.pool.cap > (1 << 22) or self.out_idx.cap > (1 << 22) or self.info.cap > (1 << 22):
+            self.free_all()
+
+    cdef void free_all(self) noexcept:
         free(self.buf.p)
         free(self.spans.p)
         free(self.pool.p)
@@ -217,6 +239,18 @@ cdef class _Page:
         free(self.tmp.p)
         free(self.out_idx.p)
         free(self.out_val.p)
+        memset(&self.buf, 0, sizeof(fh_u8))
+        memset(&self.spans, 0, sizeof(fh_i64))
+        memset(&self.pool, 0, sizeof(fh_i32))
+        memset(&self.info, 0, sizeof(fh_i64))
+        memset(&self.rowinfo, 0, sizeof(fh_i64))
+        memset(&self.cols, 0, sizeof(fh_i32))
+        memset(&self.tmp, 0, sizeof(fh_i32))
+        memset(&self.out_idx, 0, sizeof(fh_i32))
+        memset(&self.out_val, 0, sizeof(fh_f32))
+
+    def __dealloc__(self):
+        self.free_all()
 
 
 cdef int _put_hash(_Page pg, const uint8_t *p, Py_ssize_t n) except -1:
@@ -406,9 +440,23 @@ cdef int _looks(_Page pg, int64_t *info, str text) except -1:
     return 0
 
 
-cdef int _add_cols(_Page pg, const int64_t *info, int slot, int64_t mask, int32_t lowest) except -1:
+cdef struct _Section:
+    int64_t mask      # n_features - 1 (a power of two)
+    int bits
+    int32_t lowest    # the column of the hash -2**31
+    int32_t offset    # its first column in the matrix
+    bint binary
+    bint l2
+    int wmode         # 0: weight multiplies in float32, 1: in float64
+    float w32
+    double w64
+
+
+cdef int _add_cols(_Page pg, const int64_t *info, int slot, const _Section *sec) except -1:
     """The columns of a text's hashes (``hashing.columns``) onto the row's section."""
     cdef int64_t off = info[slot], m = info[slot + 1], k
+    cdef int64_t mask = sec.mask
+    cdef int32_t lowest = sec.lowest
     cdef int32_t h
     reserve_i32(&pg.cols, m)
     cdef int32_t *c = pg.cols.p + pg.cols.n
@@ -423,14 +471,19 @@ cdef int _add_cols(_Page pg, const int64_t *info, int slot, int64_t mask, int32_
     return 0
 
 
-cdef int _emit(_Page pg, int32_t offset, int bits, bint binary, bint l2, int wmode, float w32, double w64) except -1:
-    """One section of one row into the matrix: ``hashed_matrix``'s values, in column order."""
+cdef int _emit(_Page pg, const _Section *sec, bint is_sorted) except -1:
+    """One section of one row (``pg.cols``) into the matrix: ``hashed_matrix``'s values, in column order."""
     cdef Py_ssize_t n = pg.cols.n, i, j, u = 0
+    cdef int32_t offset = sec.offset
+    cdef bint binary = sec.binary
+    cdef float w32 = sec.w32
+    cdef double w64 = sec.w64
     if n == 0:
         return 0
-    reserve_i32(&pg.tmp, n)
     cdef int32_t *c = pg.cols.p
-    fh_sort_cols(c, pg.tmp.p, n, bits)
+    if not is_sorted:
+        reserve_i32(&pg.tmp, n)
+        fh_sort_cols(c, pg.tmp.p, n, sec.bits)
     reserve_i32(&pg.out_idx, n)
     reserve_f32(&pg.out_val, n)
     cdef int32_t *oi = pg.out_idx.p + pg.out_idx.n
@@ -446,14 +499,14 @@ cdef int _emit(_Page pg, int32_t offset, int bits, bint binary, bint l2, int wmo
         ov[u] = 1.0 if binary else <float>(j - i)
         u += 1
         i = j
-    if l2:  # np.square in float32, summed in float64; the quotient in float64, rounded to float32
+    if sec.l2:  # np.square in float32, summed in float64; the quotient in float64, rounded to float32
         for i in range(u):
             sq = ov[i] * ov[i]
             acc += <double>sq
         norm = sqrt(acc)
         for i in range(u):
             ov[i] = <float>(<double>ov[i] / norm)
-    if wmode == 0:  # v * weight in float32 (a Python float, or a float32, next to a float32 array)
+    if sec.wmode == 0:  # v * weight in float32 (a Python float, or a float32, next to a float32 array)
         for i in range(u):
             v = ov[i] * w32
             ov[i] = v
@@ -480,8 +533,93 @@ cdef inline int64_t _text_id(dict ids, list texts, _Page pg, object s) except -2
     reserve_i64(&pg.info, T_SLOTS)
     for j in range(T_SLOTS):
         pg.info.p[pg.info.n + j] = 0
+    pg.info.p[pg.info.n + T_CTX] = -1
     pg.info.n += T_SLOTS
     return k
+
+
+cdef int _context(_Page pg, int64_t *info, const _Section *sec) except -1:
+    """A text's unigram columns for the context sections, sorted once (a text is the context of rows)."""
+    if info[T_CTX] >= 0:
+        return 0
+    cdef int64_t m = info[T_UNI + 1]
+    pg.cols.n = 0
+    _add_cols(pg, info, T_UNI, sec)
+    reserve_i32(&pg.tmp, m)
+    fh_sort_cols(pg.cols.p, pg.tmp.p, m, sec.bits)
+    reserve_i32(&pg.pool, m)
+    memcpy(pg.pool.p + pg.pool.n, pg.cols.p, m * sizeof(int32_t))
+    info[T_CTX] = pg.pool.n
+    info[T_CTX + 1] = m
+    pg.pool.n += m
+    pg.cols.n = 0
+    return 0
+
+
+cdef int _merge_context(_Page pg, const int64_t *a, const int64_t *b) except -1:
+    """``pg.cols``: the sorted context columns of two texts, merged."""
+    cdef int64_t na = a[T_CTX + 1], nb = b[T_CTX + 1], i = 0, j = 0, k = 0
+    reserve_i32(&pg.cols, na + nb)
+    cdef const int32_t *x = pg.pool.p + a[T_CTX]
+    cdef const int32_t *y = pg.pool.p + b[T_CTX]
+    cdef int32_t *c = pg.cols.p
+    while i < na and j < nb:
+        if y[j] < x[i]:
+            c[k] = y[j]
+            j += 1
+        else:
+            c[k] = x[i]
+            i += 1
+        k += 1
+    while i < na:
+        c[k] = x[i]
+        i += 1
+        k += 1
+    while j < nb:
+        c[k] = y[j]
+        j += 1
+        k += 1
+    pg.cols.n = k
+    return 0
+
+
+# features._dense_array's math.log1p(n_words) / 6.0, for the n_words of most blocks (the rest call math).
+cdef enum:
+    LOG_TABLE = 4096
+cdef double _log_table[LOG_TABLE]
+for _n in range(LOG_TABLE):
+    _log_table[_n] = math.log1p(_n) / 6.0
+
+
+cdef int _dense_row(float *out, object r, const int64_t *cue) except -1:
+    """features._dense_array's row (0: done; 1: a field the Python function must convert)."""
+    cdef object pos = <object>PyTuple_GET_ITEM(r, 6)
+    cdef object links = <object>PyTuple_GET_ITEM(r, 7)
+    cdef object words = <object>PyTuple_GET_ITEM(r, 8)
+    cdef double p, nw
+    cdef long long w
+    cdef int overflow = 0
+    if type(pos) is not float or type(links) is not float or type(words) is not int:
+        return 1
+    w = PyLong_AsLongLongAndOverflow(words, &overflow)
+    if overflow or not 0 <= w < LOG_TABLE:
+        nw = math.log1p(words) / 6.0  # raises where _dense_array raises (n_words < 0)
+    else:
+        nw = _log_table[w]
+    p = pos
+    out[0] = <float>p
+    out[1] = <float>(p * p)
+    out[2] = <float>nw
+    out[3] = <float><double>links
+    out[4] = 1.0 if <object>PyTuple_GET_ITEM(r, 9) else 0.0
+    out[5] = 0.0
+    out[6] = <float>(<double>cue[0] / 3.0)
+    out[7] = <float>(<double>cue[1] / 3.0)
+    out[8] = <float>(<double>cue[2] / 3.0)
+    return 0
+
+
+cdef _Page _spare = None  # a page's scratch arrays, kept for the next page (they grow to fit, once)
 
 
 def page_matrix(
@@ -489,59 +627,95 @@ def page_matrix(
     tuple sections,
     int nmin,
     int nmax,
-    const float[:, ::1] dense,
+    dense,
+    cues,
     dict place_memo,
     place_packed,
     bucket,
+    dense_array,
 ):
     """``(data, indices, indptr, n_columns)`` of the page's matrix, or None: run the Python path.
 
     ``rows``: BlockRows. ``sections``: for words, chars, context before, context after and layout, a
     tuple ``(n_features, column of the hash -2**31, binary, l2, weight mode, weight)`` where weight mode
     0 multiplies in float32 and 1 in float64 (what numpy does with that weight next to float32 values).
-    ``nmin``, ``nmax``: the char n-gram range. ``dense``: the dense columns (float32, one row per row).
+    ``nmin``, ``nmax``: the char n-gram range. ``dense``: the dense columns (float32, one row per row),
+    or None: made here from the rows and ``cues`` (their row_cues, int64), as ``dense_array(rows,
+    cues)`` (features._dense_array) makes them, which is called where a row's fields are not plain.
     ``place_memo``: the layout place memo (key -> packed hashes), filled by ``place_packed(key)`` on
     a miss; ``bucket(position, link_density)``: features._bucket, called for non-float values.
     """
+    global _spare
+    cdef _Page pg = _spare
+    if pg is None:
+        pg = _Page()
+    else:
+        _spare = None  # in use (page_matrix may run again from another thread while this one waits)
+        pg.reset()
+    try:
+        got = _page_matrix(pg, rows, sections, nmin, nmax, dense, cues, place_memo, place_packed, bucket,
+                           dense_array)
+    finally:
+        pg.trim()
+        _spare = pg
+    return got
+
+
+cdef _page_matrix(
+    _Page pg,
+    list rows,
+    tuple sections,
+    int nmin,
+    int nmax,
+    dense_in,
+    cues_in,
+    dict place_memo,
+    place_packed,
+    bucket,
+    dense_array,
+):
     cdef Py_ssize_t n = len(rows), i, k, t
-    cdef _Page pg = _Page()
     cdef dict ids = {}
     cdef list texts = []
     cdef object r, key, p, pos, links
-    cdef PyObject *rp
     cdef int64_t tid
     cdef int64_t *info
     cdef int64_t *ri
     cdef double dpos, dlinks
     cdef bytes packed
     cdef Py_ssize_t plen
-    cdef int64_t[5] masks
-    cdef int[5] nbits
-    cdef int32_t[5] lowest
-    cdef int32_t[5] offsets
-    cdef int32_t[5] wmode
-    cdef bint[5] binary
-    cdef bint[5] l2
-    cdef float[5] w32
-    cdef double[5] w64
+    cdef _Section[5] sec
     cdef int64_t offset = 0
-    if len(sections) != 5 or dense.shape[0] != n or nmin < 1 or nmax > 64:
+    cdef const float[:, ::1] dense
+    cdef const int64_t[:, ::1] cues
+    cdef float[N_DENSE] drow
+    cdef Py_ssize_t ncols = N_DENSE
+    if len(sections) != 5 or nmin < 1 or nmax > 64:
         return None
+    if dense_in is not None:
+        dense = dense_in
+        ncols = dense.shape[1]
+        if dense.shape[0] != n:
+            return None
+    else:
+        cues = cues_in
+        if cues.shape[0] != n or cues.shape[1] != 3:
+            return None
     for k in range(5):
         nk, lowcol, b, l, mode, weight = sections[k]
         if type(nk) is not int or not (1 <= nk <= 2**30) or (nk & (nk - 1)) or mode not in (0, 1):
             return None
-        masks[k] = nk - 1
-        nbits[k] = (nk - 1).bit_length()
-        lowest[k] = lowcol
-        binary[k] = b
-        l2[k] = l
-        wmode[k] = mode
-        w32[k] = <float>weight if mode == 0 else 0
-        w64[k] = <double>weight
-        offsets[k] = offset
+        sec[k].mask = nk - 1
+        sec[k].bits = (nk - 1).bit_length()
+        sec[k].lowest = lowcol
+        sec[k].binary = b
+        sec[k].l2 = l
+        sec[k].wmode = mode
+        sec[k].w32 = <float>weight if mode == 0 else 0
+        sec[k].w64 = <double>weight
+        sec[k].offset = offset
         offset += nk
-    if offset + dense.shape[1] >= 2**31:
+    if offset + ncols >= 2**31:
         return None
     cdef int32_t dense_offset = offset
 
@@ -563,10 +737,8 @@ def page_matrix(
         if type(pos) is float and type(links) is float:
             dpos = pos
             dlinks = links
-            key = (
-                "top" if dpos < 0.15 else "end" if dpos > 0.85 else "mid",
-                "links_high" if dlinks > 0.6 else "links_some" if dlinks > 0.2 else "",
-            )
+            key = _BUCKETS[(0 if dpos < 0.15 else 2 if dpos > 0.85 else 1) * 3
+                           + (2 if dlinks > 0.6 else 1 if dlinks > 0.2 else 0)]
         else:
             key = bucket(pos, links)
         key = (<object>PyTuple_GET_ITEM(r, 4), <object>PyTuple_GET_ITEM(r, 10), <object>PyTuple_GET_ITEM(r, 5),
@@ -587,9 +759,8 @@ def page_matrix(
     cdef bint own
     for t in range(len(texts)):
         text = texts[t]
-        info = pg.info.p + T_SLOTS * t
         low = text.lower()
-        own = info[T_OWN] != 0
+        own = pg.info.p[T_SLOTS * t + T_OWN] != 0
         _words(pg, pg.info.p + T_SLOTS * t, low, own)
         if own:
             if _chars(pg, pg.info.p + T_SLOTS * t, low, nmin, nmax):
@@ -599,30 +770,43 @@ def page_matrix(
     # 3. the matrix, row by row, section by section
     indptr = np.empty(n + 1, dtype=np.int32)
     cdef int32_t[::1] ip = indptr
-    cdef Py_ssize_t ncols = dense.shape[1]
     cdef float dv
     cdef int64_t *tinfo
+    cdef int64_t *before
+    cdef int64_t *heading
+    cdef int64_t *after
     ip[0] = 0
     for i in range(n):
         ri = pg.rowinfo.p + 6 * i
         tinfo = pg.info.p + T_SLOTS * ri[0]
-        _add_cols(pg, tinfo, T_UNI, masks[0], lowest[0])
-        _add_cols(pg, tinfo, T_PAIR, masks[0], lowest[0])
-        _emit(pg, offsets[0], nbits[0], binary[0], l2[0], wmode[0], w32[0], w64[0])
-        _add_cols(pg, tinfo, T_CHAR, masks[1], lowest[1])
-        _emit(pg, offsets[1], nbits[1], binary[1], l2[1], wmode[1], w32[1], w64[1])
-        _add_cols(pg, pg.info.p + T_SLOTS * ri[1], T_UNI, masks[2], lowest[2])
-        _add_cols(pg, pg.info.p + T_SLOTS * ri[3], T_UNI, masks[2], lowest[2])
-        _emit(pg, offsets[2], nbits[2], binary[2], l2[2], wmode[2], w32[2], w64[2])
-        _add_cols(pg, pg.info.p + T_SLOTS * ri[2], T_UNI, masks[3], lowest[3])
-        _emit(pg, offsets[3], nbits[3], binary[3], l2[3], wmode[3], w32[3], w64[3])
-        _add_cols(pg, ri, 4, masks[4], lowest[4])
-        _add_cols(pg, tinfo, T_LOOK, masks[4], lowest[4])
-        _emit(pg, offsets[4], nbits[4], binary[4], l2[4], wmode[4], w32[4], w64[4])
+        _add_cols(pg, tinfo, T_UNI, &sec[0])
+        _add_cols(pg, tinfo, T_PAIR, &sec[0])
+        _emit(pg, &sec[0], False)
+        _add_cols(pg, tinfo, T_CHAR, &sec[1])
+        _emit(pg, &sec[1], False)
+        before = pg.info.p + T_SLOTS * ri[1]
+        heading = pg.info.p + T_SLOTS * ri[3]
+        after = pg.info.p + T_SLOTS * ri[2]
+        _context(pg, before, &sec[2])
+        _context(pg, heading, &sec[2])
+        _merge_context(pg, before, heading)
+        _emit(pg, &sec[2], True)
+        _context(pg, after, &sec[3])  # sections 2 and 3 share their parameters but for the offset
+        reserve_i32(&pg.cols, after[T_CTX + 1])
+        memcpy(pg.cols.p, pg.pool.p + after[T_CTX], after[T_CTX + 1] * sizeof(int32_t))
+        pg.cols.n = after[T_CTX + 1]
+        _emit(pg, &sec[3], True)
+        _add_cols(pg, ri, 4, &sec[4])
+        _add_cols(pg, tinfo, T_LOOK, &sec[4])
+        _emit(pg, &sec[4], False)
         reserve_i32(&pg.out_idx, ncols)
         reserve_f32(&pg.out_val, ncols)
+        if dense_in is None:
+            if _dense_row(drow, rows[i], &cues[i, 0]):
+                dense_in = dense_array(rows, np.asarray(cues))  # a field to convert as Python does
+                dense = dense_in
         for k in range(ncols):
-            dv = dense[i, k]
+            dv = dense[i, k] if dense_in is not None else drow[k]
             if dv != 0:  # np.nonzero: NaN is kept, -0.0 is not
                 pg.out_idx.p[pg.out_idx.n] = dense_offset + <int32_t>k
                 pg.out_val.p[pg.out_val.n] = dv
@@ -641,7 +825,6 @@ def page_matrix(
         memcpy(&dd[0], pg.out_val.p, nnz * sizeof(float))
         memcpy(&ii[0], pg.out_idx.p, nnz * sizeof(int32_t))
     return data, indices, indptr, offset + ncols
-
 
 def _char_classes(str s):
     """(\\w, \\d, [^\\W\\d_], white space) of each character of ``s``, as the kernel sees them (for tests)."""

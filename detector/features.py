@@ -348,8 +348,12 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
         if len(_PLACE_MEMO) >= _MEMO_ITEMS:
             _PLACE_MEMO.clear()
         rows = X if type(X) is list else list(X)
-        got = _fasthash.page_matrix(rows, sections, nmin, nmax, _dense_array(rows, cues), _PLACE_MEMO,
-                                    _place_packed, _bucket)
+        cues = row_cues(rows) if cues is None else np.asarray(cues)
+        dense = None  # the kernel makes _dense_array's columns from the rows and the cues
+        if N_DENSE != 9 or cues.dtype != np.int64 or cues.shape != (len(rows), 3):
+            dense = _dense_array(rows, cues)
+        got = _fasthash.page_matrix(rows, sections, nmin, nmax, dense, np.ascontiguousarray(cues), _PLACE_MEMO,
+                                    _place_packed, _bucket, _dense_array)
         if got is None:
             return None
         data, indices, indptr, width = got

@@ -183,9 +183,16 @@ def test_layout_values():
 
 def test_n_words_and_cues_in_the_dense_columns():
     feats = BlockFeatures().fit([])
-    rows = [row("w", n_words=n) for n in (0, 1, 2, 100, 4095, 4096, 65535, 10**6, 2**40)]
+    rows = [row("w", n_words=n) for n in (0, 1, 2, 100, 4095, 4096, 65535, 10**6, 2**40, 2**63, 2**70)]
     assert_same(feats, rows)
     assert_same(feats, rows, np.array([[i, 2 * i, 3 * i] for i in range(len(rows))], dtype=np.int64))
+    assert_same(feats, rows, np.array([[-(2**63), 2**63 - 1, 7]] * len(rows), dtype=np.int64))
+    for cues in ([[1, 2, 3]] * len(rows), np.ones((len(rows), 3), dtype=np.int32)):  # not int64: Python's
+        assert_same(feats, rows, cues)
+    with pytest.raises(ValueError):  # math.log1p(-1), both ways
+        feats.transform([row("w", n_words=-1)])
+    with pytest.raises(ValueError):
+        feats._transform_python([row("w", n_words=-1)])
 
 
 def test_a_lone_surrogate_where_python_encodes_it_goes_to_the_python_path():
