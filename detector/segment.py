@@ -131,14 +131,27 @@ def _is_hidden(el: etree._Element) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
+_UTF8_PARSE_MAX = 16 << 20  # longer texts are parsed as a str, without a second copy in memory
+
+
 def _parse_html(text: str) -> etree._Element:
     # An XML declaration with an encoding makes lxml refuse a str; drop it.
     if text.lstrip().startswith("<?xml"):
         text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
+    # lxml hands a non-ASCII str to libxml2 as Latin-1, UCS-2 or UCS-4 to be converted; as UTF-8 bytes it
+    # parses into the same tree, 3-6% faster (30% for UCS-4). An ASCII str already goes as UTF-8; a str
+    # that still starts with an XML declaration stays a str (lxml refuses one with an encoding).
+    data: str | bytes = text
+    encoding = None
+    if not text.isascii() and len(text) <= _UTF8_PARSE_MAX and not text.startswith("<?xml"):
+        try:
+            data, encoding = text.encode("utf-8"), "utf-8"
+        except UnicodeEncodeError:  # lone surrogates: as a str
+            pass
     # A plain etree parser builds the same tree as lxml.html's, without a Python class lookup per element.
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True)
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True, encoding=encoding)
     try:
-        root = etree.fromstring(text, parser)
+        root = etree.fromstring(data, parser)
         if root is None:
             raise etree.ParserError("Document is empty")  # as lxml.html.document_fromstring says it
     except (etree.ParserError, ValueError) as err:

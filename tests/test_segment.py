@@ -358,3 +358,32 @@ def test_documents_without_visible_text_give_no_blocks_or_a_clean_error(html):
         assert "cannot parse HTML" in str(err)
     else:
         assert page.blocks == []
+
+
+def _tree_or_error(text: str, as_utf8: bool):
+    from lxml import etree
+
+    opts = dict(remove_comments=True, remove_pis=True, huge_tree=True)
+    parser = etree.HTMLParser(encoding="utf-8", **opts) if as_utf8 else etree.HTMLParser(**opts)
+    try:
+        root = etree.fromstring(text.encode("utf-8") if as_utf8 else text, parser)
+        got = None if root is None else etree.tostring(root, encoding="unicode")
+    except (etree.ParserError, ValueError) as err:
+        got = (type(err).__name__, str(err))
+    return got, any("depth" in e.message.lower() for e in parser.error_log)
+
+
+def test_a_non_ascii_page_parsed_as_utf8_bytes_gives_the_tree_of_the_str():
+    # _parse_html hands lxml UTF-8 bytes for a non-ASCII str (faster): the same tree, errors and depth errors
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1] / "data" / "pages"
+    pages = [p.read_text(encoding="utf-8", errors="replace") for p in sorted(folder.glob("*.html"))]
+    edge = ["é", " é ", "\x00é", "<p>a\x00b é</p>", "\ufeff<p>bom</p>", "<meta charset=latin-1><p>é</p>",
+            "<meta http-equiv=content-type content='text/html; charset=shift_jis'><p>日本</p>", "\x85", "\u2028<p>x</p>",
+            "😀", "<p>😀 \U0010ffff</p>", "é" + "<div>" * 3000 + "x", "\r\n<p>a\rb é</p>", "<p>\uffff\ufffe</p>",
+            "<p>\x01\x1f\x7f\x80\x9f</p>", "<html><body><p>é</p></body></html>after é"]
+    texts = [t for t in edge + pages if not t.isascii()]
+    assert len(texts) > 500
+    for t in texts:
+        assert _tree_or_error(t, True) == _tree_or_error(t, False), t[:80]
