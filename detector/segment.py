@@ -61,6 +61,7 @@ _SENT_SPLIT = re.compile(r"(?<=[.!?…])[\"'”’)]?\s+(?=[\"'“„(\[*]?[A-Z�
 # A leading parenthetical or bracketed note: "(This is a sponsored article.) Text…", "[Werbung] Text…"
 _LEAD_PAREN = re.compile(r"^\s*(\([^()]{3,240}\)|\[[^\[\]]{3,240}\]|\*[^*]{3,120}\*)[.:]?\s+(?=\S)")
 MIN_UNIT_WORDS = 12  # blocks shorter than this are never split into units
+UNIT_MIN_CHARS = 60  # nor blocks of fewer characters
 
 
 @dataclass(slots=True)
@@ -412,24 +413,22 @@ def segment_text(text: str) -> list[Block]:
 def sentence_units(block: Block) -> list[Block]:
     """Candidate units of a long block: its leading note or first sentence, and its last sentence."""
     text = block.text
-    if len(text) < 60:
+    if len(text) < UNIT_MIN_CHARS:
         return []
     n_words = block.n_words
     if n_words < MIN_UNIT_WORDS:
         return []
     cuts: list[tuple[int, int, str]] = []
+    splits = [mm.span() for mm in _SENT_SPLIT.finditer(text)]  # where one sentence ends and the next begins
     m = _LEAD_PAREN.match(text)
     if m:
         head_end = m.end(1) + (1 if text[m.end(1) : m.end(1) + 1] in ".:" else 0)
         cuts.append((0, head_end, "head"))
-    else:
-        parts = _SENT_SPLIT.split(text, maxsplit=1)
-        if len(parts) == 2 and len(parts[0]) < len(text) - 20:
-            cuts.append((0, len(parts[0]), "head"))
+    elif splits and splits[0][0] < len(text) - 20:  # the first sentence
+        cuts.append((0, splits[0][0], "head"))
     # the last sentence
-    ends = [mm.end() for mm in _SENT_SPLIT.finditer(text)]
-    if ends:
-        last = ends[-1]
+    if splits:
+        last = splits[-1][1]
         if last > (cuts[0][1] if cuts else 0) + 20 and len(text) - last >= 15:
             cuts.append((last, len(text), "tail"))
     units = []
@@ -465,16 +464,14 @@ def segment(raw: RawPage, limits: ReadLimits = DEFAULT_LIMITS, *, units: bool = 
         blocks = segment_markdown(raw.text)
     else:
         blocks = segment_text(raw.text)
-    pieces: list[str] = []
+    pieces = [b.text for b in blocks]
     pos = 0
-    total = sum(len(b.text) + 1 for b in blocks) or 1
-    for b in blocks:
-        b.start = pos
-        b.end = pos + len(b.text)
-        b.position = pos / total
-        pieces.append(b.text)
-        pos = b.end + 1
+    total = (sum(map(len, pieces)) + len(pieces)) or 1
+    for b, t in zip(blocks, pieces):
+        end = pos + len(t)
+        b.start, b.end, b.position = pos, end, pos / total
+        pos = end + 1
     page = Page(text="\n".join(pieces), blocks=blocks, kind=raw.kind, path=raw.path, encoding=raw.encoding)
-    if units:
-        page.units = [u for b in blocks if not b.heading for u in sentence_units(b)]
+    if units:  # sentence_units(b) is [] for a block under UNIT_MIN_CHARS: no call for those
+        page.units = [u for b in blocks if not b.heading and len(b.text) >= UNIT_MIN_CHARS for u in sentence_units(b)]
     return page
