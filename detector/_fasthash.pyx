@@ -834,3 +834,13 @@ def _char_classes(str s):
         (fh_is_word(ch), fh_is_decimal(ch), fh_is_letter(ch), Py_UNICODE_ISSPACE(ch))
         for ch in s
     ]
+
+
+def murmurhash3_32(str key):
+    """``sklearn.utils.murmurhash3_32(key, 0)`` of a str: the hash of its UTF-8 bytes, signed.
+
+    For the tokens the Python side still hashes (layout places), so that scoring never imports
+    scikit-learn. A lone surrogate raises UnicodeEncodeError, as it does in scikit-learn.
+    """
+    cdef bytes b = key.encode("utf-8")
+    return fh_murmur3(<const uint8_t *>b, len(b))

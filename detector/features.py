@@ -14,9 +14,8 @@ from typing import NamedTuple, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.feature_extraction.text import HashingVectorizer
 
+from .estimator import Params
 from .hashing import Section, TokenHashes, WordCharHashes, hashed_matrix, word_pairs
 from .lexicon import cue_counts, has_affiliate_cue, has_self_reference, has_sponsored_cue
 from .segment import Block, Page
@@ -255,7 +254,7 @@ def gate_proba(
     return out / total
 
 
-class BlockFeatures(TransformerMixin, BaseEstimator):
+class BlockFeatures(Params):
     """Hashed word and character n-grams of a block, its neighbours' words and its layout.
 
     Stateless: ``fit`` only records the input width, so the same object transforms at any time.
@@ -286,6 +285,8 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
         self.binary_words = binary_words
 
     def _vectorizers(self) -> tuple[HashingVectorizer, ...]:
+        from sklearn.feature_extraction.text import HashingVectorizer  # not on the scoring path
+
         common = dict(alternate_sign=False, dtype=np.float32, lowercase=False)
         words = HashingVectorizer(
             n_features=2**self.word_bits, ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b",
@@ -310,6 +311,9 @@ class BlockFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Sequence[BlockRow]) -> sp.csr_matrix:
         return self._transform(X)
+
+    def fit_transform(self, X: Sequence[BlockRow], y: object = None) -> sp.csr_matrix:
+        return self.fit(X, y).transform(X)
 
     def _transform(self, X: Sequence[BlockRow], cues: np.ndarray | None = None) -> sp.csr_matrix:
         """``transform``, given the rows' :func:`row_cues` when they are already known.

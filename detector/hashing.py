@@ -10,12 +10,12 @@ on random Unicode text); :func:`hashed_matrix` turns them into the vectorizer's 
 
 from __future__ import annotations
 
+import os
 import struct
 from typing import Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.utils import murmurhash3_32
 
 __all__ = ["TokenHashes", "WordCharHashes", "word_ngrams", "word_pairs", "columns", "Section", "hashed_matrix"]
 
@@ -24,9 +24,32 @@ _INT32_MIN = -(2**31)
 DEFAULT_MAX_ITEMS = 1 << 17  # strings per cache
 
 
+def _murmur(token: str) -> int:
+    """sklearn's ``murmurhash3_32(token, 0)``, bound on first use.
+
+    The C kernel's copy where it is built (tests/test_speedups_hash.py checks it against sklearn's),
+    so that scoring never imports scikit-learn; else, or with DETECTOR_PURE_PYTHON=1, sklearn's own.
+    """
+    global _murmur
+    fast = None
+    if not os.environ.get("DETECTOR_PURE_PYTHON"):
+        try:
+            from ._fasthash import murmurhash3_32 as fast
+        except ImportError:
+            fast = None
+    if fast is None:
+        from sklearn.utils import murmurhash3_32
+
+        def fast(token: str) -> int:
+            return murmurhash3_32(token, 0)
+
+    _murmur = fast
+    return fast(token)
+
+
 def _hash(token: str) -> bytes:
     # The hash FeatureHasher gives a token: signed murmurhash3_32 of its UTF-8 bytes, seed 0.
-    return _PACK(murmurhash3_32(token, 0))
+    return _PACK(_murmur(token))
 
 
 class TokenHashes:

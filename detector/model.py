@@ -25,10 +25,8 @@ from typing import Any, Sequence
 import joblib
 import numpy as np
 import scipy.sparse as sp
-import sklearn
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.linear_model import LogisticRegression
 
+from .estimator import Linear, Params
 from .features import BlockFeatures, BlockRow, gate_proba, row_cues
 
 __all__ = [
@@ -53,7 +51,32 @@ class ModelError(Exception):
     """A model folder that is missing, damaged, or was written by something else."""
 
 
-class BlockClassifier(ClassifierMixin, BaseEstimator):
+def _sklearn_version() -> str:
+    # importlib.metadata, not ``import sklearn``: scoring never imports scikit-learn (detector/estimator.py)
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("scikit-learn")
+    except PackageNotFoundError:  # pragma: no cover - a core dependency
+        return ""
+
+
+class _FittedState:
+    """Pickling of a fitted estimator whose ``clf_`` is a :class:`Linear` (arrays, no scikit-learn object).
+
+    A model saved before that held the ``LogisticRegression`` itself; such a one still loads (its
+    unpickling imports scikit-learn) and is turned into arrays here.
+    """
+
+    def __setstate__(self, state: dict) -> None:
+        state.pop("_sklearn_version", None)  # BaseEstimator's, in models saved before
+        clf = state.get("clf_")
+        if clf is not None and not isinstance(clf, Linear):
+            state["clf_"] = Linear.of(clf)
+        self.__dict__.update(state)
+
+
+class BlockClassifier(_FittedState, Params):
     """Multinomial logistic regression over :class:`BlockFeatures`, with pruned sparse weights."""
 
     def __init__(
@@ -85,6 +108,8 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         # makes sponsored blocks appear on pages that have none.
         weights = (counts.max() / counts) ** self.class_weight_power
         cw = dict(zip(classes, weights))
+        from sklearn.linear_model import LogisticRegression
+
         clf = LogisticRegression(C=self.C, max_iter=self.max_iter, class_weight=cw, tol=1e-3)
         clf.fit(M, y)
         coef = clf.coef_
@@ -95,7 +120,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         clf.intercept_ = clf.intercept_.astype(np.float32)
         clf.sparsify()
         self.features_ = feats
-        self.clf_ = clf
+        self.clf_ = Linear.of(clf)  # the arrays alone: a saved model then unpickles no scikit-learn object
         self.classes_ = clf.classes_
         return self
 
@@ -129,7 +154,7 @@ class BlockClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
-class PageScorer(ClassifierMixin, BaseEstimator):
+class PageScorer(_FittedState, Params):
     """Logistic regression over the page features of :func:`features.page_features`.
 
     Fitted without class re-weighting, so its probabilities stay calibrated to the training pages;
@@ -140,7 +165,9 @@ class PageScorer(ClassifierMixin, BaseEstimator):
         self.C = C
 
     def fit(self, X: np.ndarray, y: Sequence[int]) -> "PageScorer":
-        self.clf_ = LogisticRegression(C=self.C, max_iter=1000).fit(X, np.asarray(y))
+        from sklearn.linear_model import LogisticRegression
+
+        self.clf_ = Linear.of(LogisticRegression(C=self.C, max_iter=1000).fit(X, np.asarray(y)))
         self.coef_ = self.clf_.coef_.ravel().astype(np.float64)
         self.intercept_ = float(self.clf_.intercept_[0])
         self.classes_ = np.array([0, 1])
@@ -270,7 +297,7 @@ def check_metadata(meta: dict[str, Any], folder: Path) -> None:
         )
     versions = meta.get("versions")
     want = versions.get("scikit-learn", "") if isinstance(versions, dict) else ""
-    have = sklearn.__version__
+    have = _sklearn_version()
     if not isinstance(want, str) or want.split(".")[:2] != have.split(".")[:2]:
         raise ModelError(
             f"{folder}: model written with scikit-learn {want or 'unknown'}, this is {have}; retrain it"
@@ -306,7 +333,7 @@ def library_versions() -> dict[str, str]:
     return {
         "detector": __version__,
         "python": platform.python_version(),
-        "scikit-learn": sklearn.__version__,
+        "scikit-learn": _sklearn_version(),
         "numpy": np.__version__,
         "scipy": scipy.__version__,
         "joblib": joblib.__version__,

@@ -466,8 +466,8 @@ def _count_lines(path: Path) -> int:
 def test_kill_9_while_writing_then_resume_gives_every_page_exactly_once(tmp_path):
     folder = tmp_path / "pages"
     folder.mkdir()
-    for i in range(100):
-        (folder / f"p{i:03d}.html").write_text(page(i), encoding="utf-8")
+    for i in range(1500):  # enough that a batch is still running when it is killed (a page takes ~1 ms)
+        (folder / f"p{i:04d}.html").write_text(page(i), encoding="utf-8")
     out = tmp_path / "scores.jsonl"
     rng = random.Random(7)
     kills = []

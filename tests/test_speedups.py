@@ -57,3 +57,32 @@ def test_compiled_and_pure_python_records_are_identical() -> None:
     assert len(fast) == len(pages)
     assert fast == pure  # scores, labels, every block's text, offsets and score: exactly, not nearly
     assert any(r["label"] == "sponsored" for r in fast) and any(r["label"] == "editorial" for r in fast)
+
+
+def test_scoring_imports_no_scikit_learn() -> None:
+    """Scoring needs numpy and scipy only: importing scikit-learn (0.8 s) would triple a cold start."""
+    if not detector.speedups()["features"]:
+        pytest.skip("without the C kernel, the Python path hashes with scikit-learn's murmurhash3_32")
+    code = ("import sys; from detector import Detector; d = Detector.load(); "
+            "r = d.score('examples/sponsored-crypto-news.txt'); d.score('examples/editorial-blog.html'); "
+            "print(r['label'], sorted(m for m in ('sklearn', 'pandas') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.split() == ["sponsored", "[]"], out.stdout + out.stderr
+
+
+def test_kernel_murmurhash_is_sklearns() -> None:
+    if not detector.speedups()["features"]:
+        pytest.skip("the C kernel is not built")
+    import random
+
+    from sklearn.utils import murmurhash3_32
+
+    from detector._fasthash import murmurhash3_32 as fast
+
+    rnd = random.Random(3)
+    for _ in range(5000):
+        s = "".join(chr(rnd.choice([rnd.randrange(32, 127), rnd.randrange(128, 0xD800), rnd.randrange(0xE000, 0x110000)]))
+                    for _ in range(rnd.randrange(0, 14)))
+        assert fast(s) == murmurhash3_32(s, 0), repr(s)
+    with pytest.raises(UnicodeEncodeError):
+        fast("\ud800")
