@@ -844,3 +844,32 @@ def murmurhash3_32(str key):
     """
     cdef bytes b = key.encode("utf-8")
     return fh_murmur3(<const uint8_t *>b, len(b))
+
+
+def count_words(list texts):
+    """``len(re.findall(r"\\w+", t))`` of each str of ``texts``: its maximal runs of word characters."""
+    cdef Py_ssize_t i, n, k, words
+    cdef int kind
+    cdef void *data
+    cdef bint inword
+    cdef Py_UCS4 ch
+    cdef list out = [None] * len(texts)
+    for k in range(len(texts)):
+        t = texts[k]
+        if not isinstance(t, str):
+            raise TypeError("count_words takes str texts")
+        kind = PyUnicode_KIND(t)
+        data = PyUnicode_DATA(t)
+        n = PyUnicode_GET_LENGTH(t)
+        words = 0
+        inword = False
+        for i in range(n):
+            ch = PyUnicode_READ(kind, data, i)
+            if fh_is_word(ch):
+                if not inword:
+                    words += 1
+                    inword = True
+            else:
+                inword = False
+        out[k] = words
+    return out

@@ -8,7 +8,6 @@ to be fitted or stored but the classifier's weights.
 from __future__ import annotations
 
 import math
-import os
 import re
 from typing import NamedTuple, Sequence
 
@@ -424,14 +423,9 @@ _OWN_MEMO: dict[tuple[int, int], dict[str, tuple[bytes, bytes, bytes]]] = {}  # 
 _CHAR_HASHES: dict[tuple[int, int], WordCharHashes] = {}
 
 
-# The compiled kernel (detector/_fasthash.pyx, built by setup.py): the same matrix as the Python path,
-# faster. DETECTOR_PURE_PYTHON=1 (read at import) leaves the Python path.
-_fasthash = None
-if not os.environ.get("DETECTOR_PURE_PYTHON"):
-    try:
-        from . import _fasthash
-    except ImportError:
-        _fasthash = None
+# The compiled kernel (detector/_fasthash.pyx): the same matrix as the Python path, faster; None
+# without it or with DETECTOR_PURE_PYTHON=1 (detector/compiled.py).
+from .compiled import fasthash as _fasthash  # noqa: E402
 # The kernel reads BlockRow's fields by position.
 _FAST_ROWS = BlockRow._fields == (
     "text", "prev", "next", "heading_above", "tag", "path", "position", "link_density", "n_words", "heading", "unit"

@@ -10,7 +10,6 @@ on random Unicode text); :func:`hashed_matrix` turns them into the vectorizer's 
 
 from __future__ import annotations
 
-import os
 import struct
 from typing import Callable, Sequence
 
@@ -31,12 +30,9 @@ def _murmur(token: str) -> int:
     so that scoring never imports scikit-learn; else, or with DETECTOR_PURE_PYTHON=1, sklearn's own.
     """
     global _murmur
-    fast = None
-    if not os.environ.get("DETECTOR_PURE_PYTHON"):
-        try:
-            from ._fasthash import murmurhash3_32 as fast
-        except ImportError:
-            fast = None
+    from .compiled import fasthash
+
+    fast = None if fasthash is None else fasthash.murmurhash3_32
     if fast is None:
         from sklearn.utils import murmurhash3_32
 

@@ -12,7 +12,6 @@ apart when the model says they differ.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 
@@ -20,14 +19,9 @@ from lxml import etree
 
 from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits
 
-# The compiled walk (detector/_fastwalk.pyx, built by setup.py): the same blocks as _walk_python, faster.
-# DETECTOR_PURE_PYTHON=1 (read at import) or a build against another lxml leaves the Python walk.
-_fastwalk = None
-if not os.environ.get("DETECTOR_PURE_PYTHON"):
-    try:
-        from . import _fastwalk  # raises ImportError itself beside an lxml it was not built against
-    except ImportError:
-        _fastwalk = None
+# The compiled walk (detector/_fastwalk.pyx): the same blocks as _walk_python, faster; and the kernel's
+# word count (detector/_fasthash.pyx). None without them (detector/compiled.py).
+from .compiled import fasthash as _fasthash, fastwalk as _fastwalk  # noqa: E402
 
 __all__ = ["Block", "Page", "segment", "segment_html", "segment_text", "segment_markdown", "sentence_units"]
 
@@ -471,7 +465,13 @@ def segment(raw: RawPage, limits: ReadLimits = DEFAULT_LIMITS, *, units: bool = 
         end = pos + len(t)
         b.start, b.end, b.position = pos, end, pos / total
         pos = end + 1
+    if _fasthash is not None:  # every block's n_words, counted in C in one call
+        for b, w in zip(blocks, _fasthash.count_words(pieces)):
+            b.words = w
     page = Page(text="\n".join(pieces), blocks=blocks, kind=raw.kind, path=raw.path, encoding=raw.encoding)
     if units:  # sentence_units(b) is [] for a block under UNIT_MIN_CHARS: no call for those
         page.units = [u for b in blocks if not b.heading and len(b.text) >= UNIT_MIN_CHARS for u in sentence_units(b)]
+        if _fasthash is not None and page.units:
+            for u, w in zip(page.units, _fasthash.count_words([u.text for u in page.units])):
+                u.words = w
     return page

@@ -86,3 +86,25 @@ def test_kernel_murmurhash_is_sklearns() -> None:
         assert fast(s) == murmurhash3_32(s, 0), repr(s)
     with pytest.raises(UnicodeEncodeError):
         fast("\ud800")
+
+
+def test_kernel_word_count_is_the_regex_count() -> None:
+    """Block.n_words comes from the kernel when it is built: len(re.findall(r"\\w+", text)) exactly."""
+    if not detector.speedups()["features"]:
+        pytest.skip("the C kernel is not built")
+    import random
+    import re
+
+    from detector._fasthash import count_words
+
+    rnd = random.Random(5)
+    pool = [32, 95, 0x0660, 0x00A0, 0x2028, 0x0301, 0x00DF, 0x0130]  # space, _, Arabic-Indic 0, NBSP, LS, accent…
+    texts = ["", " ", "_", "a_b c", "١٢٣ x", "İstanbul ß", "e\u0301t\u00e9"]
+    for _ in range(20000):
+        texts.append("".join(chr(rnd.choice([rnd.randrange(32, 127), rnd.randrange(128, 0xD800),
+                                             rnd.randrange(0xE000, 0x110000), rnd.choice(pool)]))
+                             for _ in range(rnd.randrange(0, 25))))
+    word = re.compile(r"\w+", re.U)
+    assert count_words(texts) == [len(word.findall(t)) for t in texts]
+    with pytest.raises(TypeError):
+        count_words([b"bytes"])
