@@ -16,7 +16,7 @@ import scipy.sparse as sp
 
 from .estimator import Params
 from .hashing import Section, TokenHashes, WordCharHashes, hashed_matrix, word_pairs
-from .lexicon import cue_counts, has_affiliate_cue, has_self_reference, has_sponsored_cue
+from .lexicon import cue_candidates, cue_counts, has_affiliate_cue, has_self_reference, has_sponsored_cue
 from .segment import Block, Page
 
 __all__ = [
@@ -180,6 +180,7 @@ def _memo(shared: dict, text: str, local: dict) -> dict:
 
 
 _CUE_MEMO: dict[str, tuple[int, int, int]] = {}
+_NO_CUE = (0, 0, 0)
 
 
 def row_cues(rows: Sequence[BlockRow]) -> np.ndarray:
@@ -187,7 +188,11 @@ def row_cues(rows: Sequence[BlockRow]) -> np.ndarray:
     local: dict[str, tuple[int, int, int]] = {}
     shared = _CUE_MEMO
     out = []
-    for r in rows:
+    maybe = cue_candidates([r.text for r in rows])  # one RE2 scan rules out most texts (None without RE2)
+    for i, r in enumerate(rows):
+        if maybe is not None and not maybe[i]:
+            out.append(_NO_CUE)
+            continue
         c = shared.get(r.text) or local.get(r.text)
         if c is None:
             c = _memo(shared, r.text, local)[r.text] = cue_counts(r.text)

@@ -12,9 +12,10 @@ a candidate. Pages in other languages get no sponsored or affiliate blocks (a st
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from bisect import bisect_right
+from typing import Any, Callable, Sequence
 
-__all__ = ["SELF_REFERENCE", "has_self_reference", "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "has_sponsored_cue", "has_affiliate_cue", "cue_counts"]
+__all__ = ["SELF_REFERENCE", "has_self_reference", "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "has_sponsored_cue", "has_affiliate_cue", "cue_counts", "cue_candidates"]
 
 SPONSORED_CUES = re.compile(
     r"""sponsor|advertorial|advertis|\bads?\b|paid|\bpay(?:ing|s)?\b|partner|supported\sby|presented\sby|
@@ -251,3 +252,139 @@ def _twins(text: str) -> tuple[tuple[re.Pattern[str] | None, ...], str]:
     if _TWINS is not _ORIGINALS and (text.isascii() or _EXOTIC.search(text) is None):  # type: ignore[union-attr]
         return _TWINS, text.lower()  # type: ignore[return-value]
     return _ORIGINALS, text
+
+
+# -- a prefilter for whole pages ------------------------------------------------------------------------
+# Python's regex engine spends ~40 ns per character on the cue alternation, and only one block in twenty
+# holds a cue. RE2 (google-re2) scans a page's lower-cased text as one UTF-8 string with an automaton in
+# a few ns per character, with a pattern that matches wherever the twins match, and more:
+#   * each letter stands for its lower-case variants, as in the twins (which run on the same text);
+#   * \s is Python's white space, written out; \w is every letter, number and mark, and "_";
+#     a negated class (none today) would become "any character";
+#   * \b stays only next to an ASCII letter or digit of the pattern: there Python's boundary (a
+#     non-word character outside, or the edge) implies RE2's ASCII one; any other \b is dropped.
+# So a text outside every RE2 match holds no cue, and cue_counts() runs on the others only.
+# tests/test_lexicon.py checks the superset on real and random text.
+
+# str.isspace(), which is \s in Python's re: checked against all of Unicode in tests/test_lexicon.py
+_PY_SPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+_RE2 = None  # the compiled prefilter; False when RE2 is not installed or cannot take the pattern
+
+
+def _re2_pattern() -> str:
+    from re import _constants as C, _parser
+
+    def esc(chars: str) -> str:
+        return "".join(c if c.isascii() and c.isalnum() else "\\x{%x}" % ord(c) for c in chars)
+
+    def one_of(chars: str) -> str:
+        return esc(chars) if len(chars) == 1 else "[" + esc(chars) + "]"
+
+    space = "[" + esc(_PY_SPACE) + "]"
+    anything = r"(?s:.)"
+    cats = {C.CATEGORY_SPACE: space, C.CATEGORY_WORD: r"[\p{L}\p{N}\p{M}_]", C.CATEGORY_DIGIT: r"\p{N}",
+            C.CATEGORY_NOT_SPACE: anything, C.CATEGORY_NOT_WORD: anything, C.CATEGORY_NOT_DIGIT: anything}
+
+    def ascii_word_literal(item: Any) -> bool:
+        op, av = item
+        return op is C.LITERAL and chr(av).isascii() and (chr(av).isalnum() or chr(av) == "_")
+
+    def seq(items: list) -> str:
+        out = []
+        for k, (op, av) in enumerate(items):
+            if op is C.AT:
+                inside = [items[j] for j in (k - 1, k + 1) if 0 <= j < len(items)]
+                keep = av is C.AT_BOUNDARY and any(ascii_word_literal(i) for i in inside)
+                out.append(r"\b" if keep else "")
+            else:
+                out.append(item(op, av))
+        return "".join(out)
+
+    def item(op: Any, av: Any) -> str:
+        if op is C.LITERAL:
+            return one_of(lower_variants(chr(av)))
+        if op is C.IN:
+            parts, neg = [], False
+            for iop, iav in av:
+                if iop is C.NEGATE:
+                    neg = True
+                elif iop is C.LITERAL:
+                    parts.append(one_of(lower_variants(chr(iav))))
+                elif iop is C.CATEGORY:
+                    parts.append(cats[iav])
+                else:
+                    raise _Unsupported(iop)
+            return anything if neg else "(?:" + "|".join(parts) + ")"
+        if op is C.BRANCH:
+            return "(?:" + "|".join(seq(a) for a in av[1]) + ")"
+        if op is C.SUBPATTERN:
+            return "(?:" + seq(av[3]) + ")"
+        if op is C.MAX_REPEAT or op is C.MIN_REPEAT:
+            lo, hi, p = av
+            return "(?:" + seq(p) + "){%d,%s}" % (lo, "" if hi == C.MAXREPEAT else hi)
+        raise _Unsupported(op)
+
+    alts = []
+    for r in CUES:
+        data = _parser.parse(r.pattern, r.flags).data
+        alts += data[0][1][1] if len(data) == 1 and data[0][0] is C.BRANCH else [data]
+    return "|".join(seq(a) for a in alts)
+
+
+def _prefilter() -> Any:
+    global _RE2
+    if _RE2 is None:
+        try:
+            import re2
+
+            opts = re2.Options()
+            opts.max_mem = 32 << 20  # the automaton's budget; the pattern takes about 1 MB
+            _RE2 = re2.compile(_re2_pattern().encode("ascii"), opts)
+        except Exception:  # not installed, or it refuses the pattern: cue_counts() runs on every text
+            _RE2 = False
+    return _RE2
+
+
+def cue_candidates(texts: Sequence[str]) -> list[bool] | None:
+    """For each text, False when it certainly holds no cue (``cue_counts`` would be (0, 0, 0)).
+
+    True means "maybe": run :func:`cue_counts`. None when the prefilter is not available (no RE2).
+    One RE2 scan over the texts joined by newlines: a text overlapping no match holds no cue. Texts
+    with characters whose case the twins leave to the original patterns are always candidates.
+    """
+    pre = _prefilter()
+    if not pre:
+        return None
+    if _TWINS is None:
+        _build_twins()
+    out = [False] * len(texts)
+    plain, starts, pos = [], [], 0
+    for i, t in enumerate(texts):
+        if t.isascii() or _EXOTIC.search(t) is None:  # type: ignore[union-attr]
+            plain.append(t)
+            starts.append((pos, i))
+            pos += len(t) + 1
+        else:
+            out[i] = True
+    if not plain:
+        return out
+    joined = "\n".join(plain).lower()  # no exotic characters: lower() keeps every length
+    try:
+        data = joined.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: leave every text to cue_counts()
+        return [True] * len(texts)
+    ascii_only = len(data) == len(joined)
+    bounds = [s for s, _ in starts]
+    at_byte = at_char = 0  # byte offsets -> character offsets, decoding only what lies between matches
+    for m in pre.finditer(data):
+        a, e = m.span()
+        if not ascii_only:
+            at_char += len(data[at_byte:a].decode("utf-8"))
+            a, at_byte = at_char, a
+            at_char += len(data[at_byte:e].decode("utf-8"))
+            e, at_byte = at_char, e
+        k = bisect_right(bounds, a) - 1
+        while k < len(starts) and starts[k][0] < max(e, a + 1):
+            out[starts[k][1]] = True
+            k += 1
+    return out

@@ -164,3 +164,78 @@ def test_gate_reads_the_cue_counts_it_is_given():
     assert cues.shape == (len(rows), 3)
     assert [tuple(c) for c in cues.tolist()] == [L.cue_counts(t) for t in TRICKY]
     np.testing.assert_array_equal(gate_proba(proba, rows, classes, cues=cues), gate_proba(proba, rows, classes))
+
+
+# -- the RE2 prefilter ------------------------------------------------------------------------------
+def _cue_words() -> list[str]:
+    """Literal pieces of the cue patterns ("sponsor", "ads", "in association with"), to plant in text."""
+    words = []
+    for pat in ORIGINALS:
+        for alt in re.sub(r"#[^\n]*", "", pat.pattern).split("|"):
+            w = re.sub(r"\\b|\(\?:|[()?]|\[[^\]]*\]|\\\*|-\?", "", alt.strip()).replace(r"\s", " ")
+            if w.strip():
+                words.append(w.strip())
+    return words
+
+
+def _never_misses(texts: list[str]) -> None:
+    flags = L.cue_candidates(texts)
+    assert flags is not None and len(flags) == len(texts)
+    missed = [t for t, f in zip(texts, flags) if not f and L.cue_counts(t) != (0, 0, 0)]
+    assert not missed, missed[:5]
+
+
+needs_re2 = pytest.mark.skipif(L._prefilter() is False, reason="google-re2 is not installed")
+
+
+@needs_re2
+def test_prefilter_never_misses_a_cue_in_planted_and_random_text():
+    rng = random.Random(11)
+    words = _cue_words()
+    assert len(words) > 100
+    glue = [" ", "\u00a0", "\u2009", "\n", "", "-", "_", "é", "x", "1", "’", "İ", "ſ", "\u212a", "ß", "\ud7ff"]
+    texts = list(TRICKY)
+    for _ in range(6000):
+        parts = []
+        for _ in range(rng.randrange(1, 6)):
+            w = rng.choice(words) if rng.random() < 0.6 else "".join(rng.choice(ALL_CHARS) for _ in range(3))
+            w = "".join(c.upper() if rng.random() < 0.3 else c for c in w)
+            w = w.replace(" ", rng.choice([" ", "\u00a0", "\u3000", "\t", "  "]))
+            parts.append(w)
+        texts.append("".join(p + rng.choice(glue) for p in parts))
+    _never_misses(texts)
+    assert sum(L.cue_candidates(texts)) < len(texts)  # it does rule texts out
+
+
+@needs_re2
+def test_prefilter_on_each_text_alone_and_on_a_page_of_them():
+    texts = ["Sponsored by Acme", "nothing here", "road trip", "downtown", "we EARN a fee", "café ads",
+             "ads", "Anzeige", "unknown views", "learn more", "İmza sponsorluğu", "pay", "payday"]
+    together = L.cue_candidates(texts)
+    alone = [L.cue_candidates([t])[0] for t in texts]
+    truth = [L.cue_counts(t) != (0, 0, 0) for t in texts]
+    assert together == alone
+    assert all(f or not t for f, t in zip(together, truth))
+    assert together[1] is False and together[2] is False  # "road trip": no \bads?\b in "road"
+    assert L.cue_candidates([]) == [] and L.cue_candidates(["\ud800 sponsor"]) == [True]
+
+
+@needs_re2
+def test_row_cues_are_the_same_with_and_without_the_prefilter(monkeypatch):
+    from pathlib import Path
+
+    from detector.features import rows_for_page
+    from detector.io import read_input
+    from detector.segment import segment
+
+    pages = sorted((Path(__file__).resolve().parents[1] / "data" / "pages").glob("*"))[::20]
+    rows = [r for p in pages for r in rows_for_page(segment(read_input(str(p))))]
+    fast = row_cues(rows)
+    monkeypatch.setattr(L, "_RE2", False)
+    assert np.array_equal(fast, row_cues(rows))
+    assert fast.any()
+
+
+def test_prefilter_white_space_is_pythons():
+    assert L._PY_SPACE == "".join(c for c in ALL_CHARS if c.isspace())
+    assert all(re.fullmatch(r"\s", c) for c in L._PY_SPACE)
