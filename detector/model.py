@@ -134,11 +134,19 @@ class BlockClassifier(_FittedState, Params):
 
     def predict_proba_matrix(self, M: sp.csr_matrix) -> np.ndarray:
         # Softmax over X @ W.T + b with the weights densified once (sparse-by-sparse products are slow).
+        # Only the columns with a weight keep their row of W (a fifth of them: 3 MB instead of 16, which
+        # stays in cache); every other column maps to one row of zeros, so each product is the same.
         W = getattr(self, "_dense_coef", None)
         if W is None:
             coef = self.clf_.coef_
-            W = np.ascontiguousarray((coef.toarray() if sp.issparse(coef) else coef).T, dtype=np.float32)
-            self._dense_coef = W
+            full = (coef.toarray() if sp.issparse(coef) else np.asarray(coef)).T
+            kept = np.flatnonzero(np.any(full != 0, axis=1))
+            W = np.zeros((len(kept) + 1, full.shape[1]), dtype=np.float32)
+            W[:-1] = full[kept]
+            col_map = np.full(full.shape[0], len(kept), dtype=M.indices.dtype if len(kept) < 2**31 else np.int64)
+            col_map[kept] = np.arange(len(kept))
+            self._dense_coef, self._col_map = W, col_map
+        M = sp.csr_matrix((M.data, self._col_map[M.indices], M.indptr), shape=(M.shape[0], W.shape[0]))
         z = np.asarray(M @ W) + self.clf_.intercept_
         z -= z.max(axis=1, keepdims=True)
         np.exp(z, out=z)
@@ -148,6 +156,7 @@ class BlockClassifier(_FittedState, Params):
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
         state.pop("_dense_coef", None)  # rebuilt on first use; keeps the saved model small
+        state.pop("_col_map", None)
         return state
 
     def predict(self, X: Sequence[BlockRow]) -> np.ndarray:
