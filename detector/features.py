@@ -65,6 +65,18 @@ def rows_for_page(page: Page, blocks: Sequence[Block] | None = None) -> list[Blo
         if b.heading or (base_words[i] <= 6 and not b.text.endswith((".", "!", "?"))):
             last_heading, last_idx = b.text, i
     rows = []
+    if blocks is None and all(b.index == i for i, b in enumerate(base)):
+        # The page's own blocks, in order (as segment() makes them): their rows without index lookups,
+        # then the units'.
+        texts = [b.text for b in base]
+        prevs = [""] + [t[-CONTEXT_MAX:] for t in texts[:-1]]
+        nexts = [t[:CONTEXT_MAX] for t in texts[1:]] + [""]
+        rows = [
+            BlockRow(t, pv, nx, ha, b.tag, b.path, b.position, min(1.0, b.link_chars / max(1, len(t))), w,
+                     b.heading, b.unit)
+            for b, t, pv, nx, ha, w in zip(base, texts, prevs, nexts, heading_above, base_words)
+        ]
+        items = list(page.units)
     for b in items:
         i = b.index if b.parent < 0 else b.parent
         prev = base[i - 1].text[-CONTEXT_MAX:] if i > 0 else ""

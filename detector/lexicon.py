@@ -358,17 +358,26 @@ def cue_candidates(texts: Sequence[str]) -> list[bool] | None:
     if _TWINS is None:
         _build_twins()
     out = [False] * len(texts)
-    plain, starts, pos = [], [], 0
-    for i, t in enumerate(texts):
-        if t.isascii() or _EXOTIC.search(t) is None:  # type: ignore[union-attr]
-            plain.append(t)
+    joined = "\n".join(texts)
+    if joined.isascii() or _EXOTIC.search(joined) is None:  # type: ignore[union-attr]  # (most pages)
+        plain = texts
+        starts, pos = [], 0
+        for i, t in enumerate(texts):
             starts.append((pos, i))
             pos += len(t) + 1
-        else:
-            out[i] = True
-    if not plain:
-        return out
-    joined = "\n".join(plain).lower()  # no exotic characters: lower() keeps every length
+    else:
+        plain, starts, pos = [], [], 0
+        for i, t in enumerate(texts):
+            if t.isascii() or _EXOTIC.search(t) is None:  # type: ignore[union-attr]
+                plain.append(t)
+                starts.append((pos, i))
+                pos += len(t) + 1
+            else:
+                out[i] = True
+        if not plain:
+            return out
+        joined = "\n".join(plain)
+    joined = joined.lower()  # no exotic characters: lower() keeps every length
     try:
         data = joined.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: leave every text to cue_counts()

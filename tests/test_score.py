@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from detector import Detector
@@ -93,3 +94,16 @@ def test_labelled_headline_end_to_end(det):
     assert labels["Five ways to insulate an old house before winter"] == "sponsored"
     assert labels["Home News"] != "sponsored"  # the navigation above the label is no heading of a notice
     assert labels[next(t for t in labels if t.startswith("Paragraph 0"))] == "editorial"
+
+
+def test_round4_is_pythons_round_including_near_ties():
+    from detector.score import round4
+
+    rng = np.random.default_rng(4)
+    k = rng.integers(0, 10000, 50000)
+    ties = (k + 0.5) / 1e4  # as close to a half as doubles get, and the doubles around them
+    x = np.concatenate([rng.random(200000), rng.random(20000) ** 8, ties, np.nextafter(ties, 0),
+                        np.nextafter(ties, 1), [0.0, 1.0, 5e-5, 1.5e-4, 0.12345, 0.99995, 1e-300]])
+    got = round4(x)
+    assert got.tolist() == [round(float(v), 4) for v in x]
+    assert round4(x[:6].reshape(2, 3)).shape == (2, 3)
