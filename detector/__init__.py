@@ -8,8 +8,13 @@
 __version__ = "0.1.0"
 
 from .io import InputError, ReadLimits  # noqa: E402
-from .model import DetectorModel, ModelError  # noqa: E402
-from .score import Analysis, Detector  # noqa: E402
+
+# Loaded on first use, so that a command which does not score (``detector batch -j 2``'s parent process,
+# ``--help``) does not import numpy, scipy and the model code.
+_LAZY = {
+    "Detector": ".score", "Analysis": ".score", "DetectorModel": ".model", "ModelError": ".model",
+    "score_frame": ".batch",
+}
 
 
 def speedups() -> dict[str, bool]:
@@ -26,16 +31,18 @@ def speedups() -> dict[str, bool]:
     }
 
 
-def __getattr__(name: str):  # score_frame loads the batch machinery only when asked for
-    if name == "score_frame":
-        from .batch import score_frame
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
 
-        return score_frame
+        value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), "score_frame"])
+    return sorted([*globals(), *_LAZY])
 
 
 __all__ = [

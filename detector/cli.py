@@ -82,18 +82,22 @@ def _detector(model_dir: Path | None, trust: bool = False, limits: Any = None) -
         raise click.ClickException(str(err)) from None
 
 
-def _speedups_note() -> str:
-    from . import speedups
+def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """--version: the version and which compiled speed-ups run (looked up only when asked)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from . import __version__, speedups
 
     on = [k for k, v in speedups().items() if v]
     off = [k for k, v in speedups().items() if not v]
-    if not off:
-        return " (compiled speed-ups: " + ", ".join(on) + ")"
-    return " (pure Python: " + ", ".join(off) + "; see README, Speed)"
+    note = f"compiled speed-ups: {', '.join(on)}" if not off else f"pure Python: {', '.join(off)}; see README, Speed"
+    click.echo(f"detector {__version__} ({note})")
+    ctx.exit()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="detector", message="%(prog)s %(version)s" + _speedups_note())
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and which compiled speed-ups run, and exit.")
 @click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
 def main(verbose: bool) -> None:
     """Find sponsored-content, affiliate and disclaimer notices in web pages.

@@ -225,9 +225,11 @@ class Detector:
                 -1, label, score, text[start:end], start, end, dict(zip(OUTPUT_LABELS, probs)), unit, heading
             )
 
+        labels_ = OUTPUT_LABELS
         for i, b in enumerate(page.blocks):
-            if i not in units_of:  # most blocks: no unit to cut out
-                out.append(lb(b.start, b.end, labels[i], scores[i], merged[i], False, b.heading))
+            if i not in units_of:  # most blocks: no unit to cut out (b.text is text[b.start:b.end])
+                out.append(LabelledBlock(-1, labels[i], scores[i], b.text, b.start, b.end,
+                                         dict(zip(labels_, merged[i])), False, b.heading))
                 continue
             pieces = [(b.start, b.end, labels[i], scores[i], merged[i], False)]
             for k in units_of[i]:
