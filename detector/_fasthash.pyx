@@ -219,14 +219,16 @@ cdef class _Page:
     cdef fh_i32 tmp       # ... and room to sort them
     cdef fh_i32 out_idx   # the matrix: indices
     cdef fh_f32 out_val   # ... and data
+    cdef fh_i64 rowptr    # ... and where each row starts in them (n + 1)
 
     cdef void reset(self) noexcept:
         self.buf.n = self.spans.n = self.pool.n = self.info.n = self.rowinfo.n = 0
-        self.cols.n = self.tmp.n = self.out_idx.n = self.out_val.n = 0
+        self.cols.n = self.tmp.n = self.out_idx.n = self.out_val.n = self.rowptr.n = 0
 
     cdef void trim(self) noexcept:
         """Frees the arrays a very large page grew (the next pages start them again small)."""
-        if self.pool.cap > (1 << 22) or self.out_idx.cap > (1 << 22) or self.info.cap > (1 << 22):
+        if (self.pool.cap > (1 << 22) or self.out_idx.cap > (1 << 22) or self.info.cap > (1 << 22)
+                or self.rowptr.cap > (1 << 20)):
             self.free_all()
 
     cdef void free_all(self) noexcept:
@@ -239,6 +241,7 @@ cdef class _Page:
         free(self.tmp.p)
         free(self.out_idx.p)
         free(self.out_val.p)
+        free(self.rowptr.p)
         memset(&self.buf, 0, sizeof(fh_u8))
         memset(&self.spans, 0, sizeof(fh_i64))
         memset(&self.pool, 0, sizeof(fh_i32))
@@ -248,6 +251,7 @@ cdef class _Page:
         memset(&self.tmp, 0, sizeof(fh_i32))
         memset(&self.out_idx, 0, sizeof(fh_i32))
         memset(&self.out_val, 0, sizeof(fh_f32))
+        memset(&self.rowptr, 0, sizeof(fh_i64))
 
     def __dealloc__(self):
         self.free_all()
@@ -645,6 +649,51 @@ def page_matrix(
     ``place_memo``: the layout place memo (key -> packed hashes), filled by ``place_packed(key)`` on
     a miss; ``bucket(position, link_density)``: features._bucket, called for non-float values.
     """
+    return _run(rows, sections, nmin, nmax, dense, cues, place_memo, place_packed, bucket, dense_array,
+                None, None, None)
+
+
+def page_scores(
+    list rows,
+    tuple sections,
+    int nmin,
+    int nmax,
+    dense,
+    cues,
+    dict place_memo,
+    place_packed,
+    bucket,
+    dense_array,
+    W,
+    col_map,
+    intercept,
+):
+    """``M @ W[col_map] + intercept`` for the page's matrix ``M`` (as :func:`page_matrix` makes it), or None.
+
+    The same inputs as :func:`page_matrix`, and the classifier's weights: ``W`` (float32, C order, one
+    row per weighted column, the last row zeros), ``col_map`` (int32: each column's row of ``W``) and
+    ``intercept`` (float32, one per class). Returns float32 ``z`` of shape (rows, classes), bit for bit
+    what ``np.asarray(csr_matrix((data, col_map[indices], indptr)) @ W) + intercept`` gives: scipy's
+    csr_matvecs adds each row's ``data * W[col_map[col], c]`` in float32, starting from 0, entries in
+    their stored (column) order, then numpy adds the intercept in float32. None: inputs it does not
+    handle (the caller then takes that path itself).
+    """
+    if not (isinstance(W, np.ndarray) and isinstance(col_map, np.ndarray) and isinstance(intercept, np.ndarray)):
+        return None
+    if (W.dtype != np.float32 or W.ndim != 2 or not W.flags.c_contiguous or col_map.dtype != np.int32
+            or col_map.ndim != 1 or intercept.dtype != np.float32 or intercept.ndim != 1
+            or W.shape[0] < 1 or W.shape[1] != intercept.shape[0] or W.shape[1] < 1 or W.shape[1] > MAX_CLASSES):
+        return None
+    return _run(rows, sections, nmin, nmax, dense, cues, place_memo, place_packed, bucket, dense_array,
+                W, np.ascontiguousarray(col_map), np.ascontiguousarray(intercept))
+
+
+cdef enum:
+    MAX_CLASSES = 64  # page_scores' classes at most (a row's sums stay in registers or on the stack)
+
+
+cdef object _run(list rows, tuple sections, int nmin, int nmax, dense, cues, dict place_memo, place_packed,
+                 bucket, dense_array, W, col_map, intercept):
     global _spare
     cdef _Page pg = _spare
     if pg is None:
@@ -653,12 +702,77 @@ def page_matrix(
         _spare = None  # in use (page_matrix may run again from another thread while this one waits)
         pg.reset()
     try:
-        got = _page_matrix(pg, rows, sections, nmin, nmax, dense, cues, place_memo, place_packed, bucket,
-                           dense_array)
+        width = _page_matrix(pg, rows, sections, nmin, nmax, dense, cues, place_memo, place_packed, bucket,
+                             dense_array)
+        if width is None:
+            got = None
+        elif W is None:
+            got = _matrix_out(pg, len(rows), width)
+        else:
+            got = _scores_out(pg, len(rows), width, W, col_map, intercept)
     finally:
         pg.trim()
         _spare = pg
     return got
+
+
+cdef object _matrix_out(_Page pg, Py_ssize_t n, object width):
+    """The CSR arrays of the matrix built in ``pg``."""
+    cdef Py_ssize_t nnz = pg.out_idx.n, i
+    indptr = np.empty(n + 1, dtype=np.int32)
+    data = np.empty(nnz, dtype=np.float32)
+    indices = np.empty(nnz, dtype=np.int32)
+    cdef int32_t[::1] ip = indptr
+    cdef float[::1] dd = data
+    cdef int32_t[::1] ii = indices
+    for i in range(n + 1):
+        ip[i] = <int32_t>pg.rowptr.p[i]
+    if nnz:
+        memcpy(&dd[0], pg.out_val.p, nnz * sizeof(float))
+        memcpy(&ii[0], pg.out_idx.p, nnz * sizeof(int32_t))
+    return data, indices, indptr, width
+
+
+cdef object _scores_out(_Page pg, Py_ssize_t n, object width, const float[:, ::1] W, const int32_t[::1] col_map,
+                        const float[::1] intercept):
+    """``z`` of :func:`page_scores` from the matrix built in ``pg`` (None: a column without a row of W)."""
+    cdef Py_ssize_t nc = W.shape[1], nw = W.shape[0], i, c
+    cdef int64_t k, end
+    cdef int32_t m, zero_row = <int32_t>(nw - 1)
+    cdef float v
+    cdef float y[MAX_CLASSES]
+    cdef const float *w
+    cdef const float *W0 = &W[0, 0]
+    cdef const int32_t *cm = &col_map[0]
+    cdef const int32_t *idx = pg.out_idx.p
+    cdef const float *val = pg.out_val.p
+    cdef bint zeros_last = True
+    if col_map.shape[0] < <Py_ssize_t>width:
+        return None
+    for c in range(nc):  # the row of unweighted columns: its products add nothing (but to NaN or inf)
+        if W[nw - 1, c] != 0:
+            zeros_last = False
+    z = np.empty((n, nc), dtype=np.float32)
+    cdef float[:, ::1] zz = z
+    for i in range(n):
+        for c in range(nc):
+            y[c] = 0.0
+        end = pg.rowptr.p[i + 1]
+        for k in range(pg.rowptr.p[i], end):
+            m = cm[idx[k]]
+            if <uint32_t>m >= <uint32_t>nw:
+                return None
+            v = val[k]
+            if m == zero_row and zeros_last and v - v == 0:  # finite v times +-0: y is never -0, so no change
+                continue
+            w = W0 + <int64_t>m * nc
+            for c in range(nc):
+                y[c] += v * w[c]
+        for c in range(nc):
+            zz[i, c] = y[c] + intercept[c]
+    return z
+
+
 
 
 cdef _page_matrix(
@@ -768,14 +882,13 @@ cdef _page_matrix(
             _looks(pg, pg.info.p + T_SLOTS * t, text)
 
     # 3. the matrix, row by row, section by section
-    indptr = np.empty(n + 1, dtype=np.int32)
-    cdef int32_t[::1] ip = indptr
+    reserve_i64(&pg.rowptr, n + 1)
     cdef float dv
     cdef int64_t *tinfo
     cdef int64_t *before
     cdef int64_t *heading
     cdef int64_t *after
-    ip[0] = 0
+    pg.rowptr.p[0] = 0
     for i in range(n):
         ri = pg.rowinfo.p + 6 * i
         tinfo = pg.info.p + T_SLOTS * ri[0]
@@ -814,17 +927,9 @@ cdef _page_matrix(
                 pg.out_val.n += 1
         if pg.out_idx.n >= 2**31:
             return None
-        ip[i + 1] = <int32_t>pg.out_idx.n
+        pg.rowptr.p[i + 1] = pg.out_idx.n
 
-    nnz = pg.out_idx.n
-    data = np.empty(nnz, dtype=np.float32)
-    indices = np.empty(nnz, dtype=np.int32)
-    cdef float[::1] dd = data
-    cdef int32_t[::1] ii = indices
-    if nnz:
-        memcpy(&dd[0], pg.out_val.p, nnz * sizeof(float))
-        memcpy(&ii[0], pg.out_idx.p, nnz * sizeof(int32_t))
-    return data, indices, indptr, offset + ncols
+    return offset + ncols
 
 def _char_classes(str s):
     """(\\w, \\d, [^\\W\\d_], white space) of each character of ``s``, as the kernel sees them (for tests)."""

@@ -346,6 +346,32 @@ class BlockFeatures(Params):
 
     def _transform_fast(self, X: Sequence[BlockRow], cues: np.ndarray | None = None) -> sp.csr_matrix | None:
         """The matrix made by detector/_fasthash.pyx, or None where it leaves the rows to the Python path."""
+        args = self._fast_args(X, cues)
+        if args is None:
+            return None
+        got = _fasthash.page_matrix(*args)
+        if got is None:
+            return None
+        data, indices, indptr, width = got
+        return sp.csr_matrix((data, indices, indptr), shape=(len(args[0]), width))
+
+    def _scores_fast(
+        self, X: Sequence[BlockRow], cues: np.ndarray | None, W: np.ndarray, col_map: np.ndarray,
+        intercept: np.ndarray,
+    ) -> np.ndarray | None:
+        """``z = (M @ W[col_map]) + intercept`` for the rows' matrix ``M``, made and multiplied by the kernel.
+
+        Bit for bit what the CSR product in :meth:`BlockClassifier.predict_proba_matrix` gives before its
+        softmax (``_fasthash.page_scores``); None where the kernel leaves the rows (or the weights) to that
+        path.
+        """
+        args = self._fast_args(X, cues)
+        if args is None:
+            return None
+        return _fasthash.page_scores(*args, W, col_map, intercept)
+
+    def _fast_args(self, X: Sequence[BlockRow], cues: np.ndarray | None) -> tuple | None:
+        """The arguments of ``_fasthash.page_matrix`` for the rows, or None: the kernel cannot take them."""
         if _fasthash is None or not _FAST_ROWS or not len(X):
             return None
         try:
@@ -372,12 +398,8 @@ class BlockFeatures(Params):
         dense = None  # the kernel makes _dense_array's columns from the rows and the cues
         if N_DENSE != 9 or cues.dtype != np.int64 or cues.shape != (len(rows), 3):
             dense = _dense_array(rows, cues)
-        got = _fasthash.page_matrix(rows, sections, nmin, nmax, dense, np.ascontiguousarray(cues), _PLACE_MEMO,
-                                    _place_packed, _bucket, _dense_array)
-        if got is None:
-            return None
-        data, indices, indptr, width = got
-        return sp.csr_matrix((data, indices, indptr), shape=(len(rows), width))
+        return (rows, sections, nmin, nmax, dense, np.ascontiguousarray(cues), _PLACE_MEMO, _place_packed, _bucket,
+                _dense_array)
 
     def _transform_python(self, X: Sequence[BlockRow], cues: np.ndarray | None = None) -> sp.csr_matrix:
         """The matrix computed in Python from cached token hashes (:mod:`detector.hashing`)."""

@@ -281,3 +281,105 @@ def test_data_pages_give_the_same_matrices():
             assert_same(feats, rows, row_cues(rows))
             n_rows += len(rows)
     assert n_rows > 3000
+
+
+# ---- the fused product (features and weights in one kernel call) ----------------------------------
+
+
+def _classifier(feats: BlockFeatures, coef, intercept):
+    """A BlockClassifier over ``feats`` with these weights (``coef``: n_classes x n_features)."""
+    from detector.estimator import Linear
+    from detector.model import BlockClassifier
+
+    clf = BlockClassifier(features=feats)
+    clf.features_ = feats
+    clf.clf_ = Linear(coef, np.asarray(intercept, dtype=np.float32), np.arange(len(intercept)))
+    clf.classes_ = np.arange(len(intercept))
+    return clf
+
+
+_RANDOM_CLASSIFIERS: dict[int, object] = {}
+FUSED_PARAMS = [PARAMS[0], PARAMS[2], PARAMS[3]]  # (the widest one's dense weights would take 100 MB)
+
+
+def random_classifier(which: int):
+    """Random dense weights over FUSED_PARAMS[which], with random columns (and one class) all zero."""
+    got = _RANDOM_CLASSIFIERS.get(which)
+    if got is None:
+        feats = BlockFeatures(**FUSED_PARAMS[which]).fit([])
+        rng = np.random.default_rng(which)
+        coef = rng.normal(0, 0.7, size=(5, feats.n_features_out_)).astype(np.float32)
+        coef[:, rng.random(feats.n_features_out_) < 0.6] = 0.0
+        coef[3] = 0.0
+        coef[:, -3:] = rng.normal(0, 1e6, size=(5, 3))  # large products on the dense columns
+        got = _RANDOM_CLASSIFIERS[which] = _classifier(feats, coef, rng.normal(0, 0.5, size=5))
+    return got
+
+
+def csr_scores(clf, M: sp.csr_matrix) -> np.ndarray:
+    """predict_proba_matrix's z before its softmax: the CSR product."""
+    W, col_map = clf._weights(M.indices.dtype)
+    M = sp.csr_matrix((M.data, col_map[M.indices], M.indptr), shape=(M.shape[0], W.shape[0]))
+    return np.asarray(M @ W) + clf.clf_.intercept_
+
+
+def assert_same_scores(clf, rows: list[BlockRow], cues: np.ndarray | None = None) -> None:
+    """The kernel's fused z equals the CSR product's, bit for bit, on the Python path's matrix."""
+    cues = row_cues(rows) if cues is None else cues
+    W, col_map = clf._weights(np.int32)
+    got = clf.features_._scores_fast(rows, cues, W, col_map, clf.clf_.intercept_)
+    assert got is not None, "the kernel left the rows to the CSR path"
+    want = csr_scores(clf, clf.features_._transform_python(rows, cues))
+    assert got.dtype == want.dtype == np.float32 and got.shape == want.shape
+    if not np.array_equal(got.view(np.int32), want.view(np.int32)):
+        bad = np.flatnonzero((got.view(np.int32) != want.view(np.int32)).any(axis=1))[0]
+        raise AssertionError(f"z differs in row {bad}: {rows[bad]!r}\nfused: {got[bad]}\nCSR:   {want[bad]}")
+    # and predict_proba's probabilities (which take the fused path) are predict_proba_matrix's
+    proba = clf._raw_proba(rows, cues)
+    ref = clf.predict_proba_matrix(clf.features_._transform_python(rows, cues))
+    assert np.array_equal(proba.view(np.int32), ref.view(np.int32))
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    from detector.model import DetectorModel
+
+    return DetectorModel.load().blocks
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                                    HealthCheck.function_scoped_fixture])
+@given(rows=block_rows(), which=st.integers(-1, len(FUSED_PARAMS) - 1))
+def test_random_rows_give_the_same_scores(shipped, rows, which):
+    assert_same_scores(shipped if which < 0 else random_classifier(which), rows)
+
+
+def test_data_pages_give_the_same_scores(shipped):
+    pages = _corpus_rows(120)
+    for clf in (shipped, random_classifier(0), random_classifier(1)):
+        for rows in pages:
+            assert_same_scores(clf, rows, row_cues(rows))
+
+
+def test_predict_proba_takes_the_fused_path_and_the_matrix_without_it(shipped, monkeypatch):
+    rows = _corpus_rows(3)[0]
+    calls = []
+    real = BlockFeatures._scores_fast
+    monkeypatch.setattr(BlockFeatures, "_scores_fast", lambda *a: calls.append(1) or real(*a))
+    fused = shipped.predict_proba(rows)
+    assert calls
+    monkeypatch.setattr(F, "_fasthash", None)
+    assert np.array_equal(fused, shipped.predict_proba(rows))
+
+
+def test_weights_the_kernel_does_not_take_go_to_the_csr_path(shipped):
+    rows = [row("Sponsored content here", "prev", "next")]
+    feats, cues = shipped.features_, row_cues(rows)
+    W, col_map = shipped._weights(np.int32)
+    b = shipped.clf_.intercept_
+    for args in ((W.astype(np.float64), col_map, b), (W, col_map.astype(np.int64), b), (W, col_map, b.astype(np.float64)),
+                 (np.asfortranarray(W), col_map, b), (W, col_map[:10], b), (W[:, :2], col_map, b)):
+        assert feats._scores_fast(rows, cues, *args) is None
+    bad_map = col_map.copy()
+    bad_map[:] = W.shape[0]  # a row of W that is not there
+    assert feats._scores_fast(rows, cues, W, bad_map, b) is None
