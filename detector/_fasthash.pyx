@@ -24,12 +24,14 @@ from cpython.unicode cimport (
 )
 from cpython.long cimport PyLong_AsLongLongAndOverflow
 from cpython.object cimport PyObject
+from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_AS_STRING
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE
 from libc.stdint cimport int32_t, uint32_t, uint8_t, int64_t
 from libc.string cimport memcpy, memset
 from libc.math cimport sqrt
 
 import math
+from struct import pack as _struct_pack
 
 import numpy as np
 
@@ -186,6 +188,7 @@ cdef extern from *:
     int reserve_i64 "FH_RESERVE"(fh_i64 *v, Py_ssize_t k) except -1
     int reserve_f32 "FH_RESERVE"(fh_f32 *v, Py_ssize_t k) except -1
     void free(void *p) nogil
+    void fh_prefetch "__builtin_prefetch"(const void *p) nogil
 
 
 # What each text of a page needs, and where its hashes lie in the pool (int64 slots per text):
@@ -196,7 +199,10 @@ cdef enum:
     T_LOOK = 6     # layout tokens of the text (first words, copyright sign, capitals)
     T_OWN = 8      # 1: a row's own text (pairs, chars and looks are wanted too)
     T_CTX = 9      # its unigrams' context columns, sorted: offset (-1: not made yet), count
-    T_SLOTS = 11
+    T_WE = 11      # its words section as emitted (columns, then values as float32 bits): offset (-1: not yet), count
+    T_CE = 13      # ... and its chars section
+    T_HIT = 15     # 1: what it needs came from the cross-page memo (hashes not made: T_UNI, T_PAIR, T_CHAR unset)
+    T_SLOTS = 16
     CHAR_MAX = 300  # features.CHAR_MAX
     HEAD_MAX = 40   # the characters _layout_text reads the first words from
     CAPS_MAX = 200  # ... and counts capitals in
@@ -538,6 +544,8 @@ cdef inline int64_t _text_id(dict ids, list texts, _Page pg, object s) except -2
     for j in range(T_SLOTS):
         pg.info.p[pg.info.n + j] = 0
     pg.info.p[pg.info.n + T_CTX] = -1
+    pg.info.p[pg.info.n + T_WE] = -1
+    pg.info.p[pg.info.n + T_CE] = -1
     pg.info.n += T_SLOTS
     return k
 
@@ -690,6 +698,7 @@ def page_scores(
 
 cdef enum:
     MAX_CLASSES = 64  # page_scores' classes at most (a row's sums stay in registers or on the stack)
+    PREFETCH = 8      # entries ahead whose row of W _scores_out prefetches (and twice that: their col_map)
 
 
 cdef object _run(list rows, tuple sections, int nmin, int nmax, dense, cues, dict place_memo, place_packed,
@@ -747,6 +756,7 @@ cdef object _scores_out(_Page pg, Py_ssize_t n, object width, const float[:, ::1
     cdef const int32_t *idx = pg.out_idx.p
     cdef const float *val = pg.out_val.p
     cdef bint zeros_last = True
+    cdef int64_t nnz = pg.out_idx.n
     if col_map.shape[0] < <Py_ssize_t>width:
         return None
     for c in range(nc):  # the row of unweighted columns: its products add nothing (but to NaN or inf)
@@ -759,6 +769,10 @@ cdef object _scores_out(_Page pg, Py_ssize_t n, object width, const float[:, ::1
             y[c] = 0.0
         end = pg.rowptr.p[i + 1]
         for k in range(pg.rowptr.p[i], end):
+            if k + PREFETCH < nnz:  # the weights a few entries on are far apart in memory: ask for them early
+                fh_prefetch(W0 + <int64_t>cm[idx[k + PREFETCH]] * nc)
+            if k + 2 * PREFETCH < nnz:
+                fh_prefetch(cm + idx[k + 2 * PREFETCH])
             m = cm[idx[k]]
             if <uint32_t>m >= <uint32_t>nw:
                 return None
@@ -773,6 +787,147 @@ cdef object _scores_out(_Page pg, Py_ssize_t n, object width, const float[:, ::1
     return z
 
 
+
+# ---- the cross-page memo of short texts ----------------------------------------------------------
+#
+# Menus, buttons, bylines and footers repeat from page to page. What the matrix takes from a row's own
+# text depends on that text and the parameters alone: its words section and its chars section as
+# _emit makes them (sorted columns, counts, l2 norm and weight: a section's values are normalised over
+# that section of that row, which holds the text's tokens only), its layout look hashes, and its
+# unigrams' sorted context columns (for the rows it is the context of). For a text of at most
+# MEMO_TEXT characters those are kept, per parameter set, in a dict text -> bytes (int32s):
+# [n_ctx, n_words, n_chars, n_looks], ctx columns, words columns, words values (float32 bits),
+# chars columns, chars values, look hashes. A memo that reaches MEMO_ITEMS texts or MEMO_BYTES bytes
+# starts again empty, as features._memo does; so does the set of memos past MEMO_SETS parameter sets.
+
+cdef enum:
+    MEMO_TEXT = 256  # features.SHORT_TEXT
+    MEMO_SETS = 8
+
+cdef Py_ssize_t _memo_items = 1 << 14  # features._MEMO_ITEMS
+cdef Py_ssize_t _memo_bytes = 1 << 25
+
+
+cdef class _Memo:
+    cdef dict items
+    cdef Py_ssize_t nbytes
+
+    def __cinit__(self):
+        self.items = {}
+        self.nbytes = 0
+
+    cdef int put(self, str text, bytes packed) except -1:
+        cdef Py_ssize_t size = len(packed) + len(text) + 100  # the bytes, the key and the dict's slot
+        if len(self.items) >= _memo_items or self.nbytes + size > _memo_bytes:
+            self.items.clear()
+            self.nbytes = 0
+        self.items[text] = packed
+        self.nbytes += size
+        return 0
+
+
+cdef dict _memos = {}  # (nmin, nmax, sections with weights as their float64 bits) -> _Memo
+
+
+cdef _Memo _memo_for(tuple sections, int nmin, int nmax):
+    # the key holds each weight's bits (0.0 == -0.0 and NaN != NaN, but their products differ or match)
+    key = (nmin, nmax) + tuple(sec[:5] + (_struct_pack("<d", sec[5]),) for sec in sections)
+    cdef _Memo memo = _memos.get(key)
+    if memo is None:
+        if len(_memos) >= MEMO_SETS:
+            _memos.clear()
+        memo = _memos[key] = _Memo()
+    return memo
+
+
+def clear_memo():
+    """Empties the cross-page memo of short texts (every parameter set's)."""
+    _memos.clear()
+
+
+def memo_info():
+    """``{parameter key: (texts, bytes)}`` of the cross-page memo (for tests)."""
+    cdef _Memo m
+    out = {}
+    for k, m in _memos.items():
+        out[k] = (len(m.items), m.nbytes)
+    return out
+
+
+def set_memo_limits(Py_ssize_t items, Py_ssize_t nbytes):
+    """Sets the memo's caps (texts, bytes per parameter set); returns the old ones (for tests)."""
+    global _memo_items, _memo_bytes
+    old = (_memo_items, _memo_bytes)
+    _memo_items, _memo_bytes = items, nbytes
+    return old
+
+
+cdef int _unpack(_Page pg, int64_t *info, bytes packed) except -1:
+    """A text's parts from its memo entry onto the pool; ``info``'s slots point at them."""
+    cdef const int32_t *h = <const int32_t *><const char *>packed
+    cdef int64_t nctx = h[0], nw = h[1], nch = h[2], nlook = h[3], total = nctx + 2 * nw + 2 * nch + nlook
+    reserve_i32(&pg.pool, total)
+    cdef int64_t o = pg.pool.n
+    memcpy(pg.pool.p + o, h + 4, total * sizeof(int32_t))
+    pg.pool.n += total
+    info[T_CTX] = o
+    info[T_CTX + 1] = nctx
+    o += nctx
+    info[T_WE] = o
+    info[T_WE + 1] = nw
+    o += 2 * nw
+    info[T_CE] = o
+    info[T_CE + 1] = nch
+    o += 2 * nch
+    info[T_LOOK] = o
+    info[T_LOOK + 1] = nlook
+    info[T_HIT] = 1
+    return 0
+
+
+cdef bytes _pack(_Page pg, const int64_t *info):
+    """A text's memo entry (see above) from its parts in the pool."""
+    cdef int64_t nctx = info[T_CTX + 1], nw = info[T_WE + 1], nch = info[T_CE + 1], nlook = info[T_LOOK + 1]
+    cdef int64_t total = 4 + nctx + 2 * nw + 2 * nch + nlook
+    cdef bytes out = PyBytes_FromStringAndSize(NULL, total * sizeof(int32_t))
+    cdef int32_t *h = <int32_t *>PyBytes_AS_STRING(out)
+    h[0] = <int32_t>nctx
+    h[1] = <int32_t>nw
+    h[2] = <int32_t>nch
+    h[3] = <int32_t>nlook
+    h += 4
+    memcpy(h, pg.pool.p + info[T_CTX], nctx * sizeof(int32_t))
+    h += nctx
+    memcpy(h, pg.pool.p + info[T_WE], 2 * nw * sizeof(int32_t))
+    h += 2 * nw
+    memcpy(h, pg.pool.p + info[T_CE], 2 * nch * sizeof(int32_t))
+    h += 2 * nch
+    memcpy(h, pg.pool.p + info[T_LOOK], nlook * sizeof(int32_t))
+    return out
+
+
+cdef int _keep_emitted(_Page pg, int64_t *info, int slot, int64_t start) except -1:
+    """What _emit just added to the matrix (from ``start``), kept in the pool for the text's next rows."""
+    cdef int64_t u = pg.out_idx.n - start
+    reserve_i32(&pg.pool, 2 * u)
+    memcpy(pg.pool.p + pg.pool.n, pg.out_idx.p + start, u * sizeof(int32_t))
+    memcpy(pg.pool.p + pg.pool.n + u, pg.out_val.p + start, u * sizeof(float))
+    info[slot] = pg.pool.n
+    info[slot + 1] = u
+    pg.pool.n += 2 * u
+    return 0
+
+
+cdef int _put_emitted(_Page pg, const int64_t *info, int slot) except -1:
+    """A section kept by _keep_emitted (or from the memo), into the matrix."""
+    cdef int64_t u = info[slot + 1]
+    reserve_i32(&pg.out_idx, u)
+    reserve_f32(&pg.out_val, u)
+    memcpy(pg.out_idx.p + pg.out_idx.n, pg.pool.p + info[slot], u * sizeof(int32_t))
+    memcpy(pg.out_val.p + pg.out_val.n, pg.pool.p + info[slot] + u, u * sizeof(float))
+    pg.out_idx.n += u
+    pg.out_val.n += u
+    return 0
 
 
 cdef _page_matrix(
@@ -868,11 +1023,18 @@ cdef _page_matrix(
         ri[5] = plen
         pg.pool.n += plen
 
-    # 2. each distinct text's hashes
+    # 2. each distinct text's hashes (or, for a short text seen before, its parts from the memo)
     cdef str text, low
     cdef bint own
+    cdef _Memo memo = _memo_for(sections, nmin, nmax)
+    cdef object hit
     for t in range(len(texts)):
         text = texts[t]
+        if PyUnicode_GET_LENGTH(text) <= MEMO_TEXT:
+            hit = memo.items.get(text)
+            if hit is not None:
+                _unpack(pg, pg.info.p + T_SLOTS * t, hit)
+                continue
         low = text.lower()
         own = pg.info.p[T_SLOTS * t + T_OWN] != 0
         _words(pg, pg.info.p + T_SLOTS * t, low, own)
@@ -888,15 +1050,24 @@ cdef _page_matrix(
     cdef int64_t *before
     cdef int64_t *heading
     cdef int64_t *after
+    cdef int64_t start
     pg.rowptr.p[0] = 0
     for i in range(n):
         ri = pg.rowinfo.p + 6 * i
         tinfo = pg.info.p + T_SLOTS * ri[0]
-        _add_cols(pg, tinfo, T_UNI, &sec[0])
-        _add_cols(pg, tinfo, T_PAIR, &sec[0])
-        _emit(pg, &sec[0], False)
-        _add_cols(pg, tinfo, T_CHAR, &sec[1])
-        _emit(pg, &sec[1], False)
+        if tinfo[T_WE] >= 0:  # the text's sections as an earlier row (or page) emitted them
+            _put_emitted(pg, tinfo, T_WE)
+            _put_emitted(pg, tinfo, T_CE)
+        else:
+            start = pg.out_idx.n
+            _add_cols(pg, tinfo, T_UNI, &sec[0])
+            _add_cols(pg, tinfo, T_PAIR, &sec[0])
+            _emit(pg, &sec[0], False)
+            _keep_emitted(pg, tinfo, T_WE, start)
+            start = pg.out_idx.n
+            _add_cols(pg, tinfo, T_CHAR, &sec[1])
+            _emit(pg, &sec[1], False)
+            _keep_emitted(pg, tinfo, T_CE, start)
         before = pg.info.p + T_SLOTS * ri[1]
         heading = pg.info.p + T_SLOTS * ri[3]
         after = pg.info.p + T_SLOTS * ri[2]
@@ -929,6 +1100,13 @@ cdef _page_matrix(
             return None
         pg.rowptr.p[i + 1] = pg.out_idx.n
 
+
+    # 4. the short texts met for the first time, into the memo (the page is done: it declined nothing)
+    for t in range(len(texts)):
+        info = pg.info.p + T_SLOTS * t
+        if info[T_OWN] and not info[T_HIT] and info[T_WE] >= 0 and PyUnicode_GET_LENGTH(texts[t]) <= MEMO_TEXT:
+            _context(pg, info, &sec[2])
+            memo.put(texts[t], _pack(pg, info))
     return offset + ncols
 
 def _char_classes(str s):

@@ -383,3 +383,81 @@ def test_weights_the_kernel_does_not_take_go_to_the_csr_path(shipped):
     bad_map = col_map.copy()
     bad_map[:] = W.shape[0]  # a row of W that is not there
     assert feats._scores_fast(rows, cues, W, bad_map, b) is None
+
+
+# ---- the kernel's cross-page memo of short texts --------------------------------------------------
+
+
+@pytest.fixture
+def fresh_memo():
+    _fasthash.clear_memo()
+    yield
+    _fasthash.clear_memo()
+
+
+def test_the_memo_gives_the_same_matrices_and_scores_twice_cleared_and_interleaved(shipped, fresh_memo):
+    pages = _corpus_rows(40)
+    a = BlockFeatures(**PARAMS[0]).fit([])
+    b = BlockFeatures(**PARAMS[2]).fit([])
+    c = BlockFeatures(**dict(PARAMS[0], layout_weight=-0.0, char_weight=-1.0)).fit([])  # 0.0 == -0.0, not the same
+    for rows in pages:
+        for feats in (a, b, c, a, shipped.features_):  # a page twice, parameter sets interleaved
+            assert_same(feats, rows)
+        assert_same_scores(shipped, rows)
+        assert_same_scores(shipped, rows)
+        assert_same_scores(random_classifier(1), rows)
+    assert len(_fasthash.memo_info()) >= 4
+    assert sum(n for n, _ in _fasthash.memo_info().values()) > 100
+    _fasthash.clear_memo()
+    assert not _fasthash.memo_info()
+    for rows in pages[:5]:
+        assert_same_scores(shipped, rows)
+        assert_same(b, rows)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                                   HealthCheck.function_scoped_fixture])
+@given(pages=st.lists(block_rows(), min_size=2, max_size=4), which=st.lists(st.integers(0, len(PARAMS) - 2), min_size=4,
+                                                                          max_size=4))
+def test_random_pages_in_a_row_give_the_same_matrices(pages, which):
+    """Pages that share texts, transformed one after another with varying parameters (the memo warm)."""
+    shared = [r.text for rows in pages for r in rows]
+    for k, rows in enumerate(pages):
+        rows = rows + [r._replace(text=shared[(i * 7 + k) % len(shared)]) for i, r in enumerate(rows)]
+        assert_same(BlockFeatures(**PARAMS[which[k]]).fit([]), rows)
+        assert_same(BlockFeatures(**PARAMS[which[(k + 1) % 4]]).fit([]), rows)
+
+
+def test_the_memo_stays_bounded(fresh_memo):
+    feats = BlockFeatures().fit([])
+    old = _fasthash.set_memo_limits(10, 1 << 30)
+    try:
+        for k in range(5):
+            rows = [row(f"text {k} {i} here", f"p{i}", f"n{i}") for i in range(30)]
+            assert_same(feats, rows)
+            assert_same(feats, rows)
+            assert all(n <= 10 for n, _ in _fasthash.memo_info().values())
+        _fasthash.set_memo_limits(1 << 14, 5000)
+        for k in range(5):
+            rows = [row(("x%d " % i) * 40, "p", "n") for i in range(30)]
+            assert_same(feats, rows)
+            assert all(size <= 5000 for _, size in _fasthash.memo_info().values())
+        # long texts are not remembered
+        _fasthash.clear_memo()
+        assert_same(feats, [row("y" * 257), row("z" * 300)])
+        assert sum(n for n, _ in _fasthash.memo_info().values()) == 0
+        assert_same(feats, [row("y" * 256)])
+        assert sum(n for n, _ in _fasthash.memo_info().values()) == 1
+    finally:
+        _fasthash.set_memo_limits(*old)
+    for _ in range(12):  # parameter sets: a bounded number of memos
+        BlockFeatures(context_weight=float("nan")).fit([])._transform_fast([row("a b")])
+    assert len(_fasthash.memo_info()) <= 8
+
+
+def test_a_text_remembered_then_seen_with_a_lone_surrogate_page_goes_to_python(fresh_memo):
+    feats = BlockFeatures().fit([])
+    assert_same(feats, [row("menu item"), row("Home")])
+    bad = [row("menu item"), row("ok \ud800 there")]
+    assert feats._transform_fast(bad) is None
+    assert_same(feats, [row("Home"), row("menu item", "Home", "menu item")])
