@@ -12,7 +12,7 @@ from .io import InputError, ReadLimits  # noqa: E402
 # Loaded on first use, so that a command which does not score (``detector batch -j 2``'s parent process,
 # ``--help``) does not import numpy, scipy and the model code.
 _LAZY = {
-    "Detector": ".score", "Analysis": ".score", "DetectorModel": ".model", "ModelError": ".model",
+    "Detector": ".score", "Analysis": ".score", "DetectorModel": ".model", "ModelError": ".modelfiles",
     "score_frame": ".batch",
 }
 

@@ -325,7 +325,7 @@ def run_batch(
 ) -> Summary:
     """Score every page of ``inputs`` into ``output`` (.jsonl, .csv or .parquet; JSONL on ``stdout`` when
     None). Raises :class:`~detector.sinks.SinkError` for an output that cannot be used as asked."""
-    from .model import verify_model_dir
+    from .modelfiles import verify_model_dir
 
     options = options or BatchOptions()
     sources = sources or SourceOptions()

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .model import META_FILE, ModelError
+from .modelfiles import META_FILE, ModelError
 
 __all__ = ["CARD_FILE", "write_model_card", "model_card", "grouped_metrics"]
 

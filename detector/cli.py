@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from .model import ModelError
+from .modelfiles import ModelError
 
 _MODEL = click.option(
     "--model", "model_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
@@ -282,7 +282,7 @@ def train(corpus: Path, output: Path, seed: int, test_share: float, jobs: int, l
 
     Example: detector train data -o models/mine
     """
-    from .model import ModelError
+    from .modelfiles import ModelError
     from .train import TrainOptions, train as do_train
 
     if output.exists() and any(output.iterdir()) and not force:

@@ -28,7 +28,7 @@ from distributed.scheduler import KilledWorker
 from . import batch
 from .batch import ClusterError
 from .io import ReadLimits
-from .model import META_FILE, MODEL_FILE, ModelError, default_model_dir, verify_model_dir
+from .modelfiles import META_FILE, MODEL_FILE, ModelError, default_model_dir, verify_model_dir
 from .sources import Item
 
 __all__ = ["dask_records", "ModelPlugin", "ClusterError", "score_partition"]

@@ -1,24 +1,18 @@
 """The model: a block classifier, a page scorer on the blocks' evidence, and how they are saved.
 
-A saved model is a folder: ``model.joblib`` plus ``metadata.json`` (format version, library versions,
-classes, thresholds, training-data hash, metrics, and the sha256 of the joblib file). The metadata is
-read and checked before anything is unpickled, and the bytes unpickled are the bytes whose sha256 was
-checked.
-
-Unpickling runs code, so a model folder outside the package's own ``models/`` is loaded only when the
-caller says it trusts it: ``trust=True`` here, ``--trust`` on the command line.
+A saved model is a folder: ``model.joblib`` plus ``metadata.json``. What is in the folder and the
+checks made before anything in it is unpickled (trust, format and library versions, sha256) are in
+:mod:`detector.modelfiles`; loading and saving are here.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
 import platform
 import tempfile
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -27,6 +21,19 @@ import numpy as np
 import scipy.sparse as sp
 
 from .estimator import Linear, Params
+from .modelfiles import (  # the folder's files and checks: re-exported, they were defined here
+    FORMAT_VERSION,
+    META_FILE,
+    MODEL_FILE,
+    ModelError,
+    _sha256,
+    _sklearn_version,
+    _verified,
+    check_metadata,
+    default_model_dir,
+    is_packaged,
+    verify_model_dir,
+)
 from .features import BlockFeatures, BlockRow, gate_proba, row_cues
 
 __all__ = [
@@ -39,26 +46,9 @@ __all__ = [
     "FORMAT_VERSION",
 ]
 
-FORMAT_VERSION = 1
-MODEL_FILE = "model.joblib"
-META_FILE = "metadata.json"
 MAX_NONZERO_WEIGHTS = 400_000  # keeps the shipped model at a few MB
 DEFAULT_PAGE_THRESHOLD = 0.5
 DEFAULT_SPONSORED_BLOCK_THRESHOLD = 0.5
-
-
-class ModelError(Exception):
-    """A model folder that is missing, damaged, or was written by something else."""
-
-
-def _sklearn_version() -> str:
-    # importlib.metadata, not ``import sklearn``: scoring never imports scikit-learn (detector/estimator.py)
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("scikit-learn")
-    except PackageNotFoundError:  # pragma: no cover - a core dependency
-        return ""
 
 
 class _FittedState:
@@ -276,83 +266,6 @@ class DetectorModel:
         )
 
 
-def verify_model_dir(folder: str | Path | None = None, *, trust: bool = False) -> dict[str, Any]:
-    """Every check :meth:`DetectorModel.load` makes, without unpickling; returns the metadata."""
-    return _verified(folder, trust)[1]
-
-
-def _verified(folder: str | Path | None, trust: bool) -> tuple[Path, dict[str, Any], bytes]:
-    """(folder, metadata, model file bytes) after the trust, metadata and sha256 checks, in that order."""
-    folder = Path(folder) if folder is not None else default_model_dir()
-    if not trust and not is_packaged(folder):
-        raise ModelError(
-            f"{folder} is not a model shipped with detector, and loading a model runs code from it: "
-            "if you trust where it came from, pass --trust (Python: Detector.load(path, trust=True))"
-        )
-    meta_path = folder / META_FILE
-    if not meta_path.is_file():
-        raise ModelError(f"{folder} is not a detector model: no {META_FILE}")
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise ModelError(f"{meta_path}: unreadable metadata ({' '.join(str(err).split())})") from None
-    if not isinstance(meta, dict):
-        raise ModelError(f"{meta_path}: unreadable metadata (not a JSON object)")
-    check_metadata(meta, folder)
-    path = folder / meta.get("model_file", MODEL_FILE)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise ModelError(f"{path}: cannot read it ({err.strerror or err})") from None
-    if hashlib.sha256(data).hexdigest() != meta.get("model_sha256"):  # again: the file may have changed
-        raise ModelError(f"{path}: sha256 does not match metadata.json; refusing to unpickle it")
-    return folder, meta, data
-
-
-def is_packaged(folder: str | Path) -> bool:
-    """True for a folder inside the installed package's ``models/`` (symbolic links resolved)."""
-    root = default_model_dir().parent.resolve()
-    try:
-        return Path(folder).resolve().is_relative_to(root)
-    except OSError:
-        return False
-
-
-def check_metadata(meta: dict[str, Any], folder: Path) -> None:
-    """Refuse a model whose metadata does not match this library or its joblib file."""
-    if meta.get("format_version") != FORMAT_VERSION:
-        raise ModelError(
-            f"{folder}: model format {meta.get('format_version')!r}, this detector reads format {FORMAT_VERSION}"
-        )
-    versions = meta.get("versions")
-    want = versions.get("scikit-learn", "") if isinstance(versions, dict) else ""
-    have = _sklearn_version()
-    if not isinstance(want, str) or want.split(".")[:2] != have.split(".")[:2]:
-        raise ModelError(
-            f"{folder}: model written with scikit-learn {want or 'unknown'}, this is {have}; retrain it"
-        )
-    want_np = versions.get("numpy", "") if isinstance(versions, dict) else ""
-    if isinstance(want_np, str) and want_np.split(".")[0].isascii() and want_np.split(".")[0].isdigit():
-        # numpy 1 cannot read the arrays numpy 2 pickles
-        if int(want_np.split(".")[0]) > int(np.__version__.split(".")[0]):
-            raise ModelError(
-                f"{folder}: model written with numpy {want_np}, this is {np.__version__}; upgrade numpy"
-            )
-    name = meta.get("model_file", MODEL_FILE)
-    if not isinstance(name, str) or name != Path(name).name or name in ("", ".", ".."):
-        raise ModelError(f"{folder}: model_file {name!r} in {META_FILE} is not a file name in the folder")
-    path = folder / name
-    if not path.is_file():
-        raise ModelError(f"{folder}: missing {path.name}")
-    if _sha256(path) != meta.get("model_sha256"):
-        raise ModelError(f"{path}: sha256 does not match metadata.json; refusing to unpickle it")
-
-
-def default_model_dir() -> Path:
-    """The model folder shipped inside the package."""
-    return Path(str(resources.files("detector") / "models" / "default"))
-
-
 def library_versions() -> dict[str, str]:
     import pandas
     import scipy
@@ -368,14 +281,6 @@ def library_versions() -> dict[str, str]:
         "joblib": joblib.__version__,
         "pandas": pandas.__version__,
     }
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def _atomic_write(path: Path, text: str) -> None:
