@@ -7,8 +7,10 @@ Stages (single process, so per core):
   read      read_input: file, gunzip, decode
   segment   segment(): HTML parse, blocks, sentence units
   rows      rows_for_page
-  features  BlockFeatures.transform (the hashed sparse matrix)
-  classify  block softmax, cue gate, page features, page scorer
+  cues      row_cues: the cue words of every row (RE2 prefilter, then the exact patterns)
+  features  hashed n-grams times the block classifier's weights, and the softmax (one kernel call
+            where the C kernel is built; BlockFeatures.transform and the sparse product otherwise)
+  classify  cue gate, page features, page scorer
   assemble  labels, splits, revisions and the JSON record written out
 The end-to-end line times ``Detector.analyze`` + ``json.dumps`` alone (no per-stage clocks).
 
@@ -58,7 +60,8 @@ def stage_times(det, files: list[Path], clock=time.process_time) -> dict[str, fl
     row_cues = getattr(features, "row_cues", None)  # absent before the cue counts were shared
     clf = det.model.blocks
     classes = det._classes
-    t = dict.fromkeys(["read", "segment", "rows", "features", "classify", "assemble"], 0.0)
+    t = dict.fromkeys(["read", "segment", "rows", "cues", "features", "classify", "assemble"], 0.0)
+    fused = hasattr(clf, "_raw_proba")  # features and the weights product in one kernel call
     sink = io.StringIO()
     for f in files:
         t0 = clock()
@@ -70,14 +73,15 @@ def stage_times(det, files: list[Path], clock=time.process_time) -> dict[str, fl
             continue
         rows = rows_for_page(page)
         t3 = clock()
-        if row_cues is not None:  # as BlockClassifier.predict_proba does: cue counts once, for both
-            cues = row_cues(rows)
-            M = clf.features_._transform(rows, cues)
+        cues = row_cues(rows) if row_cues is not None else None  # once, for the features and the gate
+        t3c = clock()
+        if fused:  # as BlockClassifier.predict_proba does now
+            raw_proba = clf._raw_proba(rows, cues)
+        elif cues is not None:
+            raw_proba = clf.predict_proba_matrix(clf.features_._transform(rows, cues))
         else:
-            cues = None
-            M = clf.features_.transform(rows)
+            raw_proba = clf.predict_proba_matrix(clf.features_.transform(rows))
         t4 = clock()
-        raw_proba = clf.predict_proba_matrix(M)
         proba = gate_proba(raw_proba, rows, clf.classes_, cues=cues) if cues is not None else gate_proba(
             raw_proba, rows, clf.classes_)
         feats = page_features(proba, rows, classes)
@@ -92,7 +96,7 @@ def stage_times(det, files: list[Path], clock=time.process_time) -> dict[str, fl
         sink.write(json.dumps({"path": page.path, "score": round(score, 4),
                                "blocks": [b.record() for b in out if b.label != "editorial"]}) + "\n")
         t6 = clock()
-        for k, a, b in (("read", t0, t1), ("segment", t1, t2), ("rows", t2, t3), ("features", t3, t4),
+        for k, a, b in (("read", t0, t1), ("segment", t1, t2), ("rows", t2, t3), ("cues", t3, t3c), ("features", t3c, t4),
                         ("classify", t4, t5), ("assemble", t5, t6)):
             t[k] += b - a
     return t
