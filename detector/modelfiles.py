@@ -74,7 +74,7 @@ def _verified(folder: str | Path | None, trust: bool) -> tuple[Path, dict[str, A
         data = path.read_bytes()
     except OSError as err:
         raise ModelError(f"{path}: cannot read it ({err.strerror or err})") from None
-    if hashlib.sha256(data).hexdigest() != meta.get("model_sha256"):  # again: the file may have changed
+    if hashlib.sha256(data).hexdigest() != meta.get("model_sha256"):  # the bytes that will be unpickled
         raise ModelError(f"{path}: sha256 does not match metadata.json; refusing to unpickle it")
     return folder, meta, data
 
@@ -89,7 +89,10 @@ def is_packaged(folder: str | Path) -> bool:
 
 
 def check_metadata(meta: dict[str, Any], folder: Path) -> None:
-    """Refuse a model whose metadata does not match this library or its joblib file."""
+    """Refuse a model whose metadata does not match this library, or names no file of the folder.
+
+    The file's sha256 is checked by :func:`_verified` on the very bytes it then hands on (read once).
+    """
     if meta.get("format_version") != FORMAT_VERSION:
         raise ModelError(
             f"{folder}: model format {meta.get('format_version')!r}, this detector reads format {FORMAT_VERSION}"
@@ -113,8 +116,6 @@ def check_metadata(meta: dict[str, Any], folder: Path) -> None:
     path = folder / name
     if not path.is_file():
         raise ModelError(f"{folder}: missing {path.name}")
-    if _sha256(path) != meta.get("model_sha256"):
-        raise ModelError(f"{path}: sha256 does not match metadata.json; refusing to unpickle it")
 
 
 def default_model_dir() -> Path:
