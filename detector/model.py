@@ -127,13 +127,13 @@ class BlockClassifier(_FittedState, Params):
         through the matrix."""
         feats = self.features_
         if type(feats) is BlockFeatures:
-            W, col_map = self._weights(np.int32)
+            W, col_map = self._weights()
             z = feats._scores_fast(X, cues, W, col_map, self.clf_.intercept_)
             if z is not None:
                 return _softmax(z)
         return self.predict_proba_matrix(feats._transform(X, cues))
 
-    def _weights(self, index_dtype: Any) -> tuple[np.ndarray, np.ndarray]:
+    def _weights(self) -> tuple[np.ndarray, np.ndarray]:
         """The dense weights of the columns that have any (last row: zeros) and each column's row of them."""
         # Only the columns with a weight keep their row of W (a fifth of them: 3 MB instead of 16, which
         # stays in cache); every other column maps to one row of zeros, so each product is the same.
@@ -144,14 +144,14 @@ class BlockClassifier(_FittedState, Params):
             kept = np.flatnonzero(np.any(full != 0, axis=1))
             W = np.zeros((len(kept) + 1, full.shape[1]), dtype=np.float32)
             W[:-1] = full[kept]
-            col_map = np.full(full.shape[0], len(kept), dtype=index_dtype if len(kept) < 2**31 else np.int64)
+            col_map = np.full(full.shape[0], len(kept), dtype=np.int32)  # what the kernel reads
             col_map[kept] = np.arange(len(kept))
             self._dense_coef, self._col_map = W, col_map
         return W, self._col_map
 
     def predict_proba_matrix(self, M: sp.csr_matrix) -> np.ndarray:
         # Softmax over X @ W.T + b with the weights densified once (sparse-by-sparse products are slow).
-        W, col_map = self._weights(M.indices.dtype)
+        W, col_map = self._weights()
         M = sp.csr_matrix((M.data, col_map[M.indices], M.indptr), shape=(M.shape[0], W.shape[0]))
         return _softmax(np.asarray(M @ W) + self.clf_.intercept_)
 

@@ -318,7 +318,7 @@ def random_classifier(which: int):
 
 def csr_scores(clf, M: sp.csr_matrix) -> np.ndarray:
     """predict_proba_matrix's z before its softmax: the CSR product."""
-    W, col_map = clf._weights(M.indices.dtype)
+    W, col_map = clf._weights()
     M = sp.csr_matrix((M.data, col_map[M.indices], M.indptr), shape=(M.shape[0], W.shape[0]))
     return np.asarray(M @ W) + clf.clf_.intercept_
 
@@ -326,7 +326,7 @@ def csr_scores(clf, M: sp.csr_matrix) -> np.ndarray:
 def assert_same_scores(clf, rows: list[BlockRow], cues: np.ndarray | None = None) -> None:
     """The kernel's fused z equals the CSR product's, bit for bit, on the Python path's matrix."""
     cues = row_cues(rows) if cues is None else cues
-    W, col_map = clf._weights(np.int32)
+    W, col_map = clf._weights()
     got = clf.features_._scores_fast(rows, cues, W, col_map, clf.clf_.intercept_)
     assert got is not None, "the kernel left the rows to the CSR path"
     want = csr_scores(clf, clf.features_._transform_python(rows, cues))
@@ -375,7 +375,7 @@ def test_predict_proba_takes_the_fused_path_and_the_matrix_without_it(shipped, m
 def test_weights_the_kernel_does_not_take_go_to_the_csr_path(shipped):
     rows = [row("Sponsored content here", "prev", "next")]
     feats, cues = shipped.features_, row_cues(rows)
-    W, col_map = shipped._weights(np.int32)
+    W, col_map = shipped._weights()
     b = shipped.clf_.intercept_
     for args in ((W.astype(np.float64), col_map, b), (W, col_map.astype(np.int64), b), (W, col_map, b.astype(np.float64)),
                  (np.asfortranarray(W), col_map, b), (W, col_map[:10], b), (W[:, :2], col_map, b)):
