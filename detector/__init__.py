@@ -23,12 +23,9 @@ def speedups() -> dict[str, bool]:
     ``{"features": True, "segment": True}`` when both C extensions are in use; a False one runs its
     pure-Python twin, which gives the same results, only slower (or ``DETECTOR_PURE_PYTHON=1`` was set).
     """
-    from . import features, segment
+    from . import compiled  # what features.py and segment.py use: loaded there, once
 
-    return {
-        "features": getattr(features, "_fasthash", None) is not None,
-        "segment": getattr(segment, "_fastwalk", None) is not None,
-    }
+    return {"features": compiled.fasthash is not None, "segment": compiled.fastwalk is not None}
 
 
 def __getattr__(name: str):
