@@ -54,9 +54,8 @@ def _norm(s: str) -> str:
 def rows_for_page(page: Page, blocks: Sequence[Block] | None = None) -> list[BlockRow]:
     """BlockRows for a page's blocks followed by its units (or for ``blocks`` of that page)."""
     base = page.blocks
-    items = list(base) + list(page.units) if blocks is None else list(blocks)
     n = len(base)
-    base_words = [b.n_words for b in base]  # a findall each: count once
+    base_words = [b.n_words for b in base]  # segment() counted them (Block.words)
     # nearest heading above each block (within the 4 previous blocks)
     heading_above: list[str] = []
     last_heading, last_idx = "", -10
@@ -65,7 +64,11 @@ def rows_for_page(page: Page, blocks: Sequence[Block] | None = None) -> list[Blo
         if b.heading or (base_words[i] <= 6 and not b.text.endswith((".", "!", "?"))):
             last_heading, last_idx = b.text, i
     rows = []
-    if blocks is None and all(b.index == i for i, b in enumerate(base)):
+    if blocks is not None:
+        items = list(blocks)
+    elif any(b.index != i for i, b in enumerate(base)):
+        items = list(base) + list(page.units)
+    else:
         # The page's own blocks, in order (as segment() makes them): their rows without index lookups,
         # then the units'.
         texts = [b.text for b in base]
