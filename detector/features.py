@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import math
 import re
-from typing import NamedTuple, Sequence
+from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 import numpy as np
-import scipy.sparse as sp
+
+if TYPE_CHECKING:  # scipy.sparse is imported where a matrix is made: scoring never needs it
+    import scipy.sparse as sp
 
 from .estimator import Params
 from .hashing import Section, TokenHashes, WordCharHashes, hashed_matrix, word_pairs
@@ -216,6 +218,8 @@ def row_cues(rows: Sequence[BlockRow]) -> np.ndarray:
 
 
 def _dense(rows: Sequence[BlockRow], cues: np.ndarray | None = None) -> sp.csr_matrix:
+    import scipy.sparse as sp
+
     return sp.csr_matrix(_dense_array(rows, cues))
 
 
@@ -356,6 +360,8 @@ class BlockFeatures(Params):
         if got is None:
             return None
         data, indices, indptr, width = got
+        import scipy.sparse as sp
+
         return sp.csr_matrix((data, indices, indptr), shape=(len(args[0]), width))
 
     def _scores_fast(
@@ -407,6 +413,8 @@ class BlockFeatures(Params):
     def _transform_python(self, X: Sequence[BlockRow], cues: np.ndarray | None = None) -> sp.csr_matrix:
         """The matrix computed in Python from cached token hashes (:mod:`detector.hashing`)."""
         if len(X) == 0:
+            import scipy.sparse as sp
+
             return sp.csr_matrix((0, self.n_features_out_), dtype=np.float32)
         tokens, chars = _TOKEN_HASHES, _char_hashes(tuple(self.char_ngrams))
         find = _TOKEN.findall

@@ -11,10 +11,12 @@ on random Unicode text); :func:`hashed_matrix` turns them into the vectorizer's 
 from __future__ import annotations
 
 import struct
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 import numpy as np
-import scipy.sparse as sp
+
+if TYPE_CHECKING:  # scipy.sparse is imported where a matrix is made: scoring never needs it
+    import scipy.sparse as sp
 
 __all__ = ["TokenHashes", "WordCharHashes", "word_ngrams", "word_pairs", "columns", "Section", "hashed_matrix"]
 
@@ -177,4 +179,6 @@ def hashed_matrix(sections: Sequence[Section], dense: np.ndarray) -> sp.csr_matr
         data[dest] = v
         indices[dest] = col
         at += per_row
+    import scipy.sparse as sp
+
     return sp.csr_matrix((data, indices, indptr.astype(np.int32)), shape=(n, offset + dense.shape[1]))

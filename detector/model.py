@@ -14,11 +14,13 @@ import platform
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import joblib
 import numpy as np
-import scipy.sparse as sp
+
+if TYPE_CHECKING:  # scipy.sparse is imported where a matrix is made: scoring never needs it
+    import scipy.sparse as sp
 
 from .estimator import Linear, Params
 from .modelfiles import (  # the folder's files and checks: re-exported, they were defined here
@@ -139,18 +141,18 @@ class BlockClassifier(_FittedState, Params):
         # stays in cache); every other column maps to one row of zeros, so each product is the same.
         W = getattr(self, "_dense_coef", None)
         if W is None:
-            coef = self.clf_.coef_
-            full = (coef.toarray() if sp.issparse(coef) else np.asarray(coef)).T
-            kept = np.flatnonzero(np.any(full != 0, axis=1))
-            W = np.zeros((len(kept) + 1, full.shape[1]), dtype=np.float32)
-            W[:-1] = full[kept]
-            col_map = np.full(full.shape[0], len(kept), dtype=np.int32)  # what the kernel reads
+            kept, weights, n_features = self.clf_.column_weights()
+            W = np.zeros((len(kept) + 1, weights.shape[1]), dtype=np.float32)
+            W[:-1] = weights
+            col_map = np.full(n_features, len(kept), dtype=np.int32)  # what the kernel reads
             col_map[kept] = np.arange(len(kept))
             self._dense_coef, self._col_map = W, col_map
         return W, self._col_map
 
     def predict_proba_matrix(self, M: sp.csr_matrix) -> np.ndarray:
         # Softmax over X @ W.T + b with the weights densified once (sparse-by-sparse products are slow).
+        import scipy.sparse as sp
+
         W, col_map = self._weights()
         M = sp.csr_matrix((M.data, col_map[M.indices], M.indptr), shape=(M.shape[0], W.shape[0]))
         return _softmax(np.asarray(M @ W) + self.clf_.intercept_)

@@ -461,3 +461,38 @@ def test_a_text_remembered_then_seen_with_a_lone_surrogate_page_goes_to_python(f
     bad = [row("menu item"), row("ok \ud800 there")]
     assert feats._transform_fast(bad) is None
     assert_same(feats, [row("Home"), row("menu item", "Home", "menu item")])
+
+
+# ---- the weights as the model stores them ----------------------------------------------------------
+
+
+def test_linear_pickles_sparse_weights_as_arrays_and_reads_them_without_scipy() -> None:
+    """A sparse ``coef_`` is pickled as its CSR arrays; ``column_weights`` reads them as the densified
+    matrix's non-zero columns; ``coef_`` is the same matrix again; a Linear pickled the old way loads."""
+    import pickle
+
+    import scipy.sparse as sp
+
+    from detector.estimator import Linear
+
+    rng = np.random.default_rng(7)
+    dense = rng.normal(size=(4, 300)).astype(np.float32)
+    dense[:, rng.random(300) < 0.7] = 0.0
+    dense[2, 5] = 0.0
+    coef = sp.csr_matrix(dense)
+    coef.data[0] = 0.0  # an explicit zero: not a weighted column on its own
+    lin = Linear(coef, np.zeros(4, dtype=np.float32), np.arange(4))
+    state = lin.__getstate__()
+    assert set(state) == {"coef_csr", "intercept_", "classes_"}
+    assert all(isinstance(a, np.ndarray) for a in state["coef_csr"][:3]) and state["coef_csr"][3] == (4, 300)
+    back = pickle.loads(pickle.dumps(lin))
+    full = coef.toarray()
+    for got in (lin, back, Linear(full, lin.intercept_, lin.classes_)):
+        cols, w, n = got.column_weights()
+        assert n == 300
+        assert np.array_equal(cols, np.flatnonzero(np.any(full.T != 0, axis=1)))
+        assert np.array_equal(w, full.T[cols])
+    assert (back.coef_ != coef).nnz == 0 and sp.issparse(back.coef_)
+    old = Linear.__new__(Linear)
+    old.__setstate__({"coef_": coef, "intercept_": lin.intercept_, "classes_": lin.classes_})
+    assert old.coef_ is coef and np.array_equal(old.column_weights()[1], w)
