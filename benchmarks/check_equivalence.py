@@ -10,7 +10,8 @@ compares
 
 * the BlockFeatures.transform matrices (same shape, same non-zero columns, values within 1e-6),
 * the cue counts and gates of every block row,
-* the ``Detector.analyze`` results: page score within 1e-5, and every block's label, offsets and text
+* the ``Detector.analyze`` results: the output records (``record()``, and with every block and the
+  editorial text) exactly; page score within 1e-5, and every block's label, offsets, text and probabilities
   identical, its score within 1e-5.
 
 With ``--random-weights`` the classifiers get random dense weights (seeded) instead of the shipped ones,
@@ -21,6 +22,7 @@ Pages come from ../shared/realdev (never copied anywhere), or data/pages when th
 from __future__ import annotations
 
 import argparse
+import json
 import copy
 import importlib
 import shutil
@@ -169,8 +171,12 @@ def compare(ref, new, det_ref, det_new, files: list[Path]) -> list[str]:
             continue
         if an.score is not None and abs(an.score - ar.score) > 1e-5:
             problems.append(f"{name}: page score {an.score} vs {ar.score}")
-        kn = [(b.label, b.start, b.end, b.text, b.from_unit, b.heading) for b in an.blocks]
-        kr = [(b.label, b.start, b.end, b.text, b.from_unit, b.heading) for b in ar.blocks]
+        # the output records, exactly (read before .blocks: a new Analysis may write them another way)
+        recs = [(a.record(), a.record(all_blocks=True, editorial=True)) for a in (an, ar)]
+        if json.dumps(recs[0], ensure_ascii=False) != json.dumps(recs[1], ensure_ascii=False):
+            problems.append(f"{name}: output records differ")
+        kn = [(b.label, b.start, b.end, b.text, b.from_unit, b.heading, b.probs) for b in an.blocks]
+        kr = [(b.label, b.start, b.end, b.text, b.from_unit, b.heading, b.probs) for b in ar.blocks]
         if kn != kr:
             problems.append(f"{name}: block labels/offsets differ")
             continue

@@ -54,7 +54,7 @@ def stage_times(det, files: list[Path], clock=time.process_time) -> dict[str, fl
     from detector import features
     from detector.features import gate_proba, page_features, rows_for_page
     from detector.io import read_input
-    from detector.score import BARE_LABEL_PAGE_MAX, Detector, _merge
+    from detector.score import BARE_LABEL_PAGE_MAX, Analysis, Detector, _merge
     from detector.segment import segment
 
     row_cues = getattr(features, "row_cues", None)  # absent before the cue counts were shared
@@ -90,11 +90,16 @@ def stage_times(det, files: list[Path], clock=time.process_time) -> dict[str, fl
         merged = _merge(proba, classes)
         labels, scores = det._decide(merged)
         out = det._assemble(page, labels, scores, merged, len(page.blocks))
-        det._revise_headings(out)
-        if score < BARE_LABEL_PAGE_MAX:
-            Detector._revise_bare_labels(out)
-        sink.write(json.dumps({"path": page.path, "score": round(score, 4),
-                               "blocks": [b.record() for b in out if b.label != "editorial"]}) + "\n")
+        if hasattr(det, "_revise"):  # the blocks as a table, the record written from it
+            det._revise(out, score)
+            rec = Analysis(path=page.path, score=score, label="", table=out, text=page.text).record()
+        else:
+            det._revise_headings(out)
+            if score < BARE_LABEL_PAGE_MAX:
+                Detector._revise_bare_labels(out)
+            rec = {"path": page.path, "score": round(score, 4),
+                   "blocks": [b.record() for b in out if b.label != "editorial"]}
+        sink.write(json.dumps(rec, ensure_ascii=False) + "\n")
         t6 = clock()
         for k, a, b in (("read", t0, t1), ("segment", t1, t2), ("rows", t2, t3), ("cues", t3, t3c), ("features", t3c, t4),
                         ("classify", t4, t5), ("assemble", t5, t6)):

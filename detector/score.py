@@ -57,30 +57,127 @@ class LabelledBlock:
         }
 
 
-@dataclass
 class Analysis:
-    path: str
-    score: float | None
-    label: str | None
-    blocks: list[LabelledBlock] = field(default_factory=list)
-    text: str = ""
-    error: str | None = None
+    """A scored page: its score and label, and every block with its label and score.
+
+    ``blocks`` are made on first use: :meth:`Detector.analyze` keeps them as a table (:class:`_Table`),
+    from which :meth:`record` writes the output record directly.
+    """
+
+    __slots__ = ("path", "score", "label", "_blocks", "_table", "text", "error")
+
+    def __init__(
+        self,
+        path: str,
+        score: float | None,
+        label: str | None,
+        blocks: list[LabelledBlock] | None = None,
+        text: str = "",
+        error: str | None = None,
+        *,
+        table: "_Table | None" = None,
+    ) -> None:
+        self.path = path
+        self.score = score
+        self.label = label
+        self._blocks = blocks if blocks is not None or table is not None else []
+        self._table = table
+        self.text = text
+        self.error = error
+
+    @property
+    def blocks(self) -> list[LabelledBlock]:
+        if self._blocks is None:
+            self._blocks = self._table.labelled_blocks()  # type: ignore[union-attr]
+            self._table = None  # the blocks are what counts from now on (they may be changed)
+        return self._blocks
+
+    @blocks.setter
+    def blocks(self, value: list[LabelledBlock]) -> None:
+        self._blocks, self._table = value, None
+
+    def __repr__(self) -> str:
+        return (f"Analysis(path={self.path!r}, score={self.score!r}, label={self.label!r}, "
+                f"blocks=[{len(self.blocks)} blocks], error={self.error!r})")
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Analysis):
+            return NotImplemented
+        return (self.path, self.score, self.label, self.blocks, self.text, self.error) == (
+            other.path, other.score, other.label, other.blocks, other.text, other.error)
+
+    __hash__ = None  # type: ignore[assignment]
 
     @property
     def editorial_text(self) -> str:
+        t = self._table
+        if t is not None:
+            return "\n\n".join(x for x, lab in zip(t.texts, t.labels) if lab == "editorial")
         return "\n\n".join(b.text for b in self.blocks if b.label == "editorial")
 
     def record(self, *, all_blocks: bool = False, editorial: bool = False) -> dict[str, Any]:
+        t = self._table
         rec: dict[str, Any] = {
             "path": self.path,
             "score": None if self.score is None else round(float(self.score), 4),
             "label": self.label,
-            "blocks": [b.record() for b in self.blocks if all_blocks or b.label != "editorial"],
+            "blocks": t.records(all_blocks) if t is not None else [
+                b.record() for b in self.blocks if all_blocks or b.label != "editorial"],
             "error": self.error,
         }
         if editorial:
             rec["editorial"] = self.editorial_text if self.error is None else None
         return rec
+
+
+class _Table:
+    """A page's output blocks as columns, in order: what :class:`LabelledBlock` objects would hold.
+
+    Scoring a page keeps its blocks in this form; the revisions work on it, the output record is
+    written from it, and the LabelledBlocks are made only when someone reads ``Analysis.blocks``.
+    """
+
+    __slots__ = ("labels", "scores", "texts", "starts", "ends", "probs", "units", "headings")
+
+    def __init__(self, labels: list[str], scores: list[float], texts: list[str], starts: list[int],
+                 ends: list[int], probs: list[list[float]], units: list[bool], headings: list[bool]) -> None:
+        self.labels, self.scores, self.texts, self.starts, self.ends = labels, scores, texts, starts, ends
+        self.probs, self.units, self.headings = probs, units, headings
+
+    @classmethod
+    def of(cls, blocks: Sequence[LabelledBlock]) -> "_Table":
+        return cls([b.label for b in blocks], [b.score for b in blocks], [b.text for b in blocks],
+                   [b.start for b in blocks], [b.end for b in blocks],
+                   [[b.probs.get(k, 0.0) for k in OUTPUT_LABELS] for b in blocks],
+                   [b.from_unit for b in blocks], [b.heading for b in blocks])
+
+    def prob(self, i: int, label: str) -> float:
+        return self.probs[i][OUTPUT_LABELS.index(label)]
+
+    def labelled_blocks(self) -> list[LabelledBlock]:
+        labels_ = OUTPUT_LABELS
+        return [LabelledBlock(i, lab, sc, t, a, e, dict(zip(labels_, p)), u, h) for i, (lab, sc, t, a, e, p, u, h)
+                in enumerate(zip(self.labels, self.scores, self.texts, self.starts, self.ends, self.probs,
+                                 self.units, self.headings))]
+
+    def records(self, all_blocks: bool = False) -> list[dict[str, Any]]:
+        """The output records of the blocks (all of them, or those that are not editorial)."""
+        labels = self.labels
+        keep = range(len(labels)) if all_blocks else [i for i, lab in enumerate(labels) if lab != "editorial"]
+        if not keep:
+            return []
+        scores = round4(np.array([self.scores[i] for i in keep], dtype=np.float64)).tolist()
+        texts, starts, ends = self.texts, self.starts, self.ends
+        return [{"index": i, "label": labels[i], "score": sc, "text": texts[i], "start": starts[i], "end": ends[i]}
+                for i, sc in zip(keep, scores)]
+
+    def relabel(self, i: int, label: str, score: float) -> None:
+        self.labels[i], self.scores[i] = label, score
+
+    def apply(self, blocks: Sequence[LabelledBlock]) -> None:
+        """Labels and scores back onto the blocks the table was made ``of``."""
+        for b, lab, sc in zip(blocks, self.labels, self.scores):
+            b.label, b.score = lab, sc
 
 
 def _merge(proba: np.ndarray, classes: Sequence[str]) -> np.ndarray:
@@ -152,42 +249,58 @@ class Detector:
         score = float(self.model.page.predict_proba(feats.reshape(1, -1))[0, 1])
         merged = _merge(proba, self._classes)
         labels, scores = self._decide(merged)
-        n = len(page.blocks)
-        out = self._assemble(page, labels, scores, merged, n)
-        self._revise_headings(out)
+        table = self._assemble(page, labels, scores, merged, len(page.blocks))
+        self._revise(table, score)
         label = "sponsored" if score >= self.model.threshold else "editorial"
+        return Analysis(path=page.path, score=score, label=label, table=table, text=page.text)
+
+    @classmethod
+    def _revise(cls, t: "_Table", score: float) -> None:
+        """The revisions of a page's labelled blocks, by its score (``analyze_page``'s last step)."""
+        cls._revise_headings_t(t)
         if score < BARE_LABEL_PAGE_MAX:
-            self._revise_bare_labels(out)
+            cls._revise_bare_labels_t(t)
         else:
-            self._revise_label_titles(out)
-        for i, b in enumerate(out):
-            b.index = i
-        return Analysis(path=page.path, score=score, label=label, blocks=out, text=page.text)
+            cls._revise_label_titles_t(t)
+
+    @classmethod
+    def _revise_bare_labels(cls, blocks: list[LabelledBlock]) -> None:
+        t = _Table.of(blocks)
+        cls._revise_bare_labels_t(t)
+        t.apply(blocks)
 
     @staticmethod
-    def _revise_bare_labels(blocks: list[LabelledBlock]) -> None:
+    def _revise_bare_labels_t(t: "_Table") -> None:
         """On a page that is clearly editorial, a bare "Anzeige" / "Paid" / "In association with" is an ad-slot label.
 
         A label of a few words is a notice only when it heads sponsored content; on an editorial page it
         marks an ad slot or a partner strip, which is site chrome.
         """
-        for b in blocks:
-            if b.label == "sponsored" and len(b.text.split()) <= BARE_LABEL_MAX_WORDS and not b.from_unit:
-                b.label, b.score = "boilerplate", b.probs.get("boilerplate", 0.0)
+        texts, units = t.texts, t.units
+        for i, lab in enumerate(t.labels):
+            if lab == "sponsored" and len(texts[i].split()) <= BARE_LABEL_MAX_WORDS and not units[i]:
+                t.relabel(i, "boilerplate", t.prob(i, "boilerplate"))
+
+    @classmethod
+    def _revise_label_titles(cls, blocks: list[LabelledBlock]) -> None:
+        t = _Table.of(blocks)
+        cls._revise_label_titles_t(t)
+        t.apply(blocks)
 
     @staticmethod
-    def _revise_label_titles(blocks: list[LabelledBlock]) -> None:
+    def _revise_label_titles_t(t: "_Table") -> None:
         """On a page that may be sponsored, a bare label ("Advertorial", "Anzeige") heads the title it labels.
 
         The headline right under the label takes the label's verdict: together they are the disclosure.
         """
-        for i in range(len(blocks) - 1):
-            lab, title = blocks[i], blocks[i + 1]
-            if lab.label != "sponsored" or lab.from_unit or len(lab.text.split()) > BARE_LABEL_MAX_WORDS:
+        labels, texts, units = t.labels, t.texts, t.units
+        for i in range(len(labels) - 1):
+            if labels[i] != "sponsored" or units[i] or len(texts[i].split()) > BARE_LABEL_MAX_WORDS:
                 continue
-            words = title.text.split()
-            if title.label == "editorial" and title.heading and not title.from_unit and len(words) <= TITLE_MAX_WORDS:
-                title.label, title.score = "sponsored", lab.score
+            j = i + 1
+            if (labels[j] == "editorial" and t.headings[j] and not units[j]
+                    and len(texts[j].split()) <= TITLE_MAX_WORDS):
+                t.relabel(j, "sponsored", t.scores[i])
 
     def score(self, source: Any, *, name: str | None = None, kind: str | None = None, editorial: bool = False) -> dict:
         """The output-contract record for one page (``error`` set when it cannot be read)."""
@@ -210,70 +323,79 @@ class Detector:
         j[weak] = order[weak, 1]
         return [OUTPUT_LABELS[k] for k in j.tolist()], merged[rows, j]
 
-    def _assemble(self, page: Page, labels: list[str], scores: np.ndarray, merged: np.ndarray, n: int) -> list[LabelledBlock]:
+    def _assemble(self, page: Page, labels: list[str], scores: np.ndarray, merged: np.ndarray, n: int) -> "_Table":
         """Blocks in order; an editorial block whose head or tail unit is a notice is split there."""
         units_of: dict[int, list[int]] = {}
         for k, u in enumerate(page.units):
-            units_of.setdefault(u.parent, []).append(n + k)
+            if labels[n + k] in NOTICE_LABELS:  # only a notice unit may cut its block
+                units_of.setdefault(u.parent, []).append(n + k)
         text = page.text
-        out: list[LabelledBlock] = []
-        merged = round4(merged).tolist()  # the probabilities each block shows, rounded once for all
-        scores = scores.tolist()
-
-        def lb(start: int, end: int, label: str, score: float, probs: list[float], unit: bool, heading: bool = False) -> LabelledBlock:
-            return LabelledBlock(
-                -1, label, score, text[start:end], start, end, dict(zip(OUTPUT_LABELS, probs)), unit, heading
-            )
-
-        labels_ = OUTPUT_LABELS
-        for i, b in enumerate(page.blocks):
-            if i not in units_of:  # most blocks: no unit to cut out (b.text is text[b.start:b.end])
-                out.append(LabelledBlock(-1, labels[i], scores[i], b.text, b.start, b.end,
-                                         dict(zip(labels_, merged[i])), False, b.heading))
-                continue
-            pieces = [(b.start, b.end, labels[i], scores[i], merged[i], False)]
+        blocks = page.blocks
+        probs = round4(merged).tolist()  # the probabilities each block shows, rounded once for all
+        scores_ = scores.tolist()
+        # most blocks are not cut: their columns are the blocks' own (b.text is text[b.start:b.end])
+        t = _Table(labels[:n], scores_[:n], [b.text for b in blocks], [b.start for b in blocks],
+                   [b.end for b in blocks], probs[:n], [False] * n, [b.heading for b in blocks])
+        if not units_of:
+            return t
+        cols = (t.labels, t.scores, t.texts, t.starts, t.ends, t.probs, t.units, t.headings)
+        out: tuple[list, ...] = tuple([] for _ in cols)
+        done = 0
+        for i in sorted(units_of):
+            for col, o in zip(cols, out):
+                o.extend(col[done:i])
+            done = i + 1
+            b = blocks[i]
+            pieces = [(b.start, b.end, labels[i], scores_[i], probs[i], False)]
             for k in units_of[i]:
-                if labels[k] not in NOTICE_LABELS:
-                    continue
                 u = page.units[k - n]
                 new = []
                 for a, e, lab, sc, pr, cut in pieces:
-                    if not _splits(lab, sc, labels[k], scores[k]) or u.start < a or u.end > e:
+                    if not _splits(lab, sc, labels[k], scores_[k]) or u.start < a or u.end > e:
                         new.append((a, e, lab, sc, pr, cut))
                         continue
                     if u.start > a:
                         new.append((a, _rstrip(text, a, u.start), lab, sc, pr, True))
-                    new.append((u.start, u.end, labels[k], scores[k], merged[k], True))
+                    new.append((u.start, u.end, labels[k], scores_[k], probs[k], True))
                     if u.end < e:
                         new.append((_lstrip(text, u.end, e), e, lab, sc, pr, True))
                 pieces = [p for p in new if p[1] > p[0]]
-            out.extend(lb(*piece) for piece in pieces)
-            if len(pieces) == 1:
-                out[-1].heading = b.heading
-        return out
+            for a, e, lab, sc, pr, cut in pieces:
+                for o, v in zip(out, (lab, sc, text[a:e], a, e, pr, cut, b.heading if len(pieces) == 1 else False)):
+                    o.append(v)
+        for col, o in zip(cols, out):
+            o.extend(col[done:])
+        return _Table(*out)
+
+    @classmethod
+    def _revise_headings(cls, blocks: list[LabelledBlock]) -> None:
+        t = _Table.of(blocks)
+        cls._revise_headings_t(t)
+        t.apply(blocks)
 
     @staticmethod
-    def _revise_headings(blocks: list[LabelledBlock]) -> None:
+    def _revise_headings_t(t: "_Table") -> None:
         """A short heading right above a notice takes the notice's label and score (jusText-style revision).
 
         The heading qualifies when the model already calls it a notice, or chrome, or gives the notice's
         label some weight; a sentence cut out of a paragraph never does.
         """
+        labels, texts = t.labels, t.texts
         revised: set[int] = set()
-        for i in range(len(blocks) - 2, -1, -1):
-            h, nxt = blocks[i], blocks[i + 1]
-            if nxt.label not in NOTICE_LABELS or h.label == nxt.label:
+        for i in range(len(labels) - 2, -1, -1):
+            h, nxt = labels[i], labels[i + 1]
+            if nxt not in NOTICE_LABELS or h == nxt:
                 continue
-            if i + 1 in revised or len(nxt.text.split()) <= BARE_LABEL_MAX_WORDS:
+            if i + 1 in revised or len(texts[i + 1].split()) <= BARE_LABEL_MAX_WORDS:
                 continue  # a heading passes nothing on, and a bare label has no heading of its own
-            words = h.text.split()
-            if len(words) > HEADING_MAX_WORDS or _END_PUNCT.search(h.text):
+            words = texts[i].split()
+            if len(words) > HEADING_MAX_WORDS or _END_PUNCT.search(texts[i]):
                 continue
-            if h.from_unit:
+            if t.units[i]:
                 continue  # a sentence cut out of a paragraph is no heading
-            chrome_heading = h.label == "boilerplate" and (h.heading or len(words) <= 3)
-            if h.label in NOTICE_LABELS or chrome_heading or h.probs.get(nxt.label, 0.0) >= HEADING_MIN_SHARE:
-                h.label, h.score = nxt.label, nxt.score  # the heading belongs to its notice
+            chrome_heading = h == "boilerplate" and (t.headings[i] or len(words) <= 3)
+            if h in NOTICE_LABELS or chrome_heading or t.prob(i, nxt) >= HEADING_MIN_SHARE:
+                t.relabel(i, nxt, t.scores[i + 1])  # the heading belongs to its notice
                 revised.add(i)
 
 
