@@ -51,7 +51,10 @@ _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+", re.U)
 
 # Sentence ends: . ! ? … followed by space and an upper-case letter, quote or bracket.
-_SENT_SPLIT = re.compile(r"(?<=[.!?…])[\"'”’)]?\s+(?=[\"'“„(\[*]?[A-ZÀ-ÖØ-ÞĀ-Ž0-9])")
+# Where one sentence ends and the next begins: the end mark, then the white space (the match's span but
+# its first character). The mark is matched, not looked behind for, so that re scans for it directly
+# (twice as fast); tests/test_segment.py checks the spans against the look-behind form.
+_SENT_SPLIT = re.compile(r"[.!?…][\"'”’)]?\s+(?=[\"'“„(\[*]?[A-ZÀ-ÖØ-ÞĀ-Ž0-9])")
 # A leading parenthetical or bracketed note: "(This is a sponsored article.) Text…", "[Werbung] Text…"
 _LEAD_PAREN = re.compile(r"^\s*(\([^()]{3,240}\)|\[[^\[\]]{3,240}\]|\*[^*]{3,120}\*)[.:]?\s+(?=\S)")
 MIN_UNIT_WORDS = 12  # blocks shorter than this are never split into units
@@ -415,7 +418,7 @@ def sentence_units(block: Block) -> list[Block]:
     if n_words < MIN_UNIT_WORDS:
         return []
     cuts: list[tuple[int, int, str]] = []
-    splits = [mm.span() for mm in _SENT_SPLIT.finditer(text)]  # where one sentence ends and the next begins
+    splits = [(mm.start() + 1, mm.end()) for mm in _SENT_SPLIT.finditer(text)]  # between two sentences
     m = _LEAD_PAREN.match(text)
     if m:
         head_end = m.end(1) + (1 if text[m.end(1) : m.end(1) + 1] in ".:" else 0)

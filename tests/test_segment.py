@@ -387,3 +387,20 @@ def test_a_non_ascii_page_parsed_as_utf8_bytes_gives_the_tree_of_the_str():
     assert len(texts) > 500
     for t in texts:
         assert _tree_or_error(t, True) == _tree_or_error(t, False), t[:80]
+
+
+def test_sentence_splits_are_those_of_the_look_behind_pattern():
+    """segment._SENT_SPLIT matches the end mark instead of looking behind for it: the same spans, but
+    their first character, on random text made of the characters the pattern cares about."""
+    import random
+    import re
+
+    from detector.segment import _SENT_SPLIT
+
+    behind = re.compile(r"(?<=[.!?…])[\"'”’)]?\s+(?=[\"'“„(\[*]?[A-ZÀ-ÖØ-ÞĀ-Ž0-9])")
+    rnd = random.Random(11)
+    alphabet = list(".!?…\"'”’)“„([*") + [" ", "  ", "\n", "\u00a0", "a", "b", "Z", "É", "Ā", "7", "x. Y"]
+    for _ in range(20000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 24)))
+        assert [(m.start() + 1, m.end()) for m in _SENT_SPLIT.finditer(text)] == [
+            m.span() for m in behind.finditer(text)], repr(text)
