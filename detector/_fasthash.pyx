@@ -1156,3 +1156,46 @@ def count_words(list texts):
                 inword = False
         out[k] = words
     return out
+
+
+def lay_out(list blocks, list texts):
+    """segment()'s offsets: each block's ``start``, ``end``, ``position`` and ``words`` (``count_words``).
+
+    ``texts[i]`` is ``blocks[i].text``; in the page's text the blocks are joined by one newline, and a
+    block's position is its start over the length of that text plus one (1 for no text), as Python
+    divides the two ints.
+    """
+    cdef Py_ssize_t n = len(blocks), k, i, m, words, total = 0, pos = 0
+    cdef int kind
+    cdef void *data
+    cdef bint inword
+    cdef Py_UCS4 ch
+    cdef str t
+    if len(texts) != n:
+        raise ValueError("lay_out takes one text per block")
+    for k in range(n):
+        t = texts[k]
+        total += PyUnicode_GET_LENGTH(t) + 1
+    if total == 0:
+        total = 1
+    for k in range(n):
+        t = texts[k]
+        m = PyUnicode_GET_LENGTH(t)
+        kind = PyUnicode_KIND(t)
+        data = PyUnicode_DATA(t)
+        words = 0
+        inword = False
+        for i in range(m):
+            ch = PyUnicode_READ(kind, data, i)
+            if fh_is_word(ch):
+                if not inword:
+                    words += 1
+                    inword = True
+            else:
+                inword = False
+        b = blocks[k]
+        b.start = pos
+        b.end = pos + m
+        b.position = <double>pos / <double>total  # both exact below 2**53: the correctly rounded quotient
+        b.words = words
+        pos += m + 1

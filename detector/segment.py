@@ -464,15 +464,15 @@ def segment(raw: RawPage, limits: ReadLimits = DEFAULT_LIMITS, *, units: bool = 
     else:
         blocks = segment_text(raw.text)
     pieces = [b.text for b in blocks]
-    pos = 0
-    total = (sum(map(len, pieces)) + len(pieces)) or 1
-    for b, t in zip(blocks, pieces):
-        end = pos + len(t)
-        b.start, b.end, b.position = pos, end, pos / total
-        pos = end + 1
-    if _fasthash is not None:  # every block's n_words, counted in C in one call
-        for b, w in zip(blocks, _fasthash.count_words(pieces)):
-            b.words = w
+    if _fasthash is not None:  # the same, and every block's n_words, in C in one call
+        _fasthash.lay_out(blocks, pieces)
+    else:
+        pos = 0
+        total = (sum(map(len, pieces)) + len(pieces)) or 1
+        for b, t in zip(blocks, pieces):
+            end = pos + len(t)
+            b.start, b.end, b.position = pos, end, pos / total
+            pos = end + 1
     page = Page(text="\n".join(pieces), blocks=blocks, kind=raw.kind, path=raw.path, encoding=raw.encoding)
     if units:  # sentence_units(b) is [] for a block under UNIT_MIN_CHARS: no call for those
         page.units = [u for b in blocks if not b.heading and len(b.text) >= UNIT_MIN_CHARS for u in sentence_units(b)]

@@ -496,3 +496,24 @@ def test_linear_pickles_sparse_weights_as_arrays_and_reads_them_without_scipy() 
     old = Linear.__new__(Linear)
     old.__setstate__({"coef_": coef, "intercept_": lin.intercept_, "classes_": lin.classes_})
     assert old.coef_ is coef and np.array_equal(old.column_weights()[1], w)
+
+
+def test_lay_out_sets_the_offsets_and_word_counts_segment_sets_in_python() -> None:
+    import re
+
+    from detector.segment import Block
+
+    rnd = random.Random(17)
+    pool = "ab _1\u00e9\u0660\u00a0\u2028\u0301.\U0001f600"
+    for n in [0, 1, 2, 7, 300]:
+        texts = ["".join(rnd.choice(pool) for _ in range(rnd.randrange(0, 40))) for _ in range(n)]
+        blocks = [Block(index=i, text=t) for i, t in enumerate(texts)]
+        _fasthash.lay_out(blocks, texts)
+        total = (sum(map(len, texts)) + len(texts)) or 1
+        pos = 0
+        for b, t in zip(blocks, texts):
+            assert (b.start, b.end, b.words) == (pos, pos + len(t), len(re.findall(r"\w+", t)))
+            assert b.position == pos / total and type(b.position) is float
+            pos += len(t) + 1
+    with pytest.raises(ValueError):
+        _fasthash.lay_out([Block(index=0, text="x")], [])
