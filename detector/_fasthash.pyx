@@ -1199,3 +1199,79 @@ def lay_out(list blocks, list texts):
         b.position = <double>pos / <double>total  # both exact below 2**53: the correctly rounded quotient
         b.words = words
         pos += m + 1
+
+
+cdef inline str _tail(str t, Py_ssize_t k):
+    """``t[-k:]`` (k > 0)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(t)
+    return t if n <= k else PyUnicode_Substring(t, n - k, n)
+
+
+cdef inline str _head(str t, Py_ssize_t a, Py_ssize_t k):
+    """``t[a:a + k]`` (0 <= a, k > 0)."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(t)
+    if a == 0 and n <= k:
+        return t
+    return PyUnicode_Substring(t, min(a, n), min(a + k, n))
+
+
+def block_rows(list base, list units, row_type, Py_ssize_t context_max):
+    """features.rows_for_page's rows of a page's blocks (``base``, each with its index) and then its
+    units, as ``row_type`` tuples; None where it leaves the page to the Python function (a block out of
+    place, a field of another type than segment() gives it)."""
+    cdef Py_ssize_t n = len(base), i, k, last_idx = -10, nt, lc, w
+    cdef list texts = [None] * n
+    cdef list words = [None] * n
+    cdef list above = [None] * n
+    cdef list rows = []
+    cdef str t, last_heading = "", pv, nx, ut
+    cdef Py_UCS4 end
+    cdef double ld
+    cdef object b, wo
+    if context_max <= 0:
+        return None
+    for i in range(n):  # the nearest heading above each block (within the 4 blocks before it)
+        b = base[i]
+        if b.index != i or b.parent != -1 or type(b.text) is not str or type(b.link_chars) is not int:
+            return None
+        t = b.text
+        texts[i] = t
+        wo = b.words
+        if type(wo) is not int or wo < 0:
+            wo = b.n_words
+            if type(wo) is not int:
+                return None
+        words[i] = wo
+        above[i] = last_heading if i - last_idx <= 4 else ""
+        nt = PyUnicode_GET_LENGTH(t)
+        end = PyUnicode_READ(PyUnicode_KIND(t), PyUnicode_DATA(t), nt - 1) if nt else 0
+        if b.heading or (wo <= 6 and not (nt and (end == u"." or end == u"!" or end == u"?"))):
+            last_heading, last_idx = t, i
+    for i in range(n):
+        b = base[i]
+        t = texts[i]
+        pv = _tail(texts[i - 1], context_max) if i > 0 else ""
+        nx = _head(texts[i + 1], 0, context_max) if i + 1 < n else ""
+        lc = b.link_chars
+        nt = PyUnicode_GET_LENGTH(t)
+        ld = <double>lc / <double>(nt if nt > 1 else 1)  # ints below 2**53: Python's true division
+        rows.append(tuple.__new__(row_type, (t, pv, nx, above[i], b.tag, b.path, b.position,
+                                             ld if ld < 1.0 else 1.0, words[i], b.heading, b.unit)))
+    for b in units:
+        i = b.parent
+        ut = b.unit
+        if not 0 <= i < n or type(b.text) is not str or type(ut) is not str or ut not in ("head", "tail"):
+            return None
+        t = texts[i]
+        pv = _tail(texts[i - 1], context_max) if i > 0 else ""
+        nx = _head(texts[i + 1], 0, context_max) if i + 1 < n else ""
+        if ut == "head":
+            nx = _head(t, PyUnicode_GET_LENGTH(b.text), context_max)
+        else:
+            k = PyUnicode_GET_LENGTH(t) - PyUnicode_GET_LENGTH(b.text)
+            if k < 0:  # not a piece of its block: Python slices from the end
+                return None
+            pv = _tail(PyUnicode_Substring(t, 0, k), context_max) if k > 0 else ""
+        rows.append(tuple.__new__(row_type, (b.text, pv, nx, above[i], b.tag, b.path, b.position, 0.0,
+                                             b.n_words, b.heading, ut)))
+    return rows

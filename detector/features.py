@@ -56,6 +56,10 @@ def _norm(s: str) -> str:
 def rows_for_page(page: Page, blocks: Sequence[Block] | None = None) -> list[BlockRow]:
     """BlockRows for a page's blocks followed by its units (or for ``blocks`` of that page)."""
     base = page.blocks
+    if blocks is None and _fasthash is not None:  # the same rows, made in C
+        rows = _fasthash.block_rows(base, page.units, BlockRow, CONTEXT_MAX)
+        if rows is not None:
+            return rows
     n = len(base)
     base_words = [b.n_words for b in base]  # segment() counted them (Block.words)
     # nearest heading above each block (within the 4 previous blocks)

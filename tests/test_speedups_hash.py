@@ -517,3 +517,26 @@ def test_lay_out_sets_the_offsets_and_word_counts_segment_sets_in_python() -> No
             pos += len(t) + 1
     with pytest.raises(ValueError):
         _fasthash.lay_out([Block(index=0, text="x")], [])
+
+
+def test_block_rows_are_rows_for_page_made_in_python(monkeypatch) -> None:
+    """_fasthash.block_rows gives rows_for_page's rows exactly, on every data/ page (blocks and units),
+    and leaves a page it cannot read (a block out of place, a unit longer than its block) to Python."""
+    from detector.io import read_input
+    from detector.segment import Block, Page, segment
+
+    pages = [segment(read_input(str(f))) for f in sorted(PAGES.glob("*"))[:300]]
+    made = [_fasthash.block_rows(p.blocks, p.units, BlockRow, F.CONTEXT_MAX) for p in pages]
+    monkeypatch.setattr(F, "_fasthash", None)
+    n_units = 0
+    for p, rows in zip(pages, made):
+        want = rows_for_page(p)
+        assert rows is not None and rows == want and all(type(r) is BlockRow for r in rows)
+        assert [type(v) for r in rows for v in r] == [type(v) for r in want for v in r]
+        n_units += len(p.units)
+    assert n_units > 100
+    a, b = Block(index=0, text="One two three."), Block(index=1, text="x")
+    assert _fasthash.block_rows([b, a], [], BlockRow, 200) is None  # indices out of place
+    long_unit = Block(index=-1, text="a much longer text than its block", parent=1, unit="tail")
+    assert _fasthash.block_rows([a, b], [long_unit], BlockRow, 200) is None
+    assert _fasthash.block_rows([a, b], [], BlockRow, 200) == rows_for_page(Page("", [a, b], "text"))
