@@ -15,7 +15,7 @@ import sys
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 __all__ = ["InputError", "ReadLimits", "RawPage", "read_input", "decode", "guess_kind", "open_regular"]
 
@@ -121,14 +121,27 @@ def guess_kind(name: str, text: str | None = None) -> str:
 
 
 def _gunzip(raw: bytes, limits: ReadLimits) -> bytes:
-    """Every member of a gzip stream, stopping at ``max_decompressed`` bytes."""
+    """Every member of a gzip stream, stopping at ``max_decompressed`` bytes.
+
+    With ISA-L (python-isal, twice as fast as zlib here) where it is installed; a stream it refuses is
+    read again with zlib, so that what is wrong is said in zlib's words whichever ran.
+    """
+    if _isal_zlib is not None:
+        try:
+            return _gunzip_with(_isal_zlib, raw, limits)
+        except InputError:
+            pass
+    return _gunzip_with(zlib, raw, limits)
+
+
+def _gunzip_with(lib: Any, raw: bytes, limits: ReadLimits) -> bytes:
     parts: list[bytes] = []
     size = 0
     while True:
-        dec = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        dec = lib.decompressobj(16 + zlib.MAX_WBITS)
         try:
             out = dec.decompress(raw, limits.max_decompressed + 1 - size)
-        except zlib.error as err:
+        except lib.error as err:
             raise InputError(f"corrupt gzip data ({err})") from None
         size += len(out)
         parts.append(out)
@@ -139,6 +152,12 @@ def _gunzip(raw: bytes, limits: ReadLimits) -> bytes:
         raw = dec.unused_data.lstrip(b"\x00")  # members may be padded with NULs
         if raw[:2] != b"\x1f\x8b":
             return b"".join(parts)
+
+
+try:  # ISA-L's deflate: the same bytes out, twice as fast (an optional speed-up; zlib without it)
+    from isal import isal_zlib as _isal_zlib
+except ImportError:  # pragma: no cover - python-isal is a dependency, but a platform may lack its wheel
+    _isal_zlib = None
 
 
 _FILE_TYPES = [

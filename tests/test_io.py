@@ -214,3 +214,38 @@ def test_bytes_input_is_sniffed_and_labelled():
     assert isinstance(page, RawPage)
     assert page.kind == "markdown" and page.path == "<bytes>"
     assert read_input(b"# Heading", kind="text").kind == "text"
+
+
+def test_gunzip_with_isal_gives_zlibs_bytes_and_zlibs_errors():
+    """ISA-L reads a gzip stream to the same bytes as zlib; where either refuses one, the error is
+    zlib's, word for word (the stream is read again with zlib)."""
+    import gzip
+    import random
+    import zlib
+
+    from detector import io as dio
+
+    if dio._isal_zlib is None:
+        pytest.skip("python-isal is not installed")
+    rnd = random.Random(5)
+    limits = dio.ReadLimits(max_decompressed=50_000)
+    streams = []
+    for _ in range(60):
+        body = bytes(rnd.choice(b"abc <p>\n\xc3\xa9") for _ in range(rnd.randrange(0, 60_000)))
+        z = gzip.compress(body, compresslevel=rnd.choice([1, 6, 9]))
+        streams += [z, z + b"\0\0" + gzip.compress(b"more"), z[: rnd.randrange(0, len(z))], z + b"junk"]
+        bad = bytearray(z)
+        bad[rnd.randrange(10, len(bad))] ^= 0xFF
+        streams.append(bytes(bad))
+
+    def outcome(fn, raw):
+        try:
+            return fn(raw, limits)
+        except dio.InputError as err:
+            return str(err)
+
+    for raw in streams:
+        want = outcome(lambda r, lim: dio._gunzip_with(zlib, r, lim), raw)
+        assert outcome(dio._gunzip, raw) == want
+        if isinstance(want, bytes):
+            assert outcome(lambda r, lim: dio._gunzip_with(dio._isal_zlib, r, lim), raw) == want
