@@ -232,14 +232,25 @@ CUES = (SPONSORED_CUES, AFFILIATE_CUES, DISCLAIMER_CUES)
 _ORIGINALS: tuple[re.Pattern[str] | None, ...] = (*CUES, None)
 _TWINS: tuple[re.Pattern[str] | None, ...] | None = None  # built on first use (compiling takes ~30 ms)
 _EXOTIC: re.Pattern[str] | None = None
+_EXOTIC_CHARS: tuple[str, ...] = ()  # the same characters (three today: "İ", "ı", "ſ")
+
+
+def _exotic_in(text: str) -> bool:
+    """Whether ``text`` holds an exotic character: ``_EXOTIC.search(text)``, but each looked for with
+    ``str.__contains__`` (a few exotic characters: 20 times as fast as re's character class)."""
+    for c in _EXOTIC_CHARS:
+        if c in text:
+            return True
+    return False
 
 
 def _build_twins() -> None:
-    global _TWINS, _EXOTIC
+    global _TWINS, _EXOTIC, _EXOTIC_CHARS
     twins = (*(_fast_twin(p) for p in CUES), _fast_twin(*CUES))
     letters = {c for p in CUES for c in p.pattern if c.isalpha()}
     exotic = {"\u0130"} | {v for c in letters for v in case_variants(c) if v.lower() != c.lower()}
     _EXOTIC = re.compile("[" + "".join(re.escape(c) for c in sorted(exotic)) + "]")
+    _EXOTIC_CHARS = tuple(sorted(exotic))
     if any(t is p for t, p in zip(twins, CUES)) or twins[3] is SPONSORED_CUES:
         twins = _ORIGINALS  # no twins on this Python
     _TWINS = twins
@@ -249,7 +260,7 @@ def _twins(text: str) -> tuple[tuple[re.Pattern[str] | None, ...], str]:
     """The patterns to run and the text to run them on."""
     if _TWINS is None:
         _build_twins()
-    if _TWINS is not _ORIGINALS and (text.isascii() or _EXOTIC.search(text) is None):  # type: ignore[union-attr]
+    if _TWINS is not _ORIGINALS and (text.isascii() or not _exotic_in(text)):
         return _TWINS, text.lower()  # type: ignore[return-value]
     return _ORIGINALS, text
 
@@ -359,7 +370,7 @@ def cue_candidates(texts: Sequence[str]) -> list[bool] | None:
         _build_twins()
     out = [False] * len(texts)
     joined = "\n".join(texts)
-    if joined.isascii() or _EXOTIC.search(joined) is None:  # type: ignore[union-attr]  # (most pages)
+    if joined.isascii() or not _exotic_in(joined):  # (most pages)
         plain = texts
         starts, pos = [], 0
         for i, t in enumerate(texts):
@@ -368,7 +379,7 @@ def cue_candidates(texts: Sequence[str]) -> list[bool] | None:
     else:
         plain, starts, pos = [], [], 0
         for i, t in enumerate(texts):
-            if t.isascii() or _EXOTIC.search(t) is None:  # type: ignore[union-attr]
+            if t.isascii() or not _exotic_in(t):
                 plain.append(t)
                 starts.append((pos, i))
                 pos += len(t) + 1

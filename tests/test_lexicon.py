@@ -239,3 +239,15 @@ def test_row_cues_are_the_same_with_and_without_the_prefilter(monkeypatch):
 def test_prefilter_white_space_is_pythons():
     assert L._PY_SPACE == "".join(c for c in ALL_CHARS if c.isspace())
     assert all(re.fullmatch(r"\s", c) for c in L._PY_SPACE)
+
+
+def test_exotic_in_is_the_exotic_pattern_search():
+    _twins()
+    import random
+
+    rnd = random.Random(2)
+    pool = list(L._EXOTIC_CHARS) + ["a", "I", "i", "s", "S", "\u0307", " ", "\u00e9"]
+    assert L._EXOTIC_CHARS and set(L._EXOTIC_CHARS) == {c for c in map(chr, range(0x110000)) if L._EXOTIC.match(c)}
+    for _ in range(5000):
+        t = "".join(rnd.choice(pool) for _ in range(rnd.randrange(0, 12)))
+        assert L._exotic_in(t) == (L._EXOTIC.search(t) is not None), repr(t)
