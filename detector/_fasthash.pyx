@@ -1275,3 +1275,182 @@ def block_rows(list base, list units, row_type, Py_ssize_t context_max):
         rows.append(tuple.__new__(row_type, (b.text, pv, nx, above[i], b.tag, b.path, b.position, 0.0,
                                              b.n_words, b.heading, ut)))
     return rows
+
+
+# ---- sentence units (segment.sentence_units) ---------------------------------------------------------
+
+cdef inline bint _is_cap(Py_UCS4 c) noexcept:  # [A-ZÀ-ÖØ-ÞĀ-Ž0-9]
+    return (65 <= c <= 90 or 0xC0 <= c <= 0xD6 or 0xD8 <= c <= 0xDE or 0x100 <= c <= 0x17D
+            or 48 <= c <= 57)
+
+
+cdef inline bint _in(Py_UCS4 c, str chars):
+    cdef Py_ssize_t i
+    for i in range(PyUnicode_GET_LENGTH(chars)):
+        if PyUnicode_READ(PyUnicode_KIND(chars), PyUnicode_DATA(chars), i) == c:
+            return True
+    return False
+
+
+cdef str _ENDS = ".!?\u2026"
+cdef str _CLOSERS = "\"'\u201d\u2019)"
+cdef str _OPENERS = "\"'\u201c\u201e([*"
+
+
+cdef Py_ssize_t _ws_run(int kind, void *data, Py_ssize_t i, Py_ssize_t n) noexcept:
+    """The end of the run of white space (str.isspace) from ``i``."""
+    while i < n and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i)):
+        i += 1
+    return i
+
+
+cdef Py_ssize_t _sentence_break(int kind, void *data, Py_ssize_t q, Py_ssize_t n) noexcept:
+    """The end of segment._SENT_SPLIT's match at ``q`` (where an end mark stands), or -1."""
+    cdef Py_ssize_t k = q + 1, e
+    cdef Py_UCS4 c
+    if k < n and _in(PyUnicode_READ(kind, data, k), _CLOSERS):
+        e = _ws_run(kind, data, k + 1, n)
+        if e == k + 1:  # no white space after the closer: the closer is not taken, and no space follows
+            return -1
+    else:
+        e = _ws_run(kind, data, k, n)
+        if e == k:
+            return -1
+    if e >= n:
+        return -1
+    c = PyUnicode_READ(kind, data, e)
+    if _is_cap(c):
+        return e
+    if _in(c, _OPENERS) and e + 1 < n and _is_cap(PyUnicode_READ(kind, data, e + 1)):
+        return e
+    return -1
+
+
+cdef Py_ssize_t _lead_note(int kind, void *data, Py_ssize_t n) noexcept:
+    """The end of segment._LEAD_PAREN's group 1 when it matches the text, or -1."""
+    cdef Py_ssize_t i = _ws_run(kind, data, 0, n), j, r, most, e, k
+    cdef Py_UCS4 o, c, close
+    if i >= n:
+        return -1
+    o = PyUnicode_READ(kind, data, i)
+    if o == u"(":
+        close, most = u")", 240
+    elif o == u"[":
+        close, most = u"]", 240
+    elif o == u"*":
+        close, most = u"*", 120
+    else:
+        return -1
+    j = i + 1
+    while j < n:  # the run of characters that are neither the opener nor the closer
+        c = PyUnicode_READ(kind, data, j)
+        if c == o or c == close:
+            break
+        j += 1
+    r = j - i - 1
+    if r < 3 or r > most or j >= n or PyUnicode_READ(kind, data, j) != close:
+        return -1
+    e = j + 1  # the end of group 1
+    j = e
+    if j < n and (PyUnicode_READ(kind, data, j) == u"." or PyUnicode_READ(kind, data, j) == u":"):
+        j += 1
+    k = _ws_run(kind, data, j, n)
+    if k == j or k >= n:
+        return -1
+    return e
+
+
+def sentence_units(list blocks, block_type, Py_ssize_t min_chars, Py_ssize_t min_words):
+    """segment.sentence_units of every block that is not a heading, in order, as ``block_type``
+    objects (their ``words`` counted), or None where it leaves the page to Python (a field of another
+    type than segment() gives it)."""
+    cdef list out = []
+    cdef Py_ssize_t n, q, e, first, last, a, b, lead, end_, k, cut_n, i, words
+    cdef Py_ssize_t[2] ca
+    cdef Py_ssize_t[2] cb
+    cdef bint[2] tail
+    cdef int kind, ck
+    cdef void *data
+    cdef void *cd
+    cdef str text, piece
+    cdef object blk, u, wo
+    cdef Py_UCS4 ch
+    cdef bint inword
+    for blk in blocks:
+        if blk.heading:
+            continue
+        text = blk.text
+        n = PyUnicode_GET_LENGTH(text)
+        if n < min_chars:
+            continue
+        wo = blk.words
+        if type(wo) is not int:
+            return None
+        if wo < 0:
+            wo = blk.n_words
+        if wo < min_words:
+            continue
+        kind = PyUnicode_KIND(text)
+        data = PyUnicode_DATA(text)
+        first = last = -1  # the first split's start and the last split's end
+        q = 0
+        while q < n:
+            ch = PyUnicode_READ(kind, data, q)
+            if ch == u"." or ch == u"!" or ch == u"?" or ch == 0x2026:
+                e = _sentence_break(kind, data, q, n)
+                if e >= 0:
+                    if first < 0:
+                        first = q + 1
+                    last = e
+                    q = e
+                    continue
+            q += 1
+        cut_n = 0
+        lead = _lead_note(kind, data, n)
+        if lead >= 0:
+            end_ = lead + (1 if lead < n and (PyUnicode_READ(kind, data, lead) == u"." or
+                                               PyUnicode_READ(kind, data, lead) == u":") else 0)
+            ca[0], cb[0], tail[0] = 0, end_, False
+            cut_n = 1
+        elif first >= 0 and first < n - 20:
+            ca[0], cb[0], tail[0] = 0, first, False
+            cut_n = 1
+        if last >= 0 and last > (cb[0] if cut_n else 0) + 20 and n - last >= 15:
+            ca[cut_n], cb[cut_n], tail[cut_n] = last, n, True
+            cut_n += 1
+        for k in range(cut_n):
+            a, b = ca[k], cb[k]
+            while a < b and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a)):
+                a += 1
+            while b > a and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, b - 1)):
+                b -= 1
+            if b <= a:
+                continue
+            piece = PyUnicode_Substring(text, a, b)
+            ck = PyUnicode_KIND(piece)
+            cd = PyUnicode_DATA(piece)
+            words = 0
+            inword = False
+            for i in range(b - a):
+                if fh_is_word(PyUnicode_READ(ck, cd, i)):
+                    if not inword:
+                        words += 1
+                        inword = True
+                else:
+                    inword = False
+            u = block_type.__new__(block_type)
+            u.index = -1
+            u.text = piece
+            u.start = blk.start + a
+            u.end = blk.start + b
+            u.tag = blk.tag
+            u.path = blk.path
+            u.depth = blk.depth
+            u.link_chars = 0
+            u.heading = False
+            u.position = blk.position
+            u.parent = blk.index
+            u.unit = "tail" if tail[k] else "head"
+            u.words = words
+            out.append(u)
+    return out

@@ -13,7 +13,7 @@ apart when the model says they differ.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from lxml import etree
 
@@ -89,6 +89,12 @@ class Block:
         if n < 0:
             n = self.words = len(_WORD.findall(self.text))
         return n
+
+
+_BLOCK_FIELDS = tuple(f.name for f in fields(Block))
+# The fields _fasthash.sentence_units sets on the units it makes (all of Block's, or it does not run)
+_FAST_UNIT_FIELDS = ("index", "text", "start", "end", "tag", "path", "depth", "link_chars", "heading", "position",
+                     "parent", "unit", "words")
 
 
 @dataclass
@@ -474,9 +480,11 @@ def segment(raw: RawPage, limits: ReadLimits = DEFAULT_LIMITS, *, units: bool = 
             b.start, b.end, b.position = pos, end, pos / total
             pos = end + 1
     page = Page(text="\n".join(pieces), blocks=blocks, kind=raw.kind, path=raw.path, encoding=raw.encoding)
-    if units:  # sentence_units(b) is [] for a block under UNIT_MIN_CHARS: no call for those
-        page.units = [u for b in blocks if not b.heading and len(b.text) >= UNIT_MIN_CHARS for u in sentence_units(b)]
-        if _fasthash is not None and page.units:
-            for u, w in zip(page.units, _fasthash.count_words([u.text for u in page.units])):
-                u.words = w
+    if units:
+        got = None
+        if _fasthash is not None and _BLOCK_FIELDS == _FAST_UNIT_FIELDS:  # the same units, made in C
+            got = _fasthash.sentence_units(blocks, Block, UNIT_MIN_CHARS, MIN_UNIT_WORDS)
+        if got is None:  # sentence_units(b) is [] for a block under UNIT_MIN_CHARS: no call for those
+            got = [u for b in blocks if not b.heading and len(b.text) >= UNIT_MIN_CHARS for u in sentence_units(b)]
+        page.units = got
     return page

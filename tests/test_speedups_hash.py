@@ -540,3 +540,26 @@ def test_block_rows_are_rows_for_page_made_in_python(monkeypatch) -> None:
     long_unit = Block(index=-1, text="a much longer text than its block", parent=1, unit="tail")
     assert _fasthash.block_rows([a, b], [long_unit], BlockRow, 200) is None
     assert _fasthash.block_rows([a, b], [], BlockRow, 200) == rows_for_page(Page("", [a, b], "text"))
+
+
+def test_sentence_units_in_c_are_segments_units() -> None:
+    """_fasthash.sentence_units cuts the same units as segment.sentence_units (fields and word counts),
+    on random blocks made of the characters its two patterns look at."""
+    from detector import segment as S
+
+    rnd = random.Random(23)
+    pieces = ["Word", "word", "x", "É", "Ā", "7", ".", "!", "?", "\u2026", '"', "'", "\u201d", "\u2019", ")", "(",
+              "\u201c", "\u201e", "[", "]", "*", ":", " ", "  ", "\n", "\u00a0", "\u2028", "a b c d e f g h i j",
+              "(Sponsored note here.)", "[Werbung]", "*Anzeige*", "Ends here. Next one", "q"]
+    blocks, n_units = [], 0
+    for i in range(6000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 60)))
+        blocks.append(S.Block(index=i, text=text, start=rnd.randrange(0, 99), tag="p", path=("div",), depth=3,
+                              link_chars=2, heading=rnd.random() < 0.1, position=rnd.random()))
+    for b in blocks:
+        b.words = b.n_words
+    want = [u for b in blocks if not b.heading and len(b.text) >= S.UNIT_MIN_CHARS for u in S.sentence_units(b)]
+    got = _fasthash.sentence_units(blocks, S.Block, S.UNIT_MIN_CHARS, S.MIN_UNIT_WORDS)
+    assert got == want and len(want) > 1000
+    assert [u.words for u in got] == [u.n_words for u in want]
+    assert {u.unit for u in got} == {"head", "tail"}
