@@ -28,7 +28,9 @@ from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_AS_STRING
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE
 from libc.stdint cimport int32_t, uint32_t, uint8_t, int64_t
 from libc.string cimport memcpy, memset
-from libc.math cimport sqrt
+from libc.math cimport sqrt, isfinite
+from libc.stdlib cimport realloc
+from libc.stdio cimport snprintf
 
 import math
 from struct import pack as _struct_pack
@@ -1454,3 +1456,138 @@ def sentence_units(list blocks, block_type, Py_ssize_t min_chars, Py_ssize_t min
             u.words = words
             out.append(u)
     return out
+
+
+# ---- JSON of a page's output blocks (score._Table.records, written out) ------------------------------
+
+cdef extern from "Python.h":
+    char* PyOS_double_to_string(double val, char format_code, int precision, int flags, int *ptype) except NULL
+    int Py_DTSF_ADD_DOT_0
+    void PyMem_Free(void *p)
+    object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
+    int PyUnicode_4BYTE_KIND
+
+
+cdef struct _U4:
+    Py_UCS4 *p
+    Py_ssize_t n, cap
+
+
+cdef int _u4_reserve(_U4 *b, Py_ssize_t k) except -1:
+    cdef Py_ssize_t c
+    cdef Py_UCS4 *q
+    if b.n + k <= b.cap:
+        return 0
+    c = b.cap * 2 if b.cap else 4096
+    while c < b.n + k:
+        c *= 2
+    q = <Py_UCS4 *>realloc(b.p, c * sizeof(Py_UCS4))
+    if q is NULL:
+        raise MemoryError()
+    b.p = q
+    b.cap = c
+    return 0
+
+
+cdef inline void _u4_put(_U4 *b, const char *s) noexcept:
+    """ASCII ``s`` onto ``b``, whose room the caller reserved."""
+    cdef Py_ssize_t i = 0
+    while s[i]:
+        b.p[b.n] = <unsigned char>s[i]
+        b.n += 1
+        i += 1
+
+
+cdef const char *_HEX = "0123456789abcdef"
+
+
+cdef int _u4_json_str(_U4 *b, str s) except -1:
+    """``json.encoder.encode_basestring(s)`` (ensure_ascii=False): quoted, with \\" \\\\ \\n \\r \\t \\b \\f
+    and \\u00XX for the other control characters."""
+    cdef Py_ssize_t n = PyUnicode_GET_LENGTH(s), i
+    cdef int kind = PyUnicode_KIND(s)
+    cdef void *data = PyUnicode_DATA(s)
+    cdef Py_UCS4 c
+    cdef Py_UCS4 *o
+    _u4_reserve(b, 6 * n + 2)  # every character escaped at most
+    o = b.p + b.n
+    o[0] = 34
+    o += 1
+    for i in range(n):
+        c = PyUnicode_READ(kind, data, i)
+        if c >= 32 and c != 34 and c != 92:
+            o[0] = c
+            o += 1
+        elif c == 34 or c == 92:
+            o[0] = 92
+            o[1] = c
+            o += 2
+        elif c == 10 or c == 13 or c == 9 or c == 8 or c == 12:  # \\n \\r \\t \\b \\f
+            o[0] = 92
+            o[1] = 110 if c == 10 else 114 if c == 13 else 116 if c == 9 else 98 if c == 8 else 102
+            o += 2
+        else:
+            o[0] = 92
+            o[1] = 117
+            o[2] = 48
+            o[3] = 48
+            o[4] = <unsigned char>_HEX[(<unsigned int>c >> 4) & 15]
+            o[5] = <unsigned char>_HEX[<unsigned int>c & 15]
+            o += 6
+    o[0] = 34
+    b.n = (o + 1) - b.p
+    return 0
+
+
+cdef inline void _u4_int(_U4 *b, long long v) noexcept:
+    """The decimal digits of ``v`` onto ``b`` (room reserved)."""
+    cdef char tmp[24]
+    snprintf(tmp, 24, "%lld", v)
+    _u4_put(b, tmp)
+
+
+def json_blocks(list keep, list labels, list scores, list texts, list starts, list ends):
+    """``json.dumps(records, ensure_ascii=False)`` of the output records
+    ``{"index": i, "label": labels[i], "score": s, "text": texts[i], "start": starts[i], "end": ends[i]}``
+    for ``i`` in ``keep``, ``s`` taken in turn from ``scores`` (floats); None where a value is not of the
+    type it takes (the caller then encodes with json)."""
+    cdef _U4 b
+    cdef Py_ssize_t k, i
+    cdef object lab, txt, a, e, sc
+    cdef char *r
+    b.p = NULL
+    b.n = b.cap = 0
+    if len(scores) != len(keep):
+        return None
+    try:
+        _u4_reserve(&b, 2)
+        _u4_put(&b, "[")
+        for k in range(len(keep)):
+            i = keep[k]
+            lab, txt, a, e, sc = labels[i], texts[i], starts[i], ends[i], scores[k]
+            if (type(lab) is not str or type(txt) is not str or type(a) is not int or type(e) is not int
+                    or type(sc) is not float or not isfinite(<double>sc)):
+                return None  # (json writes NaN and Infinity, repr nan and inf)
+            _u4_reserve(&b, 200)  # the keys, three ints and a float
+            _u4_put(&b, '{"index": ' if k == 0 else ', {"index": ')
+            _u4_int(&b, i)
+            _u4_put(&b, ', "label": ')
+            _u4_json_str(&b, lab)
+            r = PyOS_double_to_string(<double>sc, b'r', 0, Py_DTSF_ADD_DOT_0, NULL)
+            _u4_reserve(&b, 40)
+            _u4_put(&b, ', "score": ')
+            _u4_put(&b, r)  # float.__repr__: at most 24 characters
+            PyMem_Free(r)
+            _u4_put(&b, ', "text": ')
+            _u4_json_str(&b, txt)
+            _u4_reserve(&b, 80)
+            _u4_put(&b, ', "start": ')
+            _u4_int(&b, a)
+            _u4_put(&b, ', "end": ')
+            _u4_int(&b, e)
+            _u4_put(&b, "}")
+        _u4_reserve(&b, 2)
+        _u4_put(&b, "]")
+        return PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, b.p, b.n)
+    finally:
+        free(b.p)

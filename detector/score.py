@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .compiled import fasthash as _fasthash
 from .corpus import OUTPUT_LABEL
 from .features import page_features, rows_for_page
 from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits, guess_kind, is_path_like, read_input
@@ -129,6 +131,32 @@ class Analysis:
             rec["editorial"] = self.editorial_text if self.error is None else None
         return rec
 
+    def record_line(self, head: dict[str, Any] | None = None, *, all_blocks: bool = False,
+                    editorial: bool = False) -> str:
+        """The record's JSONL line: ``json.dumps(rec, ensure_ascii=False) + "\\n"`` of :meth:`record`, with
+        the items of ``head`` (a batch's input id and URL) in place of ``"path"``.
+
+        The blocks are written by the compiled kernel where it is built (the same text, in a fifth of
+        the time); the rest by json.
+        """
+        t = self._table
+        blocks = t.blocks_json(all_blocks) if t is not None and _fasthash is not None else None
+        if blocks is None:
+            rec = self.record(all_blocks=all_blocks, editorial=editorial)
+            if head is not None:
+                del rec["path"]
+                rec = {**head, **rec}
+            return json.dumps(rec, ensure_ascii=False) + "\n"
+        dumps = json.dumps
+        parts = [f"{dumps(k, ensure_ascii=False)}: {dumps(v, ensure_ascii=False)}"
+                 for k, v in (head.items() if head is not None else (("path", self.path),))]
+        score = None if self.score is None else round(float(self.score), 4)
+        parts += [f'"score": {dumps(score)}', f'"label": {dumps(self.label, ensure_ascii=False)}',
+                  f'"blocks": {blocks}', f'"error": {dumps(self.error, ensure_ascii=False)}']
+        if editorial:
+            parts.append(f'"editorial": {dumps(self.editorial_text if self.error is None else None, ensure_ascii=False)}')
+        return "{" + ", ".join(parts) + "}\n"
+
 
 class _Table:
     """A page's output blocks as columns, in order: what :class:`LabelledBlock` objects would hold.
@@ -160,16 +188,25 @@ class _Table:
                 in enumerate(zip(self.labels, self.scores, self.texts, self.starts, self.ends, self.probs,
                                  self.units, self.headings))]
 
+    def _kept(self, all_blocks: bool) -> tuple[list[int], list[float]]:
+        """The blocks a record shows (all of them, or those that are not editorial) and their rounded scores."""
+        labels = self.labels
+        keep = list(range(len(labels))) if all_blocks else [i for i, lab in enumerate(labels) if lab != "editorial"]
+        if not keep:
+            return keep, []
+        return keep, round4(np.array([self.scores[i] for i in keep], dtype=np.float64)).tolist()
+
     def records(self, all_blocks: bool = False) -> list[dict[str, Any]]:
         """The output records of the blocks (all of them, or those that are not editorial)."""
-        labels = self.labels
-        keep = range(len(labels)) if all_blocks else [i for i, lab in enumerate(labels) if lab != "editorial"]
-        if not keep:
-            return []
-        scores = round4(np.array([self.scores[i] for i in keep], dtype=np.float64)).tolist()
-        texts, starts, ends = self.texts, self.starts, self.ends
+        keep, scores = self._kept(all_blocks)
+        labels, texts, starts, ends = self.labels, self.texts, self.starts, self.ends
         return [{"index": i, "label": labels[i], "score": sc, "text": texts[i], "start": starts[i], "end": ends[i]}
                 for i, sc in zip(keep, scores)]
+
+    def blocks_json(self, all_blocks: bool = False) -> str | None:
+        """``json.dumps(self.records(all_blocks), ensure_ascii=False)``, written by the kernel (None: by json)."""
+        keep, scores = self._kept(all_blocks)
+        return _fasthash.json_blocks(keep, self.labels, scores, self.texts, self.starts, self.ends)
 
     def relabel(self, i: int, label: str, score: float) -> None:
         self.labels[i], self.scores[i] = label, score

@@ -107,3 +107,32 @@ def test_round4_is_pythons_round_including_near_ties():
     got = round4(x)
     assert got.tolist() == [round(float(v), 4) for v in x]
     assert round4(x[:6].reshape(2, 3)).shape == (2, 3)
+
+
+def test_record_line_is_json_dumps_of_the_record():
+    """Analysis.record_line writes what json.dumps(record, ensure_ascii=False) writes, whoever writes
+    the blocks (the kernel, or json): on random texts full of characters JSON escapes."""
+    import json
+    import random
+
+    from detector.score import OUTPUT_LABELS, Analysis, _Table
+
+    rnd = random.Random(4)
+    chars = ['"', "\\", "\n", "\r", "\t", "\b", "\f", "\x00", "\x1f", "\x7f", "é", "\u2028", "\ud800", "😀", "a", " "]
+    for case in range(300):
+        n = rnd.randrange(0, 12)
+        texts = ["".join(rnd.choice(chars) for _ in range(rnd.randrange(0, 9))) for _ in range(n)]
+        labels = [rnd.choice(OUTPUT_LABELS) for _ in range(n)]
+        scores = [rnd.choice([0.0, 1.0, rnd.random(), 0.12345, 1e-05, 0.99995]) for _ in range(n)]
+        starts = [rnd.randrange(0, 10**6) for _ in range(n)]
+        t = _Table(labels, scores, texts, starts, [s + len(x) for s, x in zip(starts, texts)],
+                   [[0.2] * 5 for _ in range(n)], [False] * n, [False] * n)
+        a = Analysis(path=rnd.choice(["p.html", 'we"ird\\path\n']), score=rnd.choice([None, rnd.random()]),
+                     label=rnd.choice([None, "sponsored"]), table=t, text="", error=rnd.choice([None, "bad\tinput"]))
+        head = rnd.choice([None, {"path": "id-" + str(case), "url": "http://x/?q=\"1\""}])
+        for kw in ({}, {"all_blocks": True, "editorial": True}):
+            rec = a.record(**kw)
+            if head is not None:
+                del rec["path"]
+                rec = {**head, **rec}
+            assert a.record_line(head, **kw) == json.dumps(rec, ensure_ascii=False) + "\n"
