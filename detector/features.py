@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # scipy.sparse is imported where a matrix is made: scoring ne
 
 from .estimator import Params
 from .hashing import Section, TokenHashes, WordCharHashes, hashed_matrix, word_pairs
-from .lexicon import cue_candidates, cue_counts, has_affiliate_cue, has_self_reference, has_sponsored_cue
+from .lexicon import cue_candidates, cue_counts, cue_counts_many, has_affiliate_cue, has_self_reference, has_sponsored_cue
 from .segment import Block, Page
 
 __all__ = [
@@ -210,14 +210,20 @@ def row_cues(rows: Sequence[BlockRow]) -> np.ndarray:
     shared = _CUE_MEMO
     out = []
     maybe = cue_candidates([r.text for r in rows])  # one RE2 scan rules out most texts (None without RE2)
+    todo: dict[str, None] = {}  # the candidate texts to count, in order (each once)
     for i, r in enumerate(rows):
         if maybe is not None and not maybe[i]:
             out.append(_NO_CUE)
             continue
         c = shared.get(r.text) or local.get(r.text)
         if c is None:
-            c = _memo(shared, r.text, local)[r.text] = cue_counts(r.text)
+            todo[r.text] = None
         out.append(c)
+    if todo:  # counted together: one RE2 scan per pattern where it can tell (lexicon.cue_counts_many)
+        got = dict(zip(todo, cue_counts_many(list(todo))))
+        for t, c in got.items():
+            _memo(shared, t, local)[t] = c
+        out = [c if c is not None else got[r.text] for c, r in zip(out, rows)]
     return np.array(out, dtype=np.int64).reshape(len(out), 3)
 
 

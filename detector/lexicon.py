@@ -15,7 +15,7 @@ import re
 from bisect import bisect_right
 from typing import Any, Callable, Sequence
 
-__all__ = ["SELF_REFERENCE", "has_self_reference", "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "has_sponsored_cue", "has_affiliate_cue", "cue_counts", "cue_candidates"]
+__all__ = ["SELF_REFERENCE", "has_self_reference", "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "has_sponsored_cue", "has_affiliate_cue", "cue_counts", "cue_counts_many", "cue_candidates"]
 
 SPONSORED_CUES = re.compile(
     r"""sponsor|advertorial|advertis|\bads?\b|paid|\bpay(?:ing|s)?\b|partner|supported\sby|presented\sby|
@@ -340,6 +340,169 @@ def _re2_pattern() -> str:
         data = _parser.parse(r.pattern, r.flags).data
         alts += data[0][1][1] if len(data) == 1 and data[0][0] is C.BRANCH else [data]
     return "|".join(seq(a) for a in alts)
+
+
+# -- exact cue counts with RE2 ----------------------------------------------------------------------------
+# On a lower-cased text without exotic characters, each cue pattern has an exact RE2 twin: letters as
+# their lower case, \s as Python's white space, groups, classes and repeats as they are (RE2 picks the
+# same leftmost-first matches as Python's backtracking for patterns without look-arounds or back
+# references). Only \b differs: RE2's is ASCII. The twin is made only where every \b opens or closes a
+# top-level alternative next to ASCII letters of the pattern; there the two agree unless the character
+# just outside the match is a non-ASCII one, and RE2 then finds a match Python may not: a text with a
+# match next to a non-ASCII character is counted by the Python twins instead.
+# tests/test_lexicon.py compares the counts on real, planted and random text.
+
+_RE2_EXACT: Any = None  # ((pattern, has \b), ...) per cue pattern; False where RE2 cannot do it
+
+
+def _re2_exact_pattern(pattern: re.Pattern[str]) -> tuple[str, bool] | None:
+    """The RE2 twin of a cue pattern for lower-cased text, and whether it holds a \b (None: no twin)."""
+    from re import _constants as C, _parser
+
+    space = "[" + "".join("\\x{%x}" % ord(c) for c in _PY_SPACE) + "]"
+    found_b = False
+
+    def lit(c: str) -> str:
+        low = c.lower() if c.lower() and len(c.lower()) == 1 else None
+        if low is None:
+            raise _Unsupported(c)
+        return low if low.isascii() and low.isalnum() else "\\x{%x}" % ord(low)
+
+    def ascii_word(c: int) -> bool:
+        ch = chr(c).lower()
+        return ch.isascii() and (ch.isalnum() or ch == "_")
+
+    def edge(items: list, last: bool) -> str:
+        """'ok': every character at this edge of a match is an ASCII word character; 'maybe': the same,
+        or the match may be empty there; 'bad': otherwise."""
+        for op, av in (reversed(items) if last else items):
+            r = one(op, av, last)
+            if r != "maybe":
+                return r
+        return "maybe"
+
+    def one(op: Any, av: Any, last: bool) -> str:
+        if op is C.LITERAL:
+            return "ok" if ascii_word(av) else "bad"
+        if op is C.IN:
+            return "ok" if all(iop is C.LITERAL and ascii_word(iav) for iop, iav in av) else "bad"
+        if op is C.SUBPATTERN:
+            return edge(av[3], last)
+        if op is C.BRANCH:
+            rs = {edge(a, last) for a in av[1]}
+            return "bad" if "bad" in rs else "ok" if rs == {"ok"} else "maybe"
+        if op is C.MAX_REPEAT or op is C.MIN_REPEAT:
+            r = edge(av[2], last)
+            return "bad" if r == "bad" else "maybe" if av[0] == 0 else r
+        return "bad"
+
+    def seq(items: list, top: bool) -> str:
+        nonlocal found_b
+        out = []
+        for k, (op, av) in enumerate(items):
+            if op is C.AT:
+                if av is not C.AT_BOUNDARY or not top or k not in (0, len(items) - 1):
+                    raise _Unsupported(av)
+                rest = items[1:] if k == 0 else items[:-1]
+                if edge(rest, last=k != 0) != "ok":
+                    raise _Unsupported(av)
+                found_b = True
+                out.append(r"\b")
+            else:
+                out.append(item(op, av))
+        return "".join(out)
+
+    def item(op: Any, av: Any) -> str:
+        if op is C.LITERAL:
+            return lit(chr(av))
+        if op is C.IN:
+            parts = []
+            for iop, iav in av:
+                if iop is C.LITERAL:
+                    parts.append(lit(chr(iav)))
+                elif iop is C.CATEGORY and iav is C.CATEGORY_SPACE:
+                    parts.append(space)
+                else:
+                    raise _Unsupported(iop)
+            return "(?:" + "|".join(parts) + ")"
+        if op is C.CATEGORY and av is C.CATEGORY_SPACE:
+            return space
+        if op is C.BRANCH:
+            return "(?:" + "|".join(seq(a, False) for a in av[1]) + ")"
+        if op is C.SUBPATTERN:
+            return "(?:" + seq(av[3], False) + ")"
+        if op is C.MAX_REPEAT or op is C.MIN_REPEAT:
+            lo, hi, p = av
+            lazy = "?" if op is C.MIN_REPEAT else ""
+            return "(?:" + seq(p, False) + "){%d,%s}%s" % (lo, "" if hi == C.MAXREPEAT else hi, lazy)
+        raise _Unsupported(op)
+
+    try:
+        data = _parser.parse(pattern.pattern, pattern.flags).data
+        alts = data[0][1][1] if len(data) == 1 and data[0][0] is C.BRANCH else [data]
+        return "|".join(seq(list(a), True) for a in alts), found_b
+    except _Unsupported:
+        return None
+
+
+def _re2_exact() -> Any:
+    global _RE2_EXACT
+    if _RE2_EXACT is None:
+        _RE2_EXACT = False
+        if _prefilter():  # RE2 is there
+            import re2
+
+            made = [_re2_exact_pattern(p) for p in CUES]
+            if all(m is not None for m in made):
+                opts = re2.Options()
+                opts.max_mem = 32 << 20
+                _RE2_EXACT = tuple((re2.compile(pat.encode("ascii"), opts), has_b) for pat, has_b in made)
+    return _RE2_EXACT
+
+
+def cue_counts_many(texts: Sequence[str]) -> list[tuple[int, int, int]]:
+    """:func:`cue_counts` of each text: the three RE2 twins run once over all the texts (joined by NUL,
+    which no pattern matches across), the Python twins only on texts RE2 cannot tell about."""
+    exact = _re2_exact() if len(texts) > 1 else False
+    if not exact:
+        return [cue_counts(t) for t in texts]
+    if _TWINS is None:
+        _build_twins()
+    out: list[tuple[int, int, int] | None] = [None] * len(texts)
+    idx, lows = [], []
+    for i, t in enumerate(texts):
+        if _TWINS is not _ORIGINALS and (t.isascii() or not _exotic_in(t)):
+            idx.append(i)
+            lows.append(t.lower())
+        else:
+            out[i] = cue_counts(t)
+    if idx:
+        try:
+            data = "\x00".join(lows).encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate
+            data = b""
+        if not data or data.count(b"\x00") != len(lows) - 1:  # a NUL in a text, or no UTF-8
+            for i in idx:
+                out[i] = cue_counts(texts[i])
+            return out  # type: ignore[return-value]
+        starts, pos = [0], -1
+        for _ in range(len(lows) - 1):
+            pos = data.find(b"\x00", pos + 1)
+            starts.append(pos + 1)
+        counts = [[0, 0, 0] for _ in idx]
+        unsure = set()
+        end = len(data)
+        for j, (pat, has_b) in enumerate(exact):
+            for m in pat.finditer(data):
+                a, e = m.span()
+                k = bisect_right(starts, a) - 1
+                if has_b and ((a > 0 and data[a - 1] >= 0x80) or (e < end and data[e] >= 0x80)):
+                    unsure.add(k)
+                counts[k][j] += 1
+        for k, i in enumerate(idx):
+            c = counts[k]
+            out[i] = cue_counts(texts[i]) if k in unsure else (min(3, c[0]), min(3, c[1]), min(3, c[2]))
+    return out  # type: ignore[return-value]
 
 
 def _prefilter() -> Any:

@@ -251,3 +251,54 @@ def test_exotic_in_is_the_exotic_pattern_search():
     for _ in range(5000):
         t = "".join(rnd.choice(pool) for _ in range(rnd.randrange(0, 12)))
         assert L._exotic_in(t) == (L._EXOTIC.search(t) is not None), repr(t)
+
+
+# -- exact counts with RE2 --------------------------------------------------------------------------
+@needs_re2
+def test_re2_counts_are_cue_counts_on_planted_and_random_text():
+    """cue_counts_many gives cue_counts of each text: planted cue words in every case, glued to ASCII
+    and non-ASCII word and non-word characters (where RE2's ASCII \\b and Python's differ), exotic
+    letters, NULs and lone surrogates."""
+    assert L._re2_exact(), "RE2 twins of the cue patterns"
+    rng = random.Random(13)
+    words = _cue_words()
+    glue = [" ", "\u00a0", "\u2009", "\n", "", "-", "_", "é", "x", "1", "’", "İ", "ſ", "\u212a", "ß", "\ud7ff",
+            "ü", "\u0301", "٣", "ǅ", "\x00", "s", "ing", "\ud800"]
+    texts = list(TRICKY)
+    for _ in range(8000):
+        parts = []
+        for _ in range(rng.randrange(1, 7)):
+            w = rng.choice(words) if rng.random() < 0.7 else "".join(rng.choice(ALL_CHARS) for _ in range(3))
+            w = "".join(c.upper() if rng.random() < 0.3 else c for c in w)
+            w = w.replace(" ", rng.choice([" ", "\u00a0", "\u3000", "\t", "  "]))
+            parts.append(w)
+        texts.append("".join(rng.choice(glue) + p + rng.choice(glue) for p in parts))
+    want = [L.cue_counts(t) for t in texts]
+    assert sum(1 for w in want if w != (0, 0, 0)) > 4000
+    for k in range(0, len(texts), 97):  # pages of 97 texts (a NUL or a surrogate sends a page to Python)
+        page = texts[k: k + 97]
+        assert L.cue_counts_many(page) == want[k: k + 97], page
+    clean = [t for t in texts if "\x00" not in t and "\ud800" not in t]
+    assert L.cue_counts_many(clean) == [L.cue_counts(t) for t in clean]
+
+
+@needs_re2
+def test_re2_counts_on_real_rows(monkeypatch):
+    from pathlib import Path
+
+    from detector.features import rows_for_page
+    from detector.io import read_input
+    from detector.segment import segment
+
+    pages = sorted((Path(__file__).resolve().parents[1] / "data" / "pages").glob("*"))[::7]
+    texts = [r.text for p in pages for r in rows_for_page(segment(read_input(str(p))))]
+    got = L.cue_counts_many(texts)
+    assert got == [L.cue_counts(t) for t in texts]
+    assert sum(1 for g in got if g != (0, 0, 0)) > 200
+
+
+def test_re2_twins_are_refused_where_b_is_not_at_an_ascii_edge():
+    assert L._re2_exact_pattern(re.compile(r"ab\bc", re.I)) is None  # inside an alternative
+    assert L._re2_exact_pattern(re.compile(r"caf[eé]\b", re.I)) is None  # next to a non-ASCII letter
+    assert L._re2_exact_pattern(re.compile(r"(?!x)ad", re.I)) is None  # a look-ahead
+    assert L._re2_exact_pattern(re.compile(r"\bads?\b|own", re.I)) == (r"\bad(?:s){0,1}\b|own", True)
