@@ -13,7 +13,7 @@ import re
 import stat
 import sys
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -50,6 +50,9 @@ class RawPage:
     kind: str  # "html" | "text" | "markdown"
     path: str
     encoding: str
+    # The text as UTF-8, where the input was exactly that (no BOM): the HTML parser reads these bytes
+    # instead of encoding the text again.
+    utf8: bytes | None = field(default=None, repr=False, compare=False)
 
 
 # Magic numbers of common binary files that turn up in crawls.
@@ -361,7 +364,8 @@ def read_input(
     text, encoding = decode(raw, kind_hint=hint if hint != "text" else "html")
     if not text.strip():
         raise InputError("input holds only white space")
-    return RawPage(text=text, kind=kind or guess_kind(label, text), path=label, encoding=encoding)
+    utf8 = raw if encoding == "utf-8" and not raw.startswith(codecs.BOM_UTF8) else None  # raw.decode("utf-8") is text
+    return RawPage(text=text, kind=kind or guess_kind(label, text), path=label, encoding=encoding, utf8=utf8)
 
 
 def is_path_like(value: object) -> bool:

@@ -249,3 +249,12 @@ def test_gunzip_with_isal_gives_zlibs_bytes_and_zlibs_errors():
         assert outcome(dio._gunzip, raw) == want
         if isinstance(want, bytes):
             assert outcome(lambda r, lim: dio._gunzip_with(dio._isal_zlib, r, lim), raw) == want
+
+
+def test_utf8_bytes_are_kept_only_when_they_are_the_text():
+    html = "<html><body><p>Café — naïve</p></body></html>"
+    page = read_input(html.encode("utf-8"), name="p.html")
+    assert page.utf8 == html.encode("utf-8") and page.utf8.decode("utf-8") == page.text
+    assert read_input(b"\xef\xbb\xbf" + html.encode("utf-8"), name="p.html").utf8 is None  # a BOM
+    assert read_input(html.encode("cp1252", errors="replace"), name="p.html").utf8 is None  # not UTF-8
+    assert read_input(gzip.compress(html.encode("utf-8")), name="p.html.gz").utf8 == html.encode("utf-8")
