@@ -114,9 +114,12 @@ class Linear:
         rows = np.repeat(np.arange(shape[0]), np.diff(indptr))
         nz = data != 0
         data, indices, rows = data[nz], indices[nz], rows[nz]
-        cols = np.unique(indices)
+        weighted = np.zeros(int(shape[1]), dtype=bool)
+        weighted[indices] = True
+        cols = np.flatnonzero(weighted)
         out = np.zeros((len(cols), shape[0]), dtype=data.dtype)
-        out[np.searchsorted(cols, indices), rows] = data  # duplicates: a canonical CSR has none
+        at = np.cumsum(weighted, dtype=np.int64) - 1  # each weighted column's row of out
+        out[at[indices], rows] = data  # duplicates: a canonical CSR has none
         return cols, out, int(shape[1])
 
     @classmethod
