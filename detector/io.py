@@ -358,11 +358,11 @@ def read_input(
         if raw[:2] != b"\x1f\x8b":
             raise InputError("named .gz but not gzip data")
         raw = _gunzip(raw, limits)
-    if not raw.strip():
+    if not raw or raw.isspace():  # = not raw.strip(), without copying the page
         raise InputError("empty input" if not raw else "input holds only white space")
     hint = kind or guess_kind(label)
     text, encoding = decode(raw, kind_hint=hint if hint != "text" else "html")
-    if not text.strip():
+    if not text or text.isspace():  # = not text.strip()
         raise InputError("input holds only white space")
     utf8 = raw if encoding == "utf-8" and not raw.startswith(codecs.BOM_UTF8) else None  # raw.decode("utf-8") is text
     return RawPage(text=text, kind=kind or guess_kind(label, text), path=label, encoding=encoding, utf8=utf8)
