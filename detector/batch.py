@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .io import DEFAULT_LIMITS, InputError, ReadLimits
-from .sinks import open_sink
+from .sinks import JsonLine, json_line, open_sink
 from .sources import Item, SourceOptions, frame_items, iter_items, payload
 
 __all__ = [
@@ -43,6 +43,7 @@ __all__ = [
     "score_frame",
     "score_item",
     "score_chunk",
+    "score_chunk_lines",
     "EXIT_OK",
     "EXIT_SOME_FAILED",
     "EXIT_USAGE",
@@ -99,12 +100,13 @@ class Summary:
     skipped: int = 0  # already in the output (--resume)
     seconds: float = 0.0
 
-    def add(self, records: Sequence[dict[str, Any]]) -> None:
+    def add(self, records: Sequence[dict[str, Any] | JsonLine]) -> None:
         self.pages += len(records)
         for r in records:
-            if r["error"] is not None:
+            error, label = (r.error, r.label) if isinstance(r, JsonLine) else (r["error"], r["label"])
+            if error is not None:
                 self.errors += 1
-            elif r["label"] == "sponsored":
+            elif label == "sponsored":
                 self.flagged += 1
 
     @property
@@ -220,6 +222,22 @@ def score_chunk(
     return [score_item(det, it, editorial=editorial, all_blocks=all_blocks) for it in items]
 
 
+def score_chunk_lines(
+    items: Sequence[Item],
+    model_dir: str | None = None,
+    editorial: bool = False,
+    all_blocks: bool = False,
+    trust: bool = False,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> list[JsonLine]:
+    """:func:`score_chunk`, each record already written out as its JSON line (for a sink of JSON lines):
+    the worker does the encoding, and the batch's own process little more than the writing."""
+    return [json_line(r) for r in score_chunk(items, model_dir, editorial, all_blocks, trust, limits)]
+
+
+_MODEL_TASKS = (score_chunk, score_chunk_lines)  # tasks whose workers load the model as they start
+
+
 # -- local engine -------------------------------------------------------------------------------
 def workers(n_jobs: int) -> int:
     if n_jobs > 0:
@@ -272,25 +290,32 @@ def local_records(
         return
     in_flight = options.in_flight or IN_FLIGHT_PER_WORKER * n
     window: deque[tuple[list[Item], Future]] = deque()
+    wrap = json_line if task is score_chunk_lines else None
 
     def submit(chunk: list[Item]) -> Future:
-        pool = _executor(n, model_dir, preload=task is score_chunk, trust=options.trust)
+        pool = _executor(n, model_dir, preload=task in _MODEL_TASKS, trust=options.trust)
         return pool.submit(task, chunk, *args)
 
     try:
         for chunk in chunks:
             window.append((chunk, submit(chunk)))
             if len(window) >= in_flight:
-                yield _result(*window.popleft(), submit)
+                yield _result(*window.popleft(), submit, wrap)
         while window:
-            yield _result(*window.popleft(), submit)
+            yield _result(*window.popleft(), submit, wrap)
     finally:
         for _, fut in window:
             fut.cancel()
 
 
-def _result(chunk: list[Item], fut: Future, submit: Callable[[list[Item]], Future]) -> list[dict[str, Any]]:
-    """A chunk's records; when its worker died, the chunk again, then its pages one at a time."""
+def _result(
+    chunk: list[Item],
+    fut: Future,
+    submit: Callable[[list[Item]], Future],
+    wrap: Callable[[dict[str, Any]], Any] | None = None,
+) -> list[Any]:
+    """A chunk's records; when its worker died, the chunk again, then its pages one at a time (a page
+    that kills its worker on its own gets an error record, passed through ``wrap`` when given)."""
     try:
         return fut.result()
     except BrokenProcessPool:
@@ -307,7 +332,8 @@ def _result(chunk: list[Item], fut: Future, submit: Callable[[list[Item]], Futur
         except BrokenProcessPool:
             log.warning("the worker process died while scoring %s", it.id)
             dead = replace(it, path=None, data=None, error="the worker process died while scoring this page")
-            out.append(score_item(None, dead))
+            rec = score_item(None, dead)
+            out.append(rec if wrap is None else wrap(rec))
     return out
 
 
@@ -332,6 +358,8 @@ def run_batch(
     start = time.perf_counter()
     verify_model_dir(options.model_dir, trust=options.trust)  # a ModelError now, not in every worker
     sink = open_sink(output, resume=resume, force=force, editorial=options.editorial, stream=stdout)
+    # JSONL, stdout, the Parquet journal: the workers hand back each record as its line, ready to write.
+    task = score_chunk_lines if sink.takes_lines else score_chunk
     summary = Summary()
     items: Iterable[Item] = iter_items(inputs, sources, stdin)
     if resume:
@@ -347,7 +375,7 @@ def run_batch(
         records = dask_records(chunked(items, size), options, sources.limits)
     else:
         size = options.chunk_size or LOCAL_CHUNK
-        records = local_records(chunked(items, size), options, limits=sources.limits)
+        records = local_records(chunked(items, size), options, task=task, limits=sources.limits)
     show = sys.stderr.isatty() if options.progress is None else options.progress
     bar = _progress(show)
     complete = False
@@ -357,10 +385,14 @@ def run_batch(
             if options.min_score is None:
                 kept = recs
             else:
-                kept = [r for r in recs if r["score"] is not None and r["score"] >= options.min_score]
-                sink.mark_filtered(
-                    [r["path"] for r in recs if r["score"] is None or r["score"] < options.min_score]
-                )
+                kept, below = [], []
+                for r in recs:
+                    score, path = (r.score, r.path) if isinstance(r, JsonLine) else (r["score"], r["path"])
+                    if score is not None and score >= options.min_score:
+                        kept.append(r)
+                    else:
+                        below.append(path)
+                sink.mark_filtered(below)
             sink.write(kept)
             summary.written += len(kept)
             if bar is not None:

@@ -25,9 +25,9 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
-__all__ = ["Sink", "SinkError", "open_sink", "FORMATS", "format_for"]
+__all__ = ["Sink", "SinkError", "open_sink", "FORMATS", "format_for", "JsonLine", "json_line"]
 
 FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 CSV_FIELDS = ("path", "url", "score", "label", "n_blocks", "blocks", "error")
@@ -89,7 +89,24 @@ def _sibling(path: Path, suffix: str) -> Path:
     return path.with_name(path.name + suffix)
 
 
-def record_line(rec: dict[str, Any]) -> str:
+class JsonLine(NamedTuple):
+    """A record already written out as its JSONL line (in a worker process), with the fields the batch
+    itself reads: the parent process then only counts it and writes ``text`` as it is."""
+
+    path: str
+    score: float | None
+    label: str | None
+    error: str | None
+    text: str  # record_line(the record): the exact line a sink writes, newline included
+
+
+def json_line(rec: dict[str, Any]) -> JsonLine:
+    return JsonLine(rec["path"], rec["score"], rec["label"], rec["error"], record_line(rec))
+
+
+def record_line(rec: dict[str, Any] | JsonLine) -> str:
+    if isinstance(rec, JsonLine):
+        return rec.text
     return json.dumps(rec, ensure_ascii=False) + "\n"
 
 
@@ -161,9 +178,14 @@ def jsonl_ids(path: Path) -> Iterator[str]:
 
 # -- sinks --------------------------------------------------------------------------------------
 class Sink:
-    """Records in, whole records out. Subclasses store them; this keeps the below-min-score ids."""
+    """Records in, whole records out. Subclasses store them; this keeps the below-min-score ids.
+
+    A record is a dict, or a :class:`JsonLine` for a sink whose ``takes_lines`` is true (it stores JSON
+    lines: JSONL, stdout, the Parquet journal), which then writes the line as it is.
+    """
 
     path: Path | None = None
+    takes_lines = True
 
     def __init__(self, editorial: bool = False) -> None:
         self.editorial = editorial
@@ -244,6 +266,8 @@ class JsonlSink(_FileSink):
 class CsvSink(_FileSink):
     """One row per record; ``blocks`` as a JSON list, ``n_blocks`` its length."""
 
+    takes_lines = False  # it needs the fields: a JsonLine is parsed back
+
     def __init__(self, path: Path, editorial: bool = False) -> None:
         super().__init__(editorial)
         self.path = path
@@ -264,6 +288,8 @@ class CsvSink(_FileSink):
         if not records:
             w.writerow(self.fields)
         for r in records:
+            if isinstance(r, JsonLine):
+                r = json.loads(r.text)
             row = [
                 r["path"],
                 r.get("url") or "",

@@ -1,0 +1,102 @@
+"""detector batch's worker processes: records handed back as JSON lines, the same bytes whichever way they
+are made."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import pytest
+
+from detector import batch as batch_mod
+from detector.batch import BatchOptions, Summary, run_batch, score_chunk, score_chunk_lines
+from detector.sinks import CsvSink, JsonLine, JsonlSink, json_line, record_line
+from detector.sources import Item
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+
+def _items() -> list[Item]:
+    items = [Item(id=str(p), path=str(p)) for p in sorted(EXAMPLES.iterdir()) if p.is_file()]
+    items.append(Item(id="broken#@7", error="truncated or damaged gzip data"))
+    items.append(Item(id="unicode é ☃", data="<p>Sponsored — café ☃ 😀</p>".encode(), kind=None))
+    return items
+
+
+def test_a_json_line_is_the_line_a_sink_writes_for_the_record():
+    items = _items()
+    recs = score_chunk(items, editorial=True)
+    got = score_chunk_lines(items, editorial=True)
+    assert [g.text for g in got] == [json.dumps(r, ensure_ascii=False) + "\n" for r in recs]
+    assert [g.text for g in got] == [record_line(r) for r in recs]
+    assert [(g.path, g.score, g.label, g.error) for g in got] == [
+        (r["path"], r["score"], r["label"], r["error"]) for r in recs
+    ]
+    assert any(g.error for g in got) and any(g.score is not None for g in got)
+
+
+def test_sinks_write_the_same_bytes_from_json_lines_and_from_dicts(tmp_path):
+    recs = score_chunk(_items())
+    for name, records in (("dicts", recs), ("lines", [json_line(r) for r in recs])):
+        sink = JsonlSink(tmp_path / f"{name}.jsonl")
+        sink.write(records[:3])
+        sink.write(records[3:])
+        sink.close(complete=True)
+        csv_sink = CsvSink(tmp_path / f"{name}.csv")  # CSV takes dicts; a JsonLine is parsed back
+        csv_sink.write(records)
+        csv_sink.close(complete=True)
+    assert (tmp_path / "lines.jsonl").read_bytes() == (tmp_path / "dicts.jsonl").read_bytes()
+    assert (tmp_path / "lines.csv").read_bytes() == (tmp_path / "dicts.csv").read_bytes()
+
+
+def test_summary_counts_json_lines_as_it_counts_dicts():
+    recs = score_chunk(_items())
+    a, b = Summary(), Summary()
+    a.add(recs)
+    b.add([json_line(r) for r in recs])
+    assert (a.pages, a.flagged, a.errors) == (b.pages, b.flagged, b.errors)
+    assert a.errors == 1 and a.flagged >= 1
+
+
+def _dead(*_args) -> Future:
+    fut: Future = Future()
+    fut.set_exception(BrokenProcessPool("gone"))
+    return fut
+
+
+def test_a_page_that_kills_its_worker_gets_an_error_line_from_the_lines_task():
+    chunk = [Item(id="a", data=b"x"), Item(id="b", data=b"y")]
+    out = batch_mod._result(chunk, _dead(), _dead, json_line)
+    assert [type(r) for r in out] == [JsonLine, JsonLine]
+    assert [r.path for r in out] == ["a", "b"]
+    assert all("worker process died" in r.error and r.score is None for r in out)
+    assert json.loads(out[0].text)["error"] == out[0].error
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("min_score", [None, 0.5])
+def test_run_batch_output_is_the_same_bytes_as_the_records_of_score_chunk(tmp_path, jobs, min_score):
+    items = [Item(id=str(p), path=str(p)) for p in sorted(EXAMPLES.iterdir()) if p.is_file()]
+    expected = [
+        r for r in score_chunk(items) if min_score is None or (r["score"] is not None and r["score"] >= min_score)
+    ]
+    out = tmp_path / "scores.jsonl"
+    summary = run_batch(
+        [str(EXAMPLES)], out, options=BatchOptions(n_jobs=jobs, chunk_size=2, min_score=min_score)
+    )
+    assert out.read_bytes() == "".join(record_line(r) for r in expected).encode("utf-8")
+    assert summary.pages == len(items) and summary.written == len(expected)
+    stream = io.StringIO()
+    run_batch([str(EXAMPLES)], None, options=BatchOptions(n_jobs=jobs, min_score=min_score), stdout=stream)
+    assert stream.getvalue().encode("utf-8") == out.read_bytes()
+    if min_score is not None:
+        below = (tmp_path / "scores.jsonl.below-min-score").read_text(encoding="utf-8").splitlines()
+        assert sorted(json.loads(x) for x in below) == sorted(
+            it.id for it in items if it.id not in {r["path"] for r in expected}
+        )
