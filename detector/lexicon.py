@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 __all__ = ["SELF_REFERENCE", "has_self_reference", "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "has_sponsored_cue", "has_affiliate_cue", "cue_counts", "cue_counts_many", "cue_candidates"]
 
@@ -493,8 +493,7 @@ def cue_counts_many(texts: Sequence[str]) -> list[tuple[int, int, int]]:
         unsure = set()
         end = len(data)
         for j, (pat, has_b) in enumerate(exact):
-            for m in pat.finditer(data):
-                a, e = m.span()
+            for a, e in _spans(pat, data):
                 k = bisect_right(starts, a) - 1
                 if has_b and ((a > 0 and data[a - 1] >= 0x80) or (e < end and data[e] >= 0x80)):
                     unsure.add(k)
@@ -503,6 +502,37 @@ def cue_counts_many(texts: Sequence[str]) -> list[tuple[int, int, int]]:
             c = counts[k]
             out[i] = cue_counts(texts[i]) if k in unsure else (min(3, c[0]), min(3, c[1]), min(3, c[2]))
     return out  # type: ignore[return-value]
+
+
+def _spans(pattern: Any, data: bytes) -> Iterator[tuple[int, int]]:
+    """``m.span() for m in pattern.finditer(data)`` for a compiled RE2 pattern and bytes, without making a
+    Match object per match (google-re2's finditer makes each in Python): its own loop, over the
+    ``Match`` call that finditer makes, where this google-re2 has it."""
+    regexp = getattr(pattern, "_regexp", None)
+    anchor = getattr(getattr(_re2_module(), "_Anchor", None), "UNANCHORED", None)
+    if regexp is None or anchor is None or not hasattr(regexp, "Match"):
+        for m in pattern.finditer(data):
+            yield m.span()
+        return
+    match = regexp.Match
+    pos, end = 0, len(data)
+    while True:
+        a, e = match(anchor, data, pos, end)[0]
+        if a < 0:
+            return
+        yield a, e
+        if e == pos:  # an empty match (none of the cue patterns has one): step over a byte, as finditer does
+            if pos == end:
+                return
+            pos += 1
+        else:
+            pos = e
+
+
+def _re2_module() -> Any:
+    import re2
+
+    return re2
 
 
 def _prefilter() -> Any:
@@ -559,8 +589,7 @@ def cue_candidates(texts: Sequence[str]) -> list[bool] | None:
     ascii_only = len(data) == len(joined)
     bounds = [s for s, _ in starts]
     at_byte = at_char = 0  # byte offsets -> character offsets, decoding only what lies between matches
-    for m in pre.finditer(data):
-        a, e = m.span()
+    for a, e in _spans(pre, data):
         if not ascii_only:
             at_char += len(data[at_byte:a].decode("utf-8"))
             a, at_byte = at_char, a

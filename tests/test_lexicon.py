@@ -302,3 +302,16 @@ def test_re2_twins_are_refused_where_b_is_not_at_an_ascii_edge():
     assert L._re2_exact_pattern(re.compile(r"caf[eé]\b", re.I)) is None  # next to a non-ASCII letter
     assert L._re2_exact_pattern(re.compile(r"(?!x)ad", re.I)) is None  # a look-ahead
     assert L._re2_exact_pattern(re.compile(r"\bads?\b|own", re.I)) == (r"\bad(?:s){0,1}\b|own", True)
+
+
+@needs_re2
+def test_spans_are_finditers():
+    import re2
+
+    rng = random.Random(3)
+    pats = [L._prefilter()] + [p for p, _ in L._re2_exact()] + [re2.compile(b"a*"), re2.compile(b"\\bx")]
+    words = [w.lower().encode() for w in _cue_words()] + [b" ", b"\xc3\xa9", b"x", b"", b"\n", b"aa"]
+    for _ in range(300):
+        data = b"".join(rng.choice(words) for _ in range(rng.randrange(0, 30)))
+        for p in pats:
+            assert list(L._spans(p, data)) == [m.span() for m in p.finditer(data)]
