@@ -409,7 +409,7 @@ def batch_command(inputs: tuple[str, ...], output: Path | None, jobs: int, patte
         raise click.BadParameter("give --html-column or --text-column, not both", param_hint="--text-column")
     options = BatchOptions(n_jobs=jobs, chunk_size=chunk_size, editorial=editorial, all_blocks=all_blocks,
                            min_score=min_score, model_dir=model_dir, trust=trust, scheduler=scheduler or None,
-                           progress=False if quiet else None)
+                           progress=False if quiet else None, own_process=True)
     sources = SourceOptions(glob=pattern, html_column=html_column, text_column=text_column, id_column=id_column,
                             limits=_limits(max_bytes, max_decompressed, max_depth))
     try:

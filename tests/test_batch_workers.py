@@ -1,10 +1,11 @@
 """detector batch's worker processes: records handed back as JSON lines, the same bytes whichever way they
-are made."""
+are made; the pool started early and stopped at the end of a CLI run."""
 
 from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from concurrent.futures import Future
@@ -100,3 +101,30 @@ def test_run_batch_output_is_the_same_bytes_as_the_records_of_score_chunk(tmp_pa
         assert sorted(json.loads(x) for x in below) == sorted(
             it.id for it in items if it.id not in {r["path"] for r in expected}
         )
+
+
+def test_stop_workers_ends_the_pool_and_a_later_batch_starts_another():
+    stream = io.StringIO()
+    options = BatchOptions(n_jobs=2, own_process=True)  # as the CLI: the workers are stopped at the end
+    run_batch([str(EXAMPLES)], None, options=options, stdout=stream)
+    assert batch_mod._POOL is None
+    first = stream.getvalue()
+    again = io.StringIO()
+    run_batch([str(EXAMPLES)], None, options=options, stdout=again)
+    assert again.getvalue() == first and first.count("\n") == len(list(EXAMPLES.iterdir()))
+
+
+def test_the_cli_parent_of_workers_asks_for_one_blas_thread_and_keeps_a_users_setting():
+    code = (
+        "import os, sys\n"
+        "from detector.cli import main\n"
+        "try:\n"
+        f"    main(['batch', '-q', '-j', '2', {str(EXAMPLES)!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(os.environ.get('OPENBLAS_NUM_THREADS'), os.environ.get('OMP_NUM_THREADS'), file=sys.stderr)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.endswith("_NUM_THREADS")}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**env, "OMP_NUM_THREADS": "3"})
+    assert done.stderr.strip().endswith("1 3"), done.stderr
