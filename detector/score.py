@@ -168,7 +168,8 @@ class _Table:
     __slots__ = ("labels", "scores", "texts", "starts", "ends", "probs", "units", "headings")
 
     def __init__(self, labels: list[str], scores: list[float], texts: list[str], starts: list[int],
-                 ends: list[int], probs: list[list[float]], units: list[bool], headings: list[bool]) -> None:
+                 ends: list[int], probs: np.ndarray, units: list[bool], headings: list[bool]) -> None:
+        # probs: (blocks, 5) float64, each row the block's OUTPUT_LABELS probabilities as it shows them
         self.labels, self.scores, self.texts, self.starts, self.ends = labels, scores, texts, starts, ends
         self.probs, self.units, self.headings = probs, units, headings
 
@@ -176,16 +177,17 @@ class _Table:
     def of(cls, blocks: Sequence[LabelledBlock]) -> "_Table":
         return cls([b.label for b in blocks], [b.score for b in blocks], [b.text for b in blocks],
                    [b.start for b in blocks], [b.end for b in blocks],
-                   [[b.probs.get(k, 0.0) for k in OUTPUT_LABELS] for b in blocks],
+                   np.array([[b.probs.get(k, 0.0) for k in OUTPUT_LABELS] for b in blocks],
+                            dtype=np.float64).reshape(len(blocks), len(OUTPUT_LABELS)),
                    [b.from_unit for b in blocks], [b.heading for b in blocks])
 
     def prob(self, i: int, label: str) -> float:
-        return self.probs[i][OUTPUT_LABELS.index(label)]
+        return float(self.probs[i, OUTPUT_LABELS.index(label)])
 
     def labelled_blocks(self) -> list[LabelledBlock]:
         labels_ = OUTPUT_LABELS
         return [LabelledBlock(i, lab, sc, t, a, e, dict(zip(labels_, p)), u, h) for i, (lab, sc, t, a, e, p, u, h)
-                in enumerate(zip(self.labels, self.scores, self.texts, self.starts, self.ends, self.probs,
+                in enumerate(zip(self.labels, self.scores, self.texts, self.starts, self.ends, self.probs.tolist(),
                                  self.units, self.headings))]
 
     def _kept(self, all_blocks: bool) -> tuple[list[int], list[float]]:
@@ -368,14 +370,15 @@ class Detector:
                 units_of.setdefault(u.parent, []).append(n + k)
         text = page.text
         blocks = page.blocks
-        probs = round4(merged).tolist()  # the probabilities each block shows, rounded once for all
+        probs = round4(merged)  # the probabilities each block shows, rounded once for all
         scores_ = scores.tolist()
         # most blocks are not cut: their columns are the blocks' own (b.text is text[b.start:b.end])
         t = _Table(labels[:n], scores_[:n], [b.text for b in blocks], [b.start for b in blocks],
                    [b.end for b in blocks], probs[:n], [False] * n, [b.heading for b in blocks])
         if not units_of:
             return t
-        cols = (t.labels, t.scores, t.texts, t.starts, t.ends, t.probs, t.units, t.headings)
+        # the pieces' probabilities as rows of ``probs`` (a block's own, or its unit's)
+        cols = (t.labels, t.scores, t.texts, t.starts, t.ends, range(n), t.units, t.headings)
         out: tuple[list, ...] = tuple([] for _ in cols)
         done = 0
         for i in sorted(units_of):
@@ -383,7 +386,7 @@ class Detector:
                 o.extend(col[done:i])
             done = i + 1
             b = blocks[i]
-            pieces = [(b.start, b.end, labels[i], scores_[i], probs[i], False)]
+            pieces = [(b.start, b.end, labels[i], scores_[i], i, False)]
             for k in units_of[i]:
                 u = page.units[k - n]
                 new = []
@@ -393,7 +396,7 @@ class Detector:
                         continue
                     if u.start > a:
                         new.append((a, _rstrip(text, a, u.start), lab, sc, pr, True))
-                    new.append((u.start, u.end, labels[k], scores_[k], probs[k], True))
+                    new.append((u.start, u.end, labels[k], scores_[k], k, True))
                     if u.end < e:
                         new.append((_lstrip(text, u.end, e), e, lab, sc, pr, True))
                 pieces = [p for p in new if p[1] > p[0]]
@@ -402,7 +405,8 @@ class Detector:
                     o.append(v)
         for col, o in zip(cols, out):
             o.extend(col[done:])
-        return _Table(*out)
+        labels_, scores_, texts, starts, ends, rows, units, headings = out
+        return _Table(labels_, scores_, texts, starts, ends, probs[rows], units, headings)
 
     @classmethod
     def _revise_headings(cls, blocks: list[LabelledBlock]) -> None:

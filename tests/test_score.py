@@ -126,7 +126,7 @@ def test_record_line_is_json_dumps_of_the_record():
         scores = [rnd.choice([0.0, 1.0, rnd.random(), 0.12345, 1e-05, 0.99995]) for _ in range(n)]
         starts = [rnd.randrange(0, 10**6) for _ in range(n)]
         t = _Table(labels, scores, texts, starts, [s + len(x) for s, x in zip(starts, texts)],
-                   [[0.2] * 5 for _ in range(n)], [False] * n, [False] * n)
+                   np.full((n, 5), 0.2), [False] * n, [False] * n)
         a = Analysis(path=rnd.choice(["p.html", 'we"ird\\path\n']), score=rnd.choice([None, rnd.random()]),
                      label=rnd.choice([None, "sponsored"]), table=t, text="", error=rnd.choice([None, "bad\tinput"]))
         head = rnd.choice([None, {"path": "id-" + str(case), "url": "http://x/?q=\"1\""}])
