@@ -1,8 +1,10 @@
 """detector batch's worker processes: records handed back as JSON lines, the same bytes whichever way they
-are made; the pool started early and stopped at the end of a CLI run."""
+are made; the pool started early and stopped at the end of a CLI run; the garbage collector tuned only
+in batch processes."""
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
@@ -101,6 +103,40 @@ def test_run_batch_output_is_the_same_bytes_as_the_records_of_score_chunk(tmp_pa
         assert sorted(json.loads(x) for x in below) == sorted(
             it.id for it in items if it.id not in {r["path"] for r in expected}
         )
+
+
+def test_run_batch_leaves_the_garbage_collector_of_a_library_caller_alone():
+    before = gc.get_threshold()
+    frozen = gc.get_freeze_count()
+    run_batch([str(EXAMPLES)], None, options=BatchOptions(n_jobs=1), stdout=io.StringIO())
+    assert gc.get_threshold() == before and gc.get_freeze_count() == frozen
+
+
+def test_the_cli_tunes_its_own_garbage_collector_when_it_scores_in_process():
+    code = (
+        "import gc, sys\n"
+        "from detector.cli import main\n"
+        "try:\n"
+        f"    main(['batch', '-q', '-j', '1', {str(EXAMPLES)!r}])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(gc.get_threshold(), gc.get_freeze_count() > 0, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.stderr.strip().endswith(f"{batch_mod.BATCH_GC_THRESHOLD} True"), done.stderr
+
+
+def test_a_worker_tunes_its_garbage_collector_after_loading_the_model():
+    pool = batch_mod._executor(2, None, preload=True)
+    try:
+        got = pool.submit(_gc_state).result()
+    finally:
+        batch_mod.stop_workers()
+    assert got == (batch_mod.BATCH_GC_THRESHOLD, True)
+
+
+def _gc_state() -> tuple[tuple[int, int, int], bool]:
+    return gc.get_threshold(), gc.get_freeze_count() > 0
 
 
 def test_stop_workers_ends_the_pool_and_a_later_batch_starts_another():
