@@ -2,6 +2,7 @@
 
     python benchmarks/throughput.py                        # 1,000 realdev HTML pages; memory at 1,000
     python benchmarks/throughput.py -n 2000 --memory 1000,100000 --jobs 1,2
+    python benchmarks/throughput.py -n 1000 --no-trafilatura --memory '' --repeat 5   # noisy machine
 
 Pages are realdev's HTML pages (../shared/realdev/pages/*.html.gz; data/pages without it), repeated as
 needed: a temporary folder of symbolic links to them holds the N inputs. For each ``-j`` it runs
@@ -14,13 +15,15 @@ process tree (sampled every 0.1 s). trafilatura.extract runs in one process over
 gunzip, decode as UTF-8, extract) for comparison; install it with ``pip install trafilatura`` (or
 ``pip install -e ".[report]"``, which holds it); it is skipped when missing. ``--memory`` runs
 ``detector batch -j 2`` on each count of pages and reports its peak memory (100,000 pages take about
-20 minutes on 2 free cores).
+20 minutes on 2 free cores). ``--repeat R`` runs the -j values R times, in turn, and ends with each one's
+spread of wall times and the ratio of the first -j's wall time to the others' (for a shared machine).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -168,6 +171,7 @@ def main() -> None:
     ap.add_argument("--memory-jobs", type=int, default=2, help="-j of the memory runs (default 2)")
     ap.add_argument("--pages-dir", type=Path, default=None)
     ap.add_argument("--no-trafilatura", action="store_true")
+    ap.add_argument("--repeat", type=int, default=1, help="runs of each -j, in turn (default 1)")
     args = ap.parse_args()
 
     pages = source_pages(args.pages_dir)
@@ -176,9 +180,23 @@ def main() -> None:
         tmp = Path(tmp_name)
         folder = make_inputs(pages, args.n, tmp / f"in{args.n}")
         print(HEADER)
-        for j in (int(x) for x in args.jobs.split(",") if x):
-            r = run_batch(folder, j, tmp / f"out-j{j}.jsonl")
-            print(fmt_row(f"detector batch -j {j}", r["records"], r, j), flush=True)
+        jobs = [int(x) for x in args.jobs.split(",") if x]
+        walls: dict[int, list[float]] = {j: [] for j in jobs}
+        for _ in range(max(1, args.repeat)):
+            for j in jobs:
+                r = run_batch(folder, j, tmp / f"out-j{j}.jsonl")
+                walls[j].append(r["wall"])
+                print(fmt_row(f"detector batch -j {j}", r["records"], r, j), flush=True)
+        if args.repeat > 1:
+            for j in jobs:
+                w = sorted(walls[j])
+                print(f"-j {j}: wall s {' '.join(f'{x:.2f}' for x in w)} (median {statistics.median(w):.2f})")
+            first = jobs[0]
+            for j in jobs[1:]:
+                per_run = " ".join(f"{a / b:.2f}" for a, b in zip(walls[first], walls[j]))
+                print(f"-j {first} / -j {j} wall: per run {per_run}; median/median "
+                      f"{statistics.median(walls[first]) / statistics.median(walls[j]):.2f}; "
+                      f"min/min {min(walls[first]) / min(walls[j]):.2f}")
         if not args.no_trafilatura:
             r = run_trafilatura(folder, tmp)
             if r is None:
