@@ -430,15 +430,20 @@ def test_resume_of_a_parquet_run_uses_its_journal(runner, many, tmp_path):
 
 
 def _children(pid: int) -> list[int]:
-    """Processes whose parent is ``pid`` (Linux /proc; empty elsewhere)."""
-    out = []
+    """Processes that descend from ``pid``: its children, theirs (workers forked by a fork server)…
+    (Linux /proc; empty elsewhere)."""
+    parents: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        if int(fields[1]) == pid:
-            out.append(int(stat.parent.name))
+        parents.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    out, todo = [], [pid]
+    while todo:
+        kids = parents.get(todo.pop(), [])
+        out += kids
+        todo += kids
     return out
 
 
@@ -495,6 +500,8 @@ def test_kill_9_while_writing_then_resume_gives_every_page_exactly_once(tmp_path
             time.sleep(0.005)
         time.sleep(rng.uniform(0, 0.02))  # somewhere in the middle of the next chunks
         workers = _children(proc.pid)
+        if run == 2:
+            assert len(workers) >= 3, workers  # the fork server, its two workers (and a resource tracker)
         if run == 2:  # the batch alone: its worker processes must not outlive it
             os.kill(proc.pid, signal.SIGKILL)
         else:
