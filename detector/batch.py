@@ -231,33 +231,47 @@ def _alive(pid: int) -> bool:
 
 def score_item(det: Any, item: Item, *, editorial: bool = False, all_blocks: bool = False) -> dict[str, Any]:
     """One item -> its output record (``path`` = the item's id, ``url`` where known). Never raises."""
-    from .score import Analysis
-
-    if item.error is not None:
-        a = Analysis(path=item.id, score=None, label=None, error=item.error)
-    else:
-        try:
-            if item.data is not None:
-                a = det.analyze(payload(item, det.limits), name=RECORD_NAME, kind=item.kind)
-            else:
-                a = det.analyze(Path(item.path or item.id), kind=item.kind)
-        except InputError as err:
-            a = Analysis(path=item.id, score=None, label=None, error=str(err))
-        except Exception as err:  # a bug met on one page of a crawl must not stop the crawl
-            log.exception("internal error on %s", item.id)
-            a = Analysis(
-                path=item.id,
-                score=None,
-                label=None,
-                error=f"internal error: {type(err).__name__}: {' '.join(str(err).split())[:200]}",
-            )
-    rec = a.record(all_blocks=all_blocks, editorial=editorial)
-    out: dict[str, Any] = {"path": item.id}
-    if item.url is not None:
-        out["url"] = item.url
+    rec = analyze_item(det, item).record(all_blocks=all_blocks, editorial=editorial)
+    out = _head(item)
     rec.pop("path")
     out.update(rec)
     return out
+
+
+def score_item_line(det: Any, item: Item, *, editorial: bool = False, all_blocks: bool = False) -> JsonLine:
+    """:func:`score_item`'s record as its JSON line (``Analysis.record_line``: the same text as
+    ``json.dumps`` of the record, its blocks written in C). Never raises."""
+    a = analyze_item(det, item)
+    text = a.record_line(_head(item), all_blocks=all_blocks, editorial=editorial)
+    score = None if a.score is None else round(float(a.score), 4)
+    return JsonLine(item.id, score, a.label, a.error, text)
+
+
+def _head(item: Item) -> dict[str, Any]:
+    """The fields a record starts with: the item's id as its path, and its URL where known."""
+    return {"path": item.id} if item.url is None else {"path": item.id, "url": item.url}
+
+
+def analyze_item(det: Any, item: Item) -> Any:
+    """One item -> its :class:`~detector.score.Analysis` (``error`` set where it cannot be read). Never raises."""
+    from .score import Analysis
+
+    if item.error is not None:
+        return Analysis(path=item.id, score=None, label=None, error=item.error)
+    try:
+        if item.data is not None:
+            return det.analyze(payload(item, det.limits), name=RECORD_NAME, kind=item.kind)
+        return det.analyze(Path(item.path or item.id), kind=item.kind)
+    except InputError as err:
+        return Analysis(path=item.id, score=None, label=None, error=str(err))
+    except Exception as err:  # a bug met on one page of a crawl must not stop the crawl
+        log.exception("internal error on %s", item.id)
+        return Analysis(
+            path=item.id,
+            score=None,
+            label=None,
+            error=f"internal error: {type(err).__name__}: {' '.join(str(err).split())[:200]}",
+        )
 
 
 def score_chunk(
@@ -283,7 +297,8 @@ def score_chunk_lines(
 ) -> list[JsonLine]:
     """:func:`score_chunk`, each record already written out as its JSON line (for a sink of JSON lines):
     the worker does the encoding, and the batch's own process little more than the writing."""
-    return [json_line(r) for r in score_chunk(items, model_dir, editorial, all_blocks, trust, limits)]
+    det = get_detector(model_dir, trust=trust, limits=limits)
+    return [score_item_line(det, it, editorial=editorial, all_blocks=all_blocks) for it in items]
 
 
 _MODEL_TASKS = (score_chunk, score_chunk_lines)  # tasks whose workers load the model as they start

@@ -29,6 +29,8 @@ def _items() -> list[Item]:
     items = [Item(id=str(p), path=str(p)) for p in sorted(EXAMPLES.iterdir()) if p.is_file()]
     items.append(Item(id="broken#@7", error="truncated or damaged gzip data"))
     items.append(Item(id="unicode é ☃", data="<p>Sponsored — café ☃ 😀</p>".encode(), kind=None))
+    items.append(Item(id='crawl.warc.gz#<urn:uuid:1>', url='https://example.org/a?"q"=1\n',
+                      data=b"<html><body><p>Paid Post</p><p>Text of a story that goes on.</p></body></html>"))
     return items
 
 
