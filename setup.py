@@ -37,6 +37,19 @@ def _extensions() -> list:
             optional=True,
         ),
     ]
+    try:  # Segmentation with lexbor: parse and walk, reading lexbor's nodes (lexbor ships in selectolax).
+        # It looks lexbor's functions up in selectolax's module and reads lexbor 3.1's structs, so it is
+        # used only beside the selectolax it was built against (DETECTOR_SELECTOLAX_VERSION).
+        import selectolax
+
+        exts.append(Extension(
+            "detector._lexwalk",
+            ["detector/_lexwalk.pyx"],
+            define_macros=[("DETECTOR_SELECTOLAX_VERSION", '"%s"' % selectolax.__version__)],
+            optional=True,
+        ))
+    except ImportError:  # no selectolax: segment.py parses with lxml only
+        pass
     exts = [e for e in exts if not only or e.name.rsplit(".", 1)[1] in only]
     exts = [e for e in exts if os.path.exists(e.sources[0])]
     return cythonize(

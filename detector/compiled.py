@@ -12,7 +12,7 @@ import importlib
 import os
 from types import ModuleType
 
-__all__ = ["PURE_PYTHON", "fasthash", "fastwalk"]
+__all__ = ["PURE_PYTHON", "fasthash", "fastwalk", "lexwalk"]
 
 PURE_PYTHON = bool(os.environ.get("DETECTOR_PURE_PYTHON"))
 
@@ -28,3 +28,15 @@ def _load(name: str) -> ModuleType | None:
 
 fasthash = _load("_fasthash")  # features: tokens, n-grams, murmurhash3 and the sparse matrix
 fastwalk = _load("_fastwalk")  # segment: the walk over lxml's tree
+
+
+_lexwalk: ModuleType | None | bool = False  # False: not looked for yet
+
+
+def lexwalk() -> ModuleType | None:
+    """segment with lexbor (detector/_lexwalk.pyx, over selectolax's lexbor): loaded at the first call, since
+    it imports selectolax; None where it is not built or refuses to load (another selectolax)."""
+    global _lexwalk
+    if _lexwalk is False:
+        _lexwalk = _load("_lexwalk")
+    return _lexwalk  # type: ignore[return-value]

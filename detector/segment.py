@@ -12,6 +12,7 @@ apart when the model says they differ.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, fields
 
@@ -22,6 +23,14 @@ from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits
 # The compiled walk (detector/_fastwalk.pyx): the same blocks as _walk_python, faster; and the kernel's
 # word count (detector/_fasthash.pyx). None without them (detector/compiled.py).
 from .compiled import fasthash as _fasthash, fastwalk as _fastwalk  # noqa: E402
+from . import compiled as _compiled  # noqa: E402
+
+# Which HTML parser segment_html uses: "lxml" (libxml2, the default) or "lexbor" (the HTML5 parser that
+# selectolax ships, parsed and walked in C by detector/_lexwalk.pyx; lxml where that is not built).
+# The two build different trees for broken HTML: see detector/_lexwalk.pyx.
+PARSER = os.environ.get("DETECTOR_PARSER", "lxml").strip().lower() or "lxml"
+if PARSER not in ("lxml", "lexbor"):
+    raise ValueError(f"DETECTOR_PARSER must be lxml or lexbor, not {PARSER!r}")
 
 __all__ = ["Block", "Page", "segment", "segment_html", "segment_text", "segment_markdown", "sentence_units"]
 
@@ -185,11 +194,29 @@ def _flat_html_blocks(text: str) -> list[Block]:
 
 def segment_html(text: str, limits: ReadLimits = DEFAULT_LIMITS, utf8: bytes | None = None) -> list[Block]:
     """Blocks of an HTML page, in document order (``utf8``: the text's UTF-8 bytes, where at hand)."""
+    if PARSER == "lexbor":
+        blocks = _lexbor_blocks(text, limits.max_depth, utf8)
+        if blocks is not None:
+            return blocks
     try:
         root = _parse_html(text, utf8)
     except _TooDeep:
         return _flat_html_blocks(text)
     return _walk(root, limits.max_depth)
+
+
+def _lexbor_blocks(text: str, max_depth: int, utf8: bytes | None = None) -> list[Block] | None:
+    """The blocks of an HTML page parsed and walked by lexbor (from ``utf8``, the text's UTF-8 bytes, where
+    at hand); None where it cannot read the page."""
+    lex = _compiled.lexwalk()
+    if lex is None:
+        return None
+    if utf8 is None:
+        try:
+            utf8 = text.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates: lxml reads the str
+            return None
+    return lex.blocks(utf8, max_depth)
 
 
 def _walk(root: etree._Element, max_depth: int) -> list[Block]:
