@@ -43,7 +43,7 @@ from cpython.ref cimport Py_DECREF, Py_INCREF, Py_XDECREF, PyObject
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_New, PyTuple_SET_ITEM
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.stdint cimport uint64_t, uintptr_t
-from libc.string cimport memcmp
+from libc.string cimport memchr, memcmp
 
 cdef extern from *:
     """
@@ -946,6 +946,240 @@ cdef class Walker:
             self.cur_tag = None
 
 
+
+# ---------------------------------------------------------------------------------------------------
+# The cost guard. An HTML5 tree builder checks "an element in scope" by walking the stack of open
+# elements: a start tag such as <div> looks for a <p> to close all the way down, so a page nested D deep
+# costs D steps per tag (100,000 nested <div>: 23 s in lexbor, where libxml2 stops at its nesting limit
+# and segment_html reads the page flat in 0.1 s). cost() scans the page's tags once, in linear time,
+# keeping a rough stack of open elements (void elements, raw text, comments and the usual implied end
+# tags taken into account, an end tag closing a match among the innermost few) and adds the stack's
+# depth at each start tag: about the number of scope steps lexbor will take. blocks() gives None above
+# GUARD_COST, and segment_html parses that page with lxml. Real pages cost far below (realdev: see
+# tests/test_lexwalk.py); a cost above it is a page nested thousands deep, or thousands of unclosed
+# formatting elements that lexbor would re-open in every paragraph.
+
+cdef enum:
+    GUARD_COST = 20000000  # about 0.1 s of lexbor's scope walks
+    G_VOID = 1  # no end tag, not pushed
+    G_RAW = 2  # raw text up to its end tag
+    G_PLAIN = 4  # <plaintext>: the rest is text
+    G_CLOSES_P = 8  # a start tag that closes an open <p>
+    G_GROUP = 0xF00  # implied end tags: a start tag of a group closes an open one of the same group
+    G_SLOTS = 512
+    G_NEAR_END = 16  # an end tag closes a match among this many innermost elements (else it is ignored)
+    G_NEAR_START = 4  # a start tag closes an implied one among this many, up to a block
+
+cdef unsigned int _g_hash[G_SLOTS]
+cdef int _g_flags[G_SLOTS]
+
+
+cdef inline unsigned int _name_hash(const unsigned char* s, Py_ssize_t n) noexcept nogil:
+    """FNV-1a of the ASCII-lower-cased name (never 0)."""
+    cdef unsigned int h = 2166136261u
+    cdef Py_ssize_t i
+    cdef unsigned char c
+    for i in range(n):
+        c = s[i]
+        if 0x41 <= c <= 0x5A:
+            c += 0x20
+        h = (h ^ c) * 16777619u
+    return h if h else 1
+
+
+cdef inline int _g_lookup(unsigned int h) noexcept nogil:
+    cdef unsigned int k = h & (G_SLOTS - 1)
+    while _g_hash[k]:
+        if _g_hash[k] == h:
+            return _g_flags[k]
+        k = (k + 1) & (G_SLOTS - 1)
+    return 0
+
+
+cdef _g_add(names, int flags):
+    cdef bytes b
+    cdef unsigned int h, k
+    for name in names.split():
+        b = name.encode("ascii")
+        h = _name_hash(b, len(b))
+        k = h & (G_SLOTS - 1)
+        while _g_hash[k] and _g_hash[k] != h:
+            k = (k + 1) & (G_SLOTS - 1)
+        _g_hash[k] = h
+        _g_flags[k] |= flags
+
+
+_g_add("area base basefont bgsound br col embed frame hr image img input keygen link meta param source "
+       "track wbr", G_VOID)
+_g_add("script style textarea title xmp iframe noembed noframes noscript", G_RAW)
+_g_add("plaintext", G_PLAIN)
+_g_add("address article aside blockquote center details dialog dir div dl fieldset figcaption figure footer "
+       "form h1 h2 h3 h4 h5 h6 header hgroup hr main menu nav ol p pre section summary table ul li dd dt "
+       "listing xmp plaintext", G_CLOSES_P)
+_g_add("p", 0x100)
+_g_add("li", 0x200)
+_g_add("dd dt", 0x300)
+_g_add("option", 0x400)
+_g_add("tr", 0x500)
+_g_add("td th", 0x600)
+_g_add("tbody thead tfoot", 0x700)
+_g_add("rb rt rp rtc", 0x800)
+cdef unsigned int _G_P = _name_hash(b"p", 1)
+
+
+cdef inline Py_ssize_t _tag_end(const unsigned char* s, Py_ssize_t i, Py_ssize_t n) noexcept nogil:
+    """The index just past the '>' that ends the tag at s[i:] (quoted attribute values skipped), or n."""
+    cdef unsigned char c, q
+    cdef const void* p
+    while i < n:
+        c = s[i]
+        if c == 0x3E:  # >
+            return i + 1
+        if c == 0x3D:  # =, then perhaps a quoted value
+            i += 1
+            while i < n and (s[i] == 0x20 or 0x09 <= s[i] <= 0x0D):
+                i += 1
+            if i < n and (s[i] == 0x22 or s[i] == 0x27):
+                q = s[i]
+                p = memchr(s + i + 1, q, n - i - 1)
+                if p is NULL:
+                    return n
+                i = <const unsigned char*> p - s + 1
+            continue
+        i += 1
+    return n
+
+
+cdef Py_ssize_t _raw_end(const unsigned char* s, Py_ssize_t i, Py_ssize_t n, const unsigned char* name,
+                         Py_ssize_t k) noexcept nogil:
+    """The index of the end tag </name> from s[i:] on (any case), or n."""
+    cdef const void* p
+    cdef Py_ssize_t j
+    while i < n:
+        p = memchr(s + i, 0x3C, n - i)
+        if p is NULL:
+            return n
+        i = <const unsigned char*> p - s + 1
+        if i + k < n and s[i] == 0x2F:
+            for j in range(k):
+                if (s[i + 1 + j] | 0x20) != (name[j] | 0x20):
+                    break
+            else:
+                return i - 1
+    return n
+
+
+cdef Py_ssize_t _cost(const unsigned char* s, Py_ssize_t n, Py_ssize_t budget) except -1:
+    """About the number of steps lexbor's scope checks take on the page s[:n]; stops above budget."""
+    cdef unsigned int* stack = <unsigned int*> PyMem_Malloc(1024 * sizeof(unsigned int))
+    cdef int* groups = <int*> PyMem_Malloc(1024 * sizeof(int))
+    cdef Py_ssize_t cap = 1024, depth = 0, cost = 0, i = 0, a, j, lim
+    cdef const void* p
+    cdef unsigned int h
+    cdef int flags, g
+    cdef bint end
+    cdef void* grown
+    if stack is NULL or groups is NULL:
+        PyMem_Free(stack)
+        PyMem_Free(groups)
+        raise MemoryError()
+    try:
+        while i < n and cost <= budget:
+            p = memchr(s + i, 0x3C, n - i)  # <
+            if p is NULL:
+                break
+            i = <const unsigned char*> p - s + 1
+            if i >= n:
+                break
+            if s[i] == 0x21:  # <!-- comment -->, <!DOCTYPE ...>, <![CDATA[...]]>
+                if i + 2 < n and s[i + 1] == 0x2D and s[i + 2] == 0x2D:
+                    i += 3
+                    while True:
+                        p = memchr(s + i, 0x3E, n - i)
+                        if p is NULL:
+                            i = n
+                            break
+                        i = <const unsigned char*> p - s + 1
+                        if i >= 3 and s[i - 2] == 0x2D and s[i - 3] == 0x2D:
+                            break
+                else:
+                    p = memchr(s + i, 0x3E, n - i)
+                    i = n if p is NULL else <const unsigned char*> p - s + 1
+                continue
+            if s[i] == 0x3F:  # <?...>: a bogus comment
+                p = memchr(s + i, 0x3E, n - i)
+                i = n if p is NULL else <const unsigned char*> p - s + 1
+                continue
+            end = s[i] == 0x2F
+            if end:
+                i += 1
+            if i >= n or not (0x61 <= (s[i] | 0x20) <= 0x7A):  # a letter: a tag
+                continue
+            a = i
+            while i < n and not (s[i] == 0x20 or 0x09 <= s[i] <= 0x0D or s[i] == 0x2F or s[i] == 0x3E):
+                i += 1
+            h = _name_hash(s + a, i - a)
+            flags = _g_lookup(h)
+            i = _tag_end(s, i, n)
+            if end:
+                lim = depth - G_NEAR_END if depth > G_NEAR_END else 0
+                for j in range(depth - 1, lim - 1, -1):
+                    if stack[j] == h:
+                        depth = j
+                        break
+                continue
+            if flags & G_PLAIN:
+                break
+            if flags & G_RAW:
+                i = _raw_end(s, i, n, s + a, _tag_end_name(s, a, n))
+                continue
+            if flags & G_VOID:
+                continue
+            g = flags & G_GROUP
+            if g or flags & G_CLOSES_P:
+                lim = depth - G_NEAR_START if depth > G_NEAR_START else 0
+                for j in range(depth - 1, lim - 1, -1):
+                    if (g and groups[j] & G_GROUP == g) or (flags & G_CLOSES_P and stack[j] == _G_P):
+                        depth = j
+                        break
+                    if groups[j] & G_CLOSES_P:  # a block (<ul>, <div>, <table>): the search stops there
+                        break
+            cost += depth
+            if depth == cap:
+                grown = PyMem_Realloc(stack, 2 * cap * sizeof(unsigned int))
+                if grown is NULL:
+                    raise MemoryError()
+                stack = <unsigned int*> grown
+                grown = PyMem_Realloc(groups, 2 * cap * sizeof(int))
+                if grown is NULL:
+                    raise MemoryError()
+                groups = <int*> grown
+                cap *= 2
+            stack[depth] = h
+            groups[depth] = flags
+            depth += 1
+        return cost
+    finally:
+        PyMem_Free(stack)
+        PyMem_Free(groups)
+
+
+cdef inline Py_ssize_t _tag_end_name(const unsigned char* s, Py_ssize_t a, Py_ssize_t n) noexcept nogil:
+    """The length of the tag name at s[a:]."""
+    cdef Py_ssize_t i = a
+    while i < n and not (s[i] == 0x20 or 0x09 <= s[i] <= 0x0D or s[i] == 0x2F or s[i] == 0x3E):
+        i += 1
+    return i - a
+
+
+def cost(bytes data not None):
+    """The cost guard's estimate for the page ``data`` (see GUARD_COST), stopping a little above it."""
+    return _cost(<const unsigned char*> <const char*> data, len(data), GUARD_COST)
+
+
+GUARD = GUARD_COST
+
+
 cdef Walker _walker = Walker()
 cdef bint _checked = False
 
@@ -968,11 +1202,14 @@ cdef object _run(bytes data, Py_ssize_t max_depth, bint make_blocks):
         w.busy = False
 
 
-def blocks(bytes data not None, Py_ssize_t max_depth):
+def blocks(bytes data not None, Py_ssize_t max_depth, bint guard=True):
     """The blocks of the page ``data`` (UTF-8) as detector.segment.Block objects, parsed by lexbor.
 
-    None when the page's text is not UTF-8.
+    None when the page's text is not UTF-8, or (with ``guard``) when the page would cost lexbor's tree
+    builder too much (nested thousands deep: see cost()); lxml reads it then.
     """
+    if guard and _cost(<const unsigned char*> <const char*> data, len(data), GUARD_COST) > GUARD_COST:
+        return None
     return _run(data, max_depth, True)
 
 
