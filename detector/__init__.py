@@ -17,15 +17,22 @@ _LAZY = {
 }
 
 
-def speedups() -> dict[str, bool]:
-    """Which compiled speed-ups this installation runs (setup.py builds them where a C compiler is).
+def speedups() -> dict[str, bool | str]:
+    """Which compiled speed-ups this installation runs (setup.py builds them where a C compiler is), and
+    which HTML parser segments pages.
 
-    ``{"features": True, "segment": True}`` when both C extensions are in use; a False one runs its
-    pure-Python twin, which gives the same results, only slower (or ``DETECTOR_PURE_PYTHON=1`` was set).
+    ``{"features": True, "segment": True, "parser": "lexbor"}`` when the C extensions are in use: the
+    feature kernel, the compiled parse-and-walk of the parser in use (``_lexwalk`` for lexbor,
+    ``_fastwalk`` for lxml). A False one runs its pure-Python twin, which gives the same results, only
+    slower (or ``DETECTOR_PURE_PYTHON=1`` was set). ``parser`` is "lexbor" (the default) or "lxml"
+    (``DETECTOR_PARSER=lxml``, or where ``_lexwalk`` is not built or refuses to load; always under
+    ``DETECTOR_PURE_PYTHON=1``).
     """
     from . import compiled  # what features.py and segment.py use: loaded there, once
 
-    return {"features": compiled.fasthash is not None, "segment": compiled.fastwalk is not None}
+    parser = compiled.parser()
+    walk = compiled.lexwalk() if parser == "lexbor" else compiled.fastwalk
+    return {"features": compiled.fasthash is not None, "segment": walk is not None, "parser": parser}
 
 
 def __getattr__(name: str):

@@ -83,21 +83,23 @@ def _detector(model_dir: Path | None, trust: bool = False, limits: Any = None) -
 
 
 def _print_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
-    """--version: the version and which compiled speed-ups run (looked up only when asked)."""
+    """--version: the version, which compiled speed-ups run and which HTML parser (looked up only when asked)."""
     if not value or ctx.resilient_parsing:
         return
     from . import __version__, speedups
 
-    on = [k for k, v in speedups().items() if v]
-    off = [k for k, v in speedups().items() if not v]
+    got = speedups()
+    parser = got.pop("parser")
+    on = [k for k, v in got.items() if v]
+    off = [k for k, v in got.items() if not v]
     note = f"compiled speed-ups: {', '.join(on)}" if not off else f"pure Python: {', '.join(off)}; see README, Speed"
-    click.echo(f"detector {__version__} ({note})")
+    click.echo(f"detector {__version__} ({note}; HTML parser: {parser})")
     ctx.exit()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
-              help="Show the version and which compiled speed-ups run, and exit.")
+              help="Show the version, which compiled speed-ups run and which HTML parser, and exit.")
 @click.option("-v", "--verbose", is_flag=True, help="Log progress to stderr.")
 def main(verbose: bool) -> None:
     """Find sponsored-content, affiliate and disclaimer notices in web pages.

@@ -1,9 +1,14 @@
 """The compiled speed-ups (C extensions built by setup.py), loaded once for the whole package.
 
 Each is None where it is not built, where it refuses to load (``_fastwalk`` beside an lxml other than
-the one it was built against), or when ``DETECTOR_PURE_PYTHON=1`` was set before the import; the
-pure-Python code, which gives the same results bit for bit, then runs. ``detector.speedups()`` says
-which are in use.
+the one it was built against, ``_lexwalk`` beside a selectolax other than its own), or when
+``DETECTOR_PURE_PYTHON=1`` was set before the import; the pure-Python code, which gives the same results
+bit for bit, then runs. ``detector.speedups()`` says which are in use, and which HTML parser.
+
+The HTML parser: lexbor (the HTML5 parser inside selectolax, parsed and walked in C by _lexwalk) unless
+``DETECTOR_PARSER=lxml``; lxml (libxml2, walked by _fastwalk or in Python) where _lexwalk is not built or
+refuses to load, under ``DETECTOR_PURE_PYTHON=1``, and for a page whose text is not valid Unicode (lone
+surrogates: no UTF-8 to hand lexbor). See :func:`parser`.
 """
 
 from __future__ import annotations
@@ -12,9 +17,14 @@ import importlib
 import os
 from types import ModuleType
 
-__all__ = ["PURE_PYTHON", "fasthash", "fastwalk", "lexwalk"]
+__all__ = ["PARSER", "PURE_PYTHON", "fasthash", "fastwalk", "lexwalk", "parser"]
 
 PURE_PYTHON = bool(os.environ.get("DETECTOR_PURE_PYTHON"))
+
+# The HTML parser asked for: "lexbor" (the default) or "lxml". detector.segment reads it (segment.PARSER).
+PARSER = os.environ.get("DETECTOR_PARSER", "lexbor").strip().lower() or "lexbor"
+if PARSER not in ("lxml", "lexbor"):
+    raise ValueError(f"DETECTOR_PARSER must be lexbor or lxml, not {PARSER!r}")
 
 
 def _load(name: str) -> ModuleType | None:
@@ -40,3 +50,10 @@ def lexwalk() -> ModuleType | None:
     if _lexwalk is False:
         _lexwalk = _load("_lexwalk")
     return _lexwalk  # type: ignore[return-value]
+
+
+def parser() -> str:
+    """The HTML parser that segments pages here: "lexbor" where it was asked for (the default) and
+    _lexwalk loads, else "lxml" (DETECTOR_PARSER=lxml, DETECTOR_PURE_PYTHON=1, _lexwalk not built or
+    refused). A page with lone surrogates is parsed by lxml whatever this says."""
+    return "lexbor" if PARSER == "lexbor" and lexwalk() is not None else "lxml"

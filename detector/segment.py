@@ -12,7 +12,6 @@ apart when the model says they differ.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field, fields
 
@@ -25,12 +24,12 @@ from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits
 from .compiled import fasthash as _fasthash, fastwalk as _fastwalk  # noqa: E402
 from . import compiled as _compiled  # noqa: E402
 
-# Which HTML parser segment_html uses: "lxml" (libxml2, the default) or "lexbor" (the HTML5 parser that
-# selectolax ships, parsed and walked in C by detector/_lexwalk.pyx; lxml where that is not built).
-# The two build different trees for broken HTML: see detector/_lexwalk.pyx.
-PARSER = os.environ.get("DETECTOR_PARSER", "lxml").strip().lower() or "lxml"
-if PARSER not in ("lxml", "lexbor"):
-    raise ValueError(f"DETECTOR_PARSER must be lxml or lexbor, not {PARSER!r}")
+# Which HTML parser segment_html uses: "lexbor" (the default: the HTML5 parser that selectolax ships,
+# parsed and walked in C by detector/_lexwalk.pyx) or "lxml" (libxml2, walked by detector/_fastwalk.pyx
+# or _walk_python), set by DETECTOR_PARSER (detector/compiled.py). lxml runs where lexbor cannot: where
+# _lexwalk is not built or refuses to load, under DETECTOR_PURE_PYTHON=1, and for text with lone
+# surrogates. The two build different trees for broken HTML: see detector/_lexwalk.pyx.
+PARSER = _compiled.PARSER
 
 __all__ = ["Block", "Page", "segment", "segment_html", "segment_text", "segment_markdown", "sentence_units"]
 

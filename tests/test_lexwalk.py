@@ -18,8 +18,13 @@ from detector import segment as S
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "data" / "pages"
 
-# selectolax is optional (segment.py parses with lxml without it): no selectolax, nothing to test
-LexborHTMLParser = pytest.importorskip("selectolax.lexbor").LexborHTMLParser
+REQUIRED = os.environ.get("DETECTOR_REQUIRE_SPEEDUPS") == "1"
+# selectolax is a dependency, but segment.py parses with lxml without it: no selectolax, nothing to test
+# (except under DETECTOR_REQUIRE_SPEEDUPS=1, where lexbor, the default parser, must run)
+if REQUIRED:
+    from selectolax.lexbor import LexborHTMLParser
+else:
+    LexborHTMLParser = pytest.importorskip("selectolax.lexbor").LexborHTMLParser
 
 _why = ""
 try:
@@ -28,7 +33,7 @@ except ImportError as err:  # not built, or built against another selectolax
     _lexwalk = None
     _why = str(err)
 
-if _lexwalk is None and os.environ.get("DETECTOR_REQUIRE_SPEEDUPS") != "1":
+if _lexwalk is None and not REQUIRED:
     pytest.skip(f"detector._lexwalk is not usable here ({_why})", allow_module_level=True)
 
 

@@ -22,19 +22,43 @@ REQUIRED = os.environ.get("DETECTOR_REQUIRE_SPEEDUPS") == "1"
 
 
 def test_speedups_report_what_runs() -> None:
+    from detector import compiled
+
     got = detector.speedups()
-    assert set(got) == {"features", "segment"}
+    assert set(got) == {"features", "segment", "parser"}
+    assert got["parser"] in ("lexbor", "lxml")
     if REQUIRED:  # CI builds them: a build that silently failed must not pass as "slower but fine"
-        assert all(got.values()), got
+        assert got["features"] and got["segment"], got
+        # _lexwalk too: lexbor is the default parser, and without _lexwalk lxml would run silently
+        assert compiled.lexwalk() is not None, "DETECTOR_REQUIRE_SPEEDUPS=1 but detector._lexwalk does not load"
+        assert got["parser"] == compiled.PARSER, got  # lexbor unless DETECTOR_PARSER=lxml
     elif os.environ.get("DETECTOR_PURE_PYTHON"):
-        assert not any(got.values()), got
+        assert got == {"features": False, "segment": False, "parser": "lxml"}, got
+
+
+def _speedups_in(env: dict) -> dict:
+    out = subprocess.run([sys.executable, "-c", "import detector, json; print(json.dumps(detector.speedups()))"],
+                         env={**os.environ, **env}, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
 
 
 def test_pure_python_switch_turns_them_off() -> None:
-    env = {**os.environ, "DETECTOR_PURE_PYTHON": "1"}
+    assert _speedups_in({"DETECTOR_PURE_PYTHON": "1"}) == {"features": False, "segment": False, "parser": "lxml"}
+
+
+def test_the_parser_switch() -> None:
+    from detector import compiled
+
+    assert _speedups_in({"DETECTOR_PARSER": "lxml"})["parser"] == "lxml"
+    want = "lexbor" if compiled.lexwalk() is not None else "lxml"  # lxml where _lexwalk is not usable
+    assert _speedups_in({"DETECTOR_PARSER": "lexbor"})["parser"] == want
+    env = {k: v for k, v in os.environ.items() if k != "DETECTOR_PARSER"}
     out = subprocess.run([sys.executable, "-c", "import detector, json; print(json.dumps(detector.speedups()))"],
                          env=env, capture_output=True, text=True, check=True)
-    assert json.loads(out.stdout) == {"features": False, "segment": False}
+    assert json.loads(out.stdout)["parser"] == want  # lexbor is the default
+    out = subprocess.run([sys.executable, "-m", "detector.cli", "--version"], env=env, capture_output=True,
+                         text=True, check=True, cwd=ROOT)
+    assert f"HTML parser: {want}" in out.stdout
 
 
 def _score(pages: list[Path], pure: bool) -> list[dict]:
