@@ -38,12 +38,8 @@ holds raw text and is skipped with it, as segment.py skips it under lxml. No nes
 at its limit and segment_html then reads the page flat).
 """
 
-from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
-from cpython.ref cimport Py_DECREF, Py_INCREF, Py_XDECREF, PyObject
-from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_New, PyTuple_SET_ITEM
-from cpython.unicode cimport PyUnicode_DecodeUTF8
-from libc.stdint cimport uint64_t, uintptr_t
-from libc.string cimport memchr, memcmp
+from libc.stdint cimport uintptr_t
+from libc.string cimport memchr
 
 cdef extern from *:
     """
@@ -133,13 +129,6 @@ cdef extern from *:
     ctypedef const unsigned char* (*dlx_attr_name_f)(dlx_attr_t* attr, size_t* len) noexcept
     ctypedef void (*dlx_scripting_set_f)(void* doc, bint scripting) noexcept
 
-cdef extern from "Python.h":
-    Py_ssize_t PyUnicode_GET_LENGTH(object u)
-    ctypedef struct _TypeObject "PyTypeObject":
-        PyObject* (*tp_new)(_TypeObject*, PyObject*, PyObject*)
-        int (*tp_descr_set)(PyObject*, PyObject*, PyObject*)
-    _TypeObject* Py_TYPE(PyObject*)
-
 import selectolax
 import selectolax.lexbor as _sx
 
@@ -192,13 +181,12 @@ cdef int _bind() except -1:
 
 _bind()
 
+ctypedef dlx_attr_t _attr_t  # the attributes that a block's path reads (see _walkcommon.pxi)
+
+# The rules that _fastwalk.pyx shares: tag classes, structural words, hidden style, white space, blocks
+include "_walkcommon.pxi"
+
 cdef enum:
-    # element classes, from the tag sets of detector.segment
-    F_SKIP = 1
-    F_BLOCK = 2
-    F_HEADING = 4
-    F_A = 8
-    F_LANDMARK = 16
     # attributes the walk reads
     A_OTHER = 1
     A_HIDDEN = 2
@@ -208,245 +196,26 @@ cdef enum:
     A_ROLE = 6
     STATIC_IDS = 1024  # lexbor's own tag and attribute ids are below this; others are pointers
     NAME_SLOTS = 1024  # the cache of the other ids: a power of two
-    PATH_ENTRIES = 12  # a block's path is read from this many innermost open elements
-    MAX_WORD = 32  # letter runs longer than any structural word are not looked up
-    MAX_FIELDS = 32  # Block fields that the walk sets itself
     NODE_ELEMENT = 1  # lxb_dom_node_type_t (the DOM's node types)
     NODE_TEXT = 3
     NODE_CDATA = 4
     DOC_KEEP_BYTES = 4 << 20  # a document that parsed more than this is freed, not kept for the next
 
 
-class _Unreadable(Exception):
-    """Text that is not UTF-8 (only from input that was not)."""
-
-
-# ---------------------------------------------------------------------------------------------------
-# What detector.segment says (read at the first walk: this module is imported by it)
-
-cdef bint _configured = False
-cdef object _skip_tags, _block_tags, _heading_tags, _landmark_tags, _hidden_search
-cdef object _Block = None
-cdef list _keep = []  # owners of the borrowed pointers below
-cdef const unsigned char* _sw_bytes[256]
-cdef Py_ssize_t _sw_len[256]
-cdef PyObject* _sw_str[256]
-cdef int _sw_from[27]
-cdef int _n_fields = 0
-cdef PyObject* _f_descr[MAX_FIELDS]
-cdef int _f_src[MAX_FIELDS]
-cdef PyObject* _f_default[MAX_FIELDS]
-cdef bint _direct_blocks = False
-cdef tuple _empty = ()
-# lexbor's static tag and attribute ids: classified once (flags 0 and tag NULL: not yet)
+# lexbor's static tag and attribute ids: classified once (flags 0 and tag NULL: not yet; C zeroes them)
 cdef int _static_tag_flags[STATIC_IDS]
 cdef PyObject* _static_tag_str[STATIC_IDS]
 cdef unsigned char _static_attr[STATIC_IDS]
 
 
-cdef int _configure() except -1:
-    global _configured, _skip_tags, _block_tags, _heading_tags, _landmark_tags, _hidden_search, _Block
-    global _n_fields, _direct_blocks
-    import dataclasses
-    import importlib
-    import types
-
-    seg = importlib.import_module(__name__.rpartition(".")[0] + ".segment")
-    _skip_tags, _block_tags, _heading_tags, _landmark_tags = (
-        seg.SKIP_TAGS, seg.BLOCK_TAGS, seg.HEADING_TAGS, seg.LANDMARK_TAGS)
-    _hidden_search = seg._HIDDEN_STYLE.search
-    _Block = seg.Block
-    words = sorted(w for w in seg.STRUCT_WORDS if w.isascii() and w.isalpha() and w.islower() and len(w) <= MAX_WORD)
-    if len(words) > 256:
-        raise RuntimeError("too many structural words for detector._lexwalk")
-    cdef int i, c
-    for c in range(27):
-        _sw_from[c] = len(words)
-    for i in range(len(words) - 1, -1, -1):
-        b = words[i].encode("ascii")
-        _keep.append(b)
-        _keep.append(words[i])
-        _sw_bytes[i] = b
-        _sw_len[i] = len(b)
-        _sw_str[i] = <PyObject*> words[i]
-        _sw_from[b[0] - 0x61] = i
-    for c in range(25, -1, -1):
-        if _sw_from[c] > _sw_from[c + 1]:
-            _sw_from[c] = _sw_from[c + 1]
-    sources = {"index": 0, "text": 1, "tag": 2, "path": 3, "depth": 4, "link_chars": 5, "heading": 6}
-    ok = False
-    try:
-        params = _Block.__dataclass_params__
-        fields = dataclasses.fields(_Block)
-        ok = (
-            params.init and not params.frozen and not hasattr(_Block, "__post_init__")
-            and _Block.__init__.__code__.co_filename == "<string>"
-            and "__slots__" in _Block.__dict__ and len(fields) <= MAX_FIELDS
-            and set(sources) <= {f.name for f in fields}
-        )
-        for f in fields if ok else ():
-            descr = _Block.__dict__.get(f.name)
-            if not f.init or type(descr) is not types.MemberDescriptorType or f.default_factory is not dataclasses.MISSING:
-                ok = False
-            elif f.name not in sources and f.default is dataclasses.MISSING:
-                ok = False
-    except (AttributeError, TypeError):
-        ok = False
-    if ok:
-        for i, f in enumerate(fields):
-            descr = _Block.__dict__[f.name]
-            _keep.append(descr)
-            _f_descr[i] = <PyObject*> descr
-            _f_src[i] = sources.get(f.name, -1)
-            if _f_src[i] < 0:
-                _keep.append(f.default)
-                _f_default[i] = <PyObject*> f.default
-        _n_fields = len(fields)
-    _direct_blocks = ok
-    for i in range(STATIC_IDS):
-        _static_tag_flags[i] = 0
-        _static_tag_str[i] = NULL
-        _static_attr[i] = 0
-    _configured = True
-    return 0
-
-
-cdef inline PyObject* _struct_word(const unsigned char* w, Py_ssize_t n) noexcept:
-    cdef int c = w[0] - 0x61
-    cdef int i
-    for i in range(_sw_from[c], _sw_from[c + 1]):
-        if _sw_len[i] == n and memcmp(_sw_bytes[i], w, n) == 0:
-            return _sw_str[i]
-    return NULL
-
-
 # ---------------------------------------------------------------------------------------------------
-# UTF-8 white space: the code points for which str.isspace() is true (as in _fastwalk.pyx)
-
-cdef inline Py_ssize_t _ws_at(const unsigned char* s, Py_ssize_t i, Py_ssize_t n) noexcept nogil:
-    cdef unsigned char c = s[i]
-    if c < 0x80:
-        return 1 if (c == 0x20 or 0x09 <= c <= 0x0D or 0x1C <= c <= 0x1F) else 0
-    if c == 0xC2:  # U+0085, U+00A0
-        return 2 if (i + 1 < n and (s[i + 1] == 0x85 or s[i + 1] == 0xA0)) else 0
-    if c == 0xE1:  # U+1680
-        return 3 if (i + 2 < n and s[i + 1] == 0x9A and s[i + 2] == 0x80) else 0
-    if c == 0xE2:
-        if i + 2 < n:
-            if s[i + 1] == 0x80:  # U+2000..U+200A, U+2028, U+2029, U+202F
-                c = s[i + 2]
-                if 0x80 <= c <= 0x8A or c == 0xA8 or c == 0xA9 or c == 0xAF:
-                    return 3
-            elif s[i + 1] == 0x81 and s[i + 2] == 0x9F:  # U+205F
-                return 3
-        return 0
-    if c == 0xE3:  # U+3000
-        return 3 if (i + 2 < n and s[i + 1] == 0x80 and s[i + 2] == 0x80) else 0
-    return 0
-
-
-cdef inline Py_ssize_t _ws_before(const unsigned char* s, Py_ssize_t start, Py_ssize_t end) noexcept nogil:
-    if end - start >= 1 and _ws_at(s, end - 1, end) == 1:
-        return 1
-    if end - start >= 2 and _ws_at(s, end - 2, end) == 2:
-        return 2
-    if end - start >= 3 and _ws_at(s, end - 3, end) == 3:
-        return 3
-    return 0
-
-
-cdef Py_ssize_t _stripped_len(const unsigned char* s, Py_ssize_t a, Py_ssize_t b) noexcept nogil:
-    """len(t.strip()) for the UTF-8 text t = s[a:b] (code points)."""
-    cdef Py_ssize_t k, count = 0
-    while a < b:
-        k = _ws_at(s, a, b)
-        if k == 0:
-            break
-        a += k
-    while b > a:
-        k = _ws_before(s, a, b)
-        if k == 0:
-            break
-        b -= k
-    while a < b:
-        if (s[a] & 0xC0) != 0x80:
-            count += 1
-        a += 1
-    return count
-
-
-cdef inline bint _has_ci(const unsigned char* s, Py_ssize_t n, const char* w) noexcept nogil:
-    cdef Py_ssize_t i
-    for i in range(n - 3):
-        if ((s[i] | 0x20) == w[0] and (s[i + 1] | 0x20) == w[1] and (s[i + 2] | 0x20) == w[2]
-                and (s[i + 3] | 0x20) == w[3]):
-            return True
-    return False
-
-
-cdef inline bint _has_colon(const unsigned char* s, Py_ssize_t n) noexcept nogil:
-    cdef Py_ssize_t i
-    for i in range(n):
-        if s[i] == 0x3A:
-            return True
-    return False
-
+# lexbor's attributes
 
 cdef bint _style_hides(dlx_attr_t* a) except -1:
-    """_HIDDEN_STYLE.search(style): display:none or visibility:hidden, in any case and spacing."""
+    """_HIDDEN_STYLE.search(style)."""
     if a.value is NULL or a.value.data is NULL:
         return False
-    cdef const unsigned char* s = a.value.data
-    cdef Py_ssize_t n = a.value.length
-    if _has_colon(s, n) and (_has_ci(s, n, "none") or _has_ci(s, n, "dden")):
-        try:
-            style = PyUnicode_DecodeUTF8(<const char*> s, n, NULL)
-        except UnicodeDecodeError:
-            raise _Unreadable()
-        return _hidden_search(style) is not None
-    return False
-
-
-cdef object _words(const unsigned char* s, Py_ssize_t n, object found):
-    """found with the structural words of one class/id/role value (as _fastwalk._words)."""
-    cdef unsigned char word[MAX_WORD]
-    cdef Py_ssize_t wl = 0, i = 0
-    cdef unsigned char c
-    cdef bint ascii = True
-    cdef PyObject* w
-    while i <= n:
-        c = s[i] if i < n else 0x20
-        if c >= 0x80:
-            ascii = False
-            if c == 0xE2 and i + 2 < n and s[i + 1] == 0x84 and s[i + 2] == 0xAA:
-                c = 0x6B
-                i += 2
-            elif c == 0xC4 and i + 1 < n and s[i + 1] == 0xB0:
-                if wl < MAX_WORD:
-                    word[wl] = 0x69
-                wl += 1
-                i += 1
-        elif 0x41 <= c <= 0x5A:
-            c += 0x20
-        if 0x61 <= c <= 0x7A:
-            if wl < MAX_WORD:
-                word[wl] = c
-            wl += 1
-        else:
-            if 0 < wl <= MAX_WORD:
-                w = _struct_word(word, wl)
-                if w is not NULL:
-                    if found is None:
-                        found = []
-                    found.append(<object> w)
-            wl = 0
-        i += 1
-    if not ascii:
-        try:
-            PyUnicode_DecodeUTF8(<const char*> s, n, NULL)
-        except UnicodeDecodeError:
-            raise _Unreadable()
-    return found
+    return _style_hides_text(a.value.data, a.value.length)
 
 
 cdef object _attr_words(dlx_attr_t* a, object found):
@@ -464,76 +233,32 @@ cdef struct IdSlot:
     PyObject* tag
 
 
-cdef struct Entry:
-    dlx_node_t* node
-    PyObject* tag
-    int flags
-    dlx_attr_t* cls
-    dlx_attr_t* idv
-    dlx_attr_t* role
-    PyObject* toks
-    PyObject* path
-
-
-cdef class Walker:
+cdef class Walker(_BlockWalker):
     cdef void* doc  # lxb_html_document_t, kept between pages (lexbor cleans it at the next parse)
     cdef Py_ssize_t doc_bytes
     cdef IdSlot* tag_slots
     cdef IdSlot* attr_slots
     cdef unsigned int gen
     cdef int n_tag_slots, n_attr_slots
-    cdef list tags
-    cdef Entry* stack
-    cdef Py_ssize_t n_stack, cap_stack
-    cdef unsigned char* buf
-    cdef Py_ssize_t buf_len, buf_cap, run_start
-    cdef unsigned char* out
-    cdef Py_ssize_t out_cap
-    cdef list blocks
-    cdef bint make_blocks
-    cdef object cur_tag
-    cdef Py_ssize_t link_chars
-    cdef int a_depth, heading_depth
-    cdef Py_ssize_t depth, max_depth
-    cdef bint busy
 
     def __cinit__(self):
         self.doc = NULL
         self.tag_slots = <IdSlot*> PyMem_Malloc(NAME_SLOTS * sizeof(IdSlot))
         self.attr_slots = <IdSlot*> PyMem_Malloc(NAME_SLOTS * sizeof(IdSlot))
-        self.cap_stack = 64
-        self.stack = <Entry*> PyMem_Malloc(self.cap_stack * sizeof(Entry))
-        self.buf_cap = 4096
-        self.buf = <unsigned char*> PyMem_Malloc(self.buf_cap)
-        self.out_cap = 4096
-        self.out = <unsigned char*> PyMem_Malloc(self.out_cap)
-        if not self.tag_slots or not self.attr_slots or not self.stack or not self.buf or not self.out:
+        if not self.tag_slots or not self.attr_slots:
             raise MemoryError()
         cdef int i
         for i in range(NAME_SLOTS):
             self.tag_slots[i].gen = 0
             self.attr_slots[i].gen = 0
         self.gen = 0
-        self.n_stack = 0
-        self.buf_len = 0
-        self.busy = False
 
     def __dealloc__(self):
-        self._clear_stack()
         if self.doc is not NULL:
             _document_destroy(self.doc)
             self.doc = NULL
         PyMem_Free(self.tag_slots)
         PyMem_Free(self.attr_slots)
-        PyMem_Free(self.stack)
-        PyMem_Free(self.buf)
-        PyMem_Free(self.out)
-
-    cdef void _clear_stack(self) noexcept:
-        while self.n_stack > 0:
-            self.n_stack -= 1
-            Py_XDECREF(self.stack[self.n_stack].toks)
-            Py_XDECREF(self.stack[self.n_stack].path)
 
     # --- parsing --------------------------------------------------------------------------------
 
@@ -597,17 +322,7 @@ cdef class Walker:
             s = PyUnicode_DecodeUTF8(<const char*> name, n, NULL).lower()
         except UnicodeDecodeError:
             raise _Unreadable()
-        cdef int flags = 0
-        if s in _skip_tags:
-            flags |= F_SKIP
-        if s in _block_tags:
-            flags |= F_BLOCK
-        if s in _heading_tags:
-            flags |= F_HEADING
-        elif s == "a":
-            flags |= F_A
-        if s in _landmark_tags:
-            flags |= F_LANDMARK
+        cdef int flags = _tag_flags(s)
         tag[0] = <PyObject*> s
         if tag_id < STATIC_IDS:
             _keep.append(s)
@@ -667,141 +382,6 @@ cdef class Walker:
 
     # --- text -----------------------------------------------------------------------------------
 
-    cdef int _append(self, const dlx_str_t* t) except -1:
-        cdef Py_ssize_t k = t.length
-        cdef Py_ssize_t cap
-        cdef unsigned char* p
-        if k == 0 or t.data is NULL:
-            return 0
-        if self.buf_len + k > self.buf_cap:
-            cap = self.buf_cap
-            while cap < self.buf_len + k:
-                cap *= 2
-            p = <unsigned char*> PyMem_Realloc(self.buf, cap)
-            if p is NULL:
-                raise MemoryError()
-            self.buf = p
-            self.buf_cap = cap
-        # memcpy, unrolled by the compiler
-        cdef Py_ssize_t i
-        for i in range(k):
-            self.buf[self.buf_len + i] = t.data[i]
-        self.buf_len += k
-        return 0
-
-    cdef inline void _end_run(self) noexcept:
-        """A run of text (an element's .text or .tail) ends: count its link characters."""
-        if self.a_depth and self.buf_len > self.run_start:
-            self.link_chars += _stripped_len(self.buf, self.run_start, self.buf_len)
-        self.run_start = self.buf_len
-
-    cdef int _flush(self) except -1:
-        cdef const unsigned char* s = self.buf
-        cdef Py_ssize_t n = self.buf_len
-        cdef Py_ssize_t i = 0, o = 0, k
-        cdef bint gap = False
-        cdef unsigned char* p
-        if n > self.out_cap:
-            p = <unsigned char*> PyMem_Realloc(self.out, n)
-            if p is NULL:
-                raise MemoryError()
-            self.out = p
-            self.out_cap = n
-        while i < n:
-            k = _ws_at(s, i, n)
-            if k:
-                gap = o > 0
-                i += k
-            else:
-                if gap:
-                    self.out[o] = 0x20
-                    o += 1
-                    gap = False
-                self.out[o] = s[i]
-                o += 1
-                i += 1
-        self.buf_len = 0
-        self.run_start = 0
-        cdef Py_ssize_t links = self.link_chars
-        self.link_chars = 0
-        if o == 0:
-            return 0
-        try:
-            txt = PyUnicode_DecodeUTF8(<const char*> self.out, o, NULL)
-        except UnicodeDecodeError:
-            raise _Unreadable()
-        cdef Py_ssize_t n_chars = PyUnicode_GET_LENGTH(txt)
-        if links > n_chars:
-            links = n_chars
-        if self.make_blocks:
-            self._block(txt, self._path(), links)
-        else:
-            self.blocks.append((txt, self.cur_tag, self._path(), self.n_stack, links, self.heading_depth > 0))
-        return 0
-
-    cdef int _block(self, txt, path, Py_ssize_t links) except -1:
-        cdef tuple values = (len(self.blocks), txt, self.cur_tag, path, self.n_stack, links,
-                             self.heading_depth > 0)
-        cdef PyObject* p
-        cdef int i, src
-        cdef PyObject* v
-        if not _direct_blocks:
-            self.blocks.append(_Block(index=values[0], text=txt, tag=values[2], path=path, depth=values[4],
-                                      link_chars=values[5], heading=values[6]))
-            return 0
-        p = (<_TypeObject*> <PyObject*> _Block).tp_new(<_TypeObject*> <PyObject*> _Block, <PyObject*> _empty, NULL)
-        if p is NULL:
-            raise MemoryError()
-        block = <object> p
-        Py_DECREF(block)
-        for i in range(_n_fields):
-            src = _f_src[i]
-            v = PyTuple_GET_ITEM(values, src) if src >= 0 else _f_default[i]
-            if Py_TYPE(_f_descr[i]).tp_descr_set(_f_descr[i], <PyObject*> block, v) < 0:
-                raise RuntimeError("cannot set a Block field")
-        self.blocks.append(block)
-        return 0
-
-    cdef object _path(self):
-        cdef Py_ssize_t n = self.n_stack, j, first, total, k, m
-        cdef Entry* top
-        cdef Entry* e
-        cdef object toks
-        cdef list found
-        if n == 0:
-            return _empty
-        top = &self.stack[n - 1]
-        if top.path is not NULL:
-            return <object> top.path
-        first = n - PATH_ENTRIES if n > PATH_ENTRIES else 0
-        total = 0
-        for j in range(first, n):
-            e = &self.stack[j]
-            if e.toks is NULL:
-                found = None
-                if e.flags & F_LANDMARK:
-                    found = [<object> e.tag]
-                if e.cls is not NULL or e.idv is not NULL or e.role is not NULL:
-                    found = _attr_words(e.cls, found)
-                    found = _attr_words(e.idv, found)
-                    found = _attr_words(e.role, found)
-                toks = _empty if found is None else tuple(found)
-                Py_INCREF(toks)
-                e.toks = <PyObject*> toks
-            total += len(<tuple> e.toks)
-        result = PyTuple_New(total)
-        k = 0
-        for j in range(first, n):
-            t = <tuple> self.stack[j].toks
-            for m in range(len(t)):
-                v = t[m]
-                Py_INCREF(v)
-                PyTuple_SET_ITEM(result, k, v)
-                k += 1
-        Py_INCREF(result)
-        top.path = <PyObject*> result
-        return result
-
     # --- the walk -------------------------------------------------------------------------------
 
     cdef dlx_node_t* _element_from(self, dlx_node_t* c) except? NULL:
@@ -810,7 +390,7 @@ cdef class Walker:
             if c.type == NODE_ELEMENT:
                 return c
             if c.type == NODE_TEXT or c.type == NODE_CDATA:
-                self._append(&(<dlx_chars_t*> c).data)
+                self._append((<dlx_chars_t*> c).data.data, (<dlx_chars_t*> c).data.length)
             c = c.next
         return NULL
 
@@ -818,8 +398,6 @@ cdef class Walker:
         """The start event; False when the element is skipped with its subtree."""
         cdef PyObject* tag
         cdef int flags
-        cdef Entry* e
-        cdef Entry* grown
         cdef dlx_attr_t* a
         cdef dlx_attr_t* style = NULL
         cdef dlx_attr_t* cls = NULL
@@ -853,68 +431,19 @@ cdef class Walker:
                 a = a.next
             if style is not NULL and _style_hides(style):
                 return False
-        if flags & F_BLOCK and self.depth <= self.max_depth:
-            if self.buf_len:
-                self._flush()
-            self.cur_tag = <object> tag
-        if self.n_stack == self.cap_stack:
-            grown = <Entry*> PyMem_Realloc(self.stack, 2 * self.cap_stack * sizeof(Entry))
-            if grown is NULL:
-                raise MemoryError()
-            self.stack = grown
-            self.cap_stack *= 2
-        e = &self.stack[self.n_stack]
-        e.node = node
-        e.tag = tag
-        e.flags = flags
-        e.cls = cls
-        e.idv = idv
-        e.role = role
-        e.toks = NULL
-        e.path = NULL
-        self.n_stack += 1
-        if flags & F_HEADING:
-            self.heading_depth += 1
-        elif flags & F_A:
-            self.a_depth += 1
+        self._open(tag, flags, cls, idv, role)
         return True
 
     cdef int _end(self, bint entered) except -1:
-        cdef Entry* e
         self._end_run()
-        self.depth -= 1
-        if entered:
-            e = &self.stack[self.n_stack - 1]
-            if e.flags & F_BLOCK and self.depth + 1 <= self.max_depth:
-                if self.buf_len:
-                    self._flush()
-                self.cur_tag = <object> self.stack[self.n_stack - 2].tag if self.n_stack > 1 else "body"
-            if e.flags & F_HEADING:
-                self.heading_depth -= 1
-            elif e.flags & F_A:
-                self.a_depth -= 1
-            self.n_stack -= 1
-            Py_XDECREF(e.toks)
-            Py_XDECREF(e.path)
+        self._leave(entered)
         return 0
 
     cdef list run(self, dlx_node_t* root, Py_ssize_t max_depth, bint make_blocks):
         cdef dlx_node_t* cur = root
         cdef dlx_node_t* nxt
         cdef bint entered
-        if not _configured:
-            _configure()
-        self.tags = []
-        self.blocks = []
-        self.make_blocks = make_blocks
-        self.cur_tag = "body"
-        self.buf_len = 0
-        self.run_start = 0
-        self.link_chars = 0
-        self.a_depth = self.heading_depth = 0
-        self.depth = 0
-        self.max_depth = max_depth
-        self._clear_stack()
+        self._begin(max_depth, make_blocks)
         if root is NULL:
             return []
         try:
@@ -940,10 +469,7 @@ cdef class Walker:
                     cur = cur.parent
                     entered = True
         finally:
-            self._clear_stack()
-            self.tags = None
-            self.blocks = None
-            self.cur_tag = None
+            self._done()
 
 
 
