@@ -176,8 +176,9 @@ def _preload() -> None:
     worker to start from. Never raises (a fork server that fails to start would stop the batch):
     whatever fails here, each worker does again for itself."""
     try:
-        from . import lexicon
+        from . import compiled, lexicon
 
+        compiled.lexwalk()  # the parser (it imports selectolax)
         lexicon._prefilter()
         lexicon._re2_exact()
         det = get_detector(None)
