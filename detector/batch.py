@@ -331,22 +331,33 @@ def _executor(n: int, model_dir: str | None, preload: bool = True, trust: bool =
     ``Parallel`` (``detector evaluate``) reuses it later only if joblib made it. The first call starts
     the worker processes (a fresh interpreter each, which then imports the scoring code and loads the
     model: about 0.4 s), and returns without waiting for them.
+
+    With ``server`` (a batch that owns its process: nothing else will want the pool), loky's pool of
+    workers forked from multiprocessing's fork server instead (:func:`_fork_server`), taken from loky
+    itself: joblib's entry point does not pass a start method on.
     """
     global _POOL
+    if server:
+        from joblib.externals.loky import get_reusable_executor
+
+        # The workers inherit this process's environment through the server (WORKER_ENV is set in it
+        # before the server starts: run_batch), loky's env= applies only to the processes it starts itself.
+        _POOL = get_reusable_executor(
+            n,
+            context=_fork_server(),
+            timeout=WORKER_IDLE_TIMEOUT,
+            initializer=_init_worker,
+            initargs=(model_dir if preload else _NO_MODEL, trust, None, os.getpid()),
+        )
+        return _POOL
     from joblib.executor import get_memmapping_executor
 
-    kw: dict[str, Any] = {}
-    initargs: tuple = (model_dir if preload else _NO_MODEL, trust, os.getpid())
-    if server:
-        kw["context"] = _fork_server()
-        initargs = (model_dir if preload else _NO_MODEL, trust, None, os.getpid())
     _POOL = get_memmapping_executor(
         n,
         timeout=WORKER_IDLE_TIMEOUT,
         initializer=_init_worker,
-        initargs=initargs,
+        initargs=(model_dir if preload else _NO_MODEL, trust, os.getpid()),
         env=WORKER_ENV,
-        **kw,
     )
     return _POOL
 
@@ -355,6 +366,20 @@ def _use_server(options: BatchOptions) -> bool:
     """Whether the workers come from a fork server: for a batch that owns its process (the CLI), where
     there is one (POSIX). A program that calls run_batch or score_frame keeps loky's own start."""
     return options.own_process and sys.platform != "win32"
+
+
+def _start_fork_server() -> None:
+    """Start the fork server now, with the standard library alone (loky, and joblib's numpy, are not
+    imported yet): it boots (imports, model) on the other core while this process reads its inputs,
+    and the pool takes it as it is when it starts its workers."""
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload([_PRELOAD])
+    forkserver.ensure_running()
+
+
+_PRELOAD = __name__.rpartition(".")[0] + "._preload"  # detector._preload
 
 
 def _fork_server() -> Any:
@@ -366,7 +391,7 @@ def _fork_server() -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ctx = get_context("forkserver")
-    ctx.set_forkserver_preload([__name__.rpartition(".")[0] + "._preload"])
+    ctx.set_forkserver_preload([_PRELOAD])
     return ctx
 
 
@@ -495,6 +520,8 @@ def run_batch(
         # process and in loky's resource tracker, taken from the workers.
         for key, value in WORKER_ENV.items():
             os.environ.setdefault(key, value)
+        if _use_server(options) and workers(options.n_jobs) > 1:
+            _start_fork_server()  # it boots (imports, model) on the other core while this one goes on
     verify_model_dir(options.model_dir, trust=options.trust)  # a ModelError now, not in every worker
     sink = open_sink(output, resume=resume, force=force, editorial=options.editorial, stream=stdout)
     # JSONL, stdout, the Parquet journal: the workers hand back each record as its line, ready to write.
