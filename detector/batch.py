@@ -514,10 +514,10 @@ def run_batch(
     options = options or BatchOptions()
     sources = sources or SourceOptions()
     start = time.perf_counter()
-    if options.own_process and not options.scheduler and options.n_jobs != 1:
-        # Workers score; this process only hands out pages and writes records. One BLAS thread here too
-        # (numpy comes in with joblib), else its idle thread spins at start: ~0.1 s of CPU, in this
-        # process and in loky's resource tracker, taken from the workers.
+    if options.own_process and not options.scheduler:
+        # One BLAS thread in this process and those it starts (a user's own setting stays), whether it
+        # scores (-j 1) or hands out pages: scoring multiplies small arrays, and OpenBLAS's idle thread
+        # spins at start, ~0.1 s of CPU (3% of a 1,000-page -j 1 run), taken from the scoring.
         for key, value in WORKER_ENV.items():
             os.environ.setdefault(key, value)
         if _use_server(options) and workers(options.n_jobs) > 1:

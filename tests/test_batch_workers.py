@@ -152,12 +152,13 @@ def test_stop_workers_ends_the_pool_and_a_later_batch_starts_another():
     assert again.getvalue() == first and first.count("\n") == len(list(EXAMPLES.iterdir()))
 
 
-def test_the_cli_parent_of_workers_asks_for_one_blas_thread_and_keeps_a_users_setting():
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_cli_asks_for_one_blas_thread_and_keeps_a_users_setting(jobs):
     code = (
         "import os, sys\n"
         "from detector.cli import main\n"
         "try:\n"
-        f"    main(['batch', '-q', '-j', '2', {str(EXAMPLES)!r}])\n"
+        f"    main(['batch', '-q', '-j', {jobs!r}, {str(EXAMPLES)!r}])\n"
         "except SystemExit:\n"
         "    pass\n"
         "print(os.environ.get('OPENBLAS_NUM_THREADS'), os.environ.get('OMP_NUM_THREADS'), file=sys.stderr)\n"
