@@ -1131,32 +1131,31 @@ def murmurhash3_32(str key):
     return fh_murmur3(<const uint8_t *>b, len(b))
 
 
+cdef Py_ssize_t _words_in(str t, Py_ssize_t a, Py_ssize_t b) noexcept:
+    """``len(re.findall(r"\\w+", t[a:b]))``: the maximal runs of word characters in ``t[a:b]``."""
+    cdef int kind = PyUnicode_KIND(t)
+    cdef void *data = PyUnicode_DATA(t)
+    cdef Py_ssize_t i, words = 0
+    cdef bint inword = False
+    for i in range(a, b):
+        if fh_is_word(PyUnicode_READ(kind, data, i)):
+            if not inword:
+                words += 1
+                inword = True
+        else:
+            inword = False
+    return words
+
+
 def count_words(list texts):
     """``len(re.findall(r"\\w+", t))`` of each str of ``texts``: its maximal runs of word characters."""
-    cdef Py_ssize_t i, n, k, words
-    cdef int kind
-    cdef void *data
-    cdef bint inword
-    cdef Py_UCS4 ch
+    cdef Py_ssize_t k
     cdef list out = [None] * len(texts)
     for k in range(len(texts)):
         t = texts[k]
         if not isinstance(t, str):
             raise TypeError("count_words takes str texts")
-        kind = PyUnicode_KIND(t)
-        data = PyUnicode_DATA(t)
-        n = PyUnicode_GET_LENGTH(t)
-        words = 0
-        inword = False
-        for i in range(n):
-            ch = PyUnicode_READ(kind, data, i)
-            if fh_is_word(ch):
-                if not inword:
-                    words += 1
-                    inword = True
-            else:
-                inword = False
-        out[k] = words
+        out[k] = _words_in(t, 0, PyUnicode_GET_LENGTH(t))
     return out
 
 
@@ -1167,11 +1166,7 @@ def lay_out(list blocks, list texts):
     block's position is its start over the length of that text plus one (1 for no text), as Python
     divides the two ints.
     """
-    cdef Py_ssize_t n = len(blocks), k, i, m, words, total = 0, pos = 0
-    cdef int kind
-    cdef void *data
-    cdef bint inword
-    cdef Py_UCS4 ch
+    cdef Py_ssize_t n = len(blocks), k, m, words, total = 0, pos = 0
     cdef str t
     if len(texts) != n:
         raise ValueError("lay_out takes one text per block")
@@ -1183,18 +1178,7 @@ def lay_out(list blocks, list texts):
     for k in range(n):
         t = texts[k]
         m = PyUnicode_GET_LENGTH(t)
-        kind = PyUnicode_KIND(t)
-        data = PyUnicode_DATA(t)
-        words = 0
-        inword = False
-        for i in range(m):
-            ch = PyUnicode_READ(kind, data, i)
-            if fh_is_word(ch):
-                if not inword:
-                    words += 1
-                    inword = True
-            else:
-                inword = False
+        words = _words_in(t, 0, m)
         b = blocks[k]
         b.start = pos
         b.end = pos + m
@@ -1367,17 +1351,15 @@ def sentence_units(list blocks, block_type, Py_ssize_t min_chars, Py_ssize_t min
     objects (their ``words`` counted), or None where it leaves the page to Python (a field of another
     type than segment() gives it)."""
     cdef list out = []
-    cdef Py_ssize_t n, q, e, first, last, a, b, lead, end_, k, cut_n, i, words
+    cdef Py_ssize_t n, q, e, first, last, a, b, lead, end_, k, cut_n, words
     cdef Py_ssize_t[2] ca
     cdef Py_ssize_t[2] cb
     cdef bint[2] tail
-    cdef int kind, ck
+    cdef int kind
     cdef void *data
-    cdef void *cd
     cdef str text, piece
     cdef object blk, u, wo
     cdef Py_UCS4 ch
-    cdef bint inword
     for blk in blocks:
         if blk.heading:
             continue
@@ -1429,17 +1411,7 @@ def sentence_units(list blocks, block_type, Py_ssize_t min_chars, Py_ssize_t min
             if b <= a:
                 continue
             piece = PyUnicode_Substring(text, a, b)
-            ck = PyUnicode_KIND(piece)
-            cd = PyUnicode_DATA(piece)
-            words = 0
-            inword = False
-            for i in range(b - a):
-                if fh_is_word(PyUnicode_READ(ck, cd, i)):
-                    if not inword:
-                        words += 1
-                        inword = True
-                else:
-                    inword = False
+            words = _words_in(text, a, b)
             u = block_type.__new__(block_type)
             u.index = -1
             u.text = piece
