@@ -178,6 +178,22 @@ def _cue_words() -> list[str]:
     return words
 
 
+def _planted(rng: random.Random, words: list[str], glue: list[str], n: int, *, most_parts: int, p_word: float,
+             glue_before: bool = False) -> list[str]:
+    """``n`` texts of a few parts each: a cue word (in random case, its spaces any white space) or three
+    random characters, each followed (and with ``glue_before`` also preceded) by a piece of glue."""
+    texts = []
+    for _ in range(n):
+        parts = []
+        for _ in range(rng.randrange(1, most_parts + 1)):
+            w = rng.choice(words) if rng.random() < p_word else "".join(rng.choice(ALL_CHARS) for _ in range(3))
+            w = "".join(c.upper() if rng.random() < 0.3 else c for c in w)
+            w = w.replace(" ", rng.choice([" ", "\u00a0", "\u3000", "\t", "  "]))
+            parts.append(w)
+        texts.append("".join((rng.choice(glue) if glue_before else "") + p + rng.choice(glue) for p in parts))
+    return texts
+
+
 def _never_misses(texts: list[str]) -> None:
     flags = L.cue_candidates(texts)
     assert flags is not None and len(flags) == len(texts)
@@ -194,15 +210,7 @@ def test_prefilter_never_misses_a_cue_in_planted_and_random_text():
     words = _cue_words()
     assert len(words) > 100
     glue = [" ", "\u00a0", "\u2009", "\n", "", "-", "_", "é", "x", "1", "’", "İ", "ſ", "\u212a", "ß", "\ud7ff"]
-    texts = list(TRICKY)
-    for _ in range(6000):
-        parts = []
-        for _ in range(rng.randrange(1, 6)):
-            w = rng.choice(words) if rng.random() < 0.6 else "".join(rng.choice(ALL_CHARS) for _ in range(3))
-            w = "".join(c.upper() if rng.random() < 0.3 else c for c in w)
-            w = w.replace(" ", rng.choice([" ", "\u00a0", "\u3000", "\t", "  "]))
-            parts.append(w)
-        texts.append("".join(p + rng.choice(glue) for p in parts))
+    texts = list(TRICKY) + _planted(rng, words, glue, 6000, most_parts=5, p_word=0.6)
     _never_misses(texts)
     assert sum(L.cue_candidates(texts)) < len(texts)  # it does rule texts out
 
@@ -264,15 +272,7 @@ def test_re2_counts_are_cue_counts_on_planted_and_random_text():
     words = _cue_words()
     glue = [" ", "\u00a0", "\u2009", "\n", "", "-", "_", "é", "x", "1", "’", "İ", "ſ", "\u212a", "ß", "\ud7ff",
             "ü", "\u0301", "٣", "ǅ", "\x00", "s", "ing", "\ud800"]
-    texts = list(TRICKY)
-    for _ in range(8000):
-        parts = []
-        for _ in range(rng.randrange(1, 7)):
-            w = rng.choice(words) if rng.random() < 0.7 else "".join(rng.choice(ALL_CHARS) for _ in range(3))
-            w = "".join(c.upper() if rng.random() < 0.3 else c for c in w)
-            w = w.replace(" ", rng.choice([" ", "\u00a0", "\u3000", "\t", "  "]))
-            parts.append(w)
-        texts.append("".join(rng.choice(glue) + p + rng.choice(glue) for p in parts))
+    texts = list(TRICKY) + _planted(rng, words, glue, 8000, most_parts=6, p_word=0.7, glue_before=True)
     want = [L.cue_counts(t) for t in texts]
     assert sum(1 for w in want if w != (0, 0, 0)) > 4000
     for k in range(0, len(texts), 97):  # pages of 97 texts (a NUL or a surrogate sends a page to Python)
