@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import warnings
 from types import ModuleType
 
 __all__ = ["PARSER", "PURE_PYTHON", "fasthash", "fastwalk", "lexwalk", "parser"]
@@ -23,8 +24,9 @@ PURE_PYTHON = bool(os.environ.get("DETECTOR_PURE_PYTHON"))
 
 # The HTML parser asked for: "lexbor" (the default) or "lxml". detector.segment reads it (segment.PARSER).
 PARSER = os.environ.get("DETECTOR_PARSER", "lexbor").strip().lower() or "lexbor"
-if PARSER not in ("lxml", "lexbor"):
-    raise ValueError(f"DETECTOR_PARSER must be lexbor or lxml, not {PARSER!r}")
+if PARSER not in ("lxml", "lexbor"):  # a tuning knob: a typo must not stop a batch, nor pass unseen
+    warnings.warn(f"DETECTOR_PARSER must be lexbor or lxml, not {PARSER!r}: parsing with lexbor", stacklevel=2)
+    PARSER = "lexbor"
 
 
 def _load(name: str) -> ModuleType | None:

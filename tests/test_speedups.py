@@ -133,3 +133,12 @@ def test_kernel_word_count_is_the_regex_count() -> None:
     assert count_words(texts) == [len(word.findall(t)) for t in texts]
     with pytest.raises(TypeError):
         count_words([b"bytes"])
+
+
+def test_an_unknown_parser_name_warns_and_parses_with_lexbor() -> None:
+    from detector import compiled
+
+    out = subprocess.run([sys.executable, "-c", "import detector, json; print(json.dumps(detector.speedups()))"],
+                         env={**os.environ, "DETECTOR_PARSER": "lxm1"}, capture_output=True, text=True, check=True)
+    assert "DETECTOR_PARSER must be lexbor or lxml, not 'lxm1'" in out.stderr
+    assert json.loads(out.stdout)["parser"] == ("lexbor" if compiled.lexwalk() is not None else "lxml")
