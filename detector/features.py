@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # scipy.sparse is imported where a matrix is made: scoring ne
 
 from .estimator import Params
 from .hashing import Section, TokenHashes, WordCharHashes, hashed_matrix, word_pairs
-from .lexicon import cue_candidates, cue_counts, cue_counts_many, has_affiliate_cue, has_self_reference, has_sponsored_cue
+from .lexicon import cue_candidates, cue_counts_many, has_affiliate_cue, has_self_reference, has_sponsored_cue
 from .segment import Block, Page
 
 __all__ = [

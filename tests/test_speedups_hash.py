@@ -551,7 +551,7 @@ def test_sentence_units_in_c_are_segments_units() -> None:
     pieces = ["Word", "word", "x", "É", "Ā", "7", ".", "!", "?", "\u2026", '"', "'", "\u201d", "\u2019", ")", "(",
               "\u201c", "\u201e", "[", "]", "*", ":", " ", "  ", "\n", "\u00a0", "\u2028", "a b c d e f g h i j",
               "(Sponsored note here.)", "[Werbung]", "*Anzeige*", "Ends here. Next one", "q"]
-    blocks, n_units = [], 0
+    blocks = []
     for i in range(6000):
         text = "".join(rnd.choice(pieces) for _ in range(rnd.randrange(1, 60)))
         blocks.append(S.Block(index=i, text=text, start=rnd.randrange(0, 99), tag="p", path=("div",), depth=3,
