@@ -233,6 +233,18 @@ cdef struct IdSlot:
     PyObject* tag
 
 
+cdef inline IdSlot* _probe(IdSlot* table, uintptr_t id, unsigned int gen) noexcept:
+    """``id``'s slot in an open-addressing table of NAME_SLOTS slots (at most half of them used, so a
+    probe ends): the slot holding it (its ``gen`` is ``gen``), or the free slot where it would go."""
+    cdef size_t h = <size_t> (((<uint64_t> id) * 0x9E3779B97F4A7C15ULL) >> 54) & (NAME_SLOTS - 1)
+    cdef IdSlot* slot
+    while True:
+        slot = &table[h]
+        if slot.gen != gen or slot.id == id:
+            return slot
+        h = (h + 1) & (NAME_SLOTS - 1)
+
+
 cdef class Walker(_BlockWalker):
     cdef void* doc  # lxb_html_document_t, kept between pages (lexbor cleans it at the next parse)
     cdef Py_ssize_t doc_bytes
@@ -298,21 +310,15 @@ cdef class Walker(_BlockWalker):
     cdef int _classify(self, uintptr_t tag_id, PyObject** tag) except -1:
         """The flags of an element and its tag, by lexbor's tag id (a pointer for a tag of its own)."""
         cdef IdSlot* slot = NULL
-        cdef size_t h
         if tag_id < STATIC_IDS:
             if _static_tag_str[tag_id] is not NULL:
                 tag[0] = _static_tag_str[tag_id]
                 return _static_tag_flags[tag_id]
         else:
-            h = <size_t> (((<uint64_t> tag_id) * 0x9E3779B97F4A7C15ULL) >> 54) & (NAME_SLOTS - 1)
-            while True:
-                slot = &self.tag_slots[h]
-                if slot.gen != self.gen:
-                    break
-                if slot.id == tag_id:
-                    tag[0] = slot.tag
-                    return slot.flags
-                h = (h + 1) & (NAME_SLOTS - 1)
+            slot = _probe(self.tag_slots, tag_id, self.gen)
+            if slot.gen == self.gen:
+                tag[0] = slot.tag
+                return slot.flags
         cdef size_t n = 0
         cdef const unsigned char* name = _tag_name(tag_id, &n)
         if name is NULL:
@@ -342,21 +348,15 @@ cdef class Walker(_BlockWalker):
         """What an attribute is to the walk: A_HIDDEN, A_STYLE, A_CLASS, A_ID, A_ROLE or A_OTHER."""
         cdef uintptr_t aid = a.node.local_name
         cdef IdSlot* slot = NULL
-        cdef size_t h
         cdef int kind
         if aid < STATIC_IDS:
             kind = _static_attr[aid]
             if kind:
                 return kind
         else:
-            h = <size_t> (((<uint64_t> aid) * 0x9E3779B97F4A7C15ULL) >> 54) & (NAME_SLOTS - 1)
-            while True:
-                slot = &self.attr_slots[h]
-                if slot.gen != self.gen:
-                    break
-                if slot.id == aid:
-                    return slot.flags
-                h = (h + 1) & (NAME_SLOTS - 1)
+            slot = _probe(self.attr_slots, aid, self.gen)
+            if slot.gen == self.gen:
+                return slot.flags
         cdef size_t n = 0
         cdef const unsigned char* name = _attr_name(a, &n)
         kind = A_OTHER
