@@ -162,29 +162,23 @@ def get_detector(
 _NO_MODEL = "\0"  # _init_worker's argument for a task that needs no model
 
 
-def _init_worker(model_dir: str | None, trust: bool = False, parent: int | None = None,
-                 batch: int | None = None) -> None:
-    _exit_with_parent(parent, batch)
+def _init_worker(model_dir: str | None, trust: bool = False, parent: int | None = None) -> None:
+    _exit_with_parent(parent)
     if model_dir != _NO_MODEL:
         get_detector(model_dir, trust=trust)
         tune_gc()
 
 
-def _preload() -> None:
-    """Run in the fork server of a CLI batch (``forkserver_preload``), before it forks any worker: the
-    scoring code imported, the shipped model loaded and the cue patterns compiled once, for every
-    worker to start from. Never raises (a fork server that fails to start would stop the batch):
-    whatever fails here, each worker does again for itself."""
-    try:
-        from . import compiled, lexicon
+def _warm(model_dir: str | None, trust: bool = False) -> None:
+    """Load in this process all that scoring needs, before it forks the workers of a CLI batch
+    (:func:`_fork_pool`): the scoring code, the model, the compiled cue patterns and the parser. Each
+    worker then starts with them, in ~10 ms, instead of importing and loading them itself (~0.3 s of CPU)."""
+    from . import compiled, lexicon
 
-        compiled.lexwalk()  # the parser (it imports selectolax)
-        lexicon._prefilter()
-        lexicon._re2_exact()
-        det = get_detector(None)
-        det.model.blocks._weights()
-    except Exception:  # noqa: BLE001 - the workers load what they need themselves
-        pass
+    compiled.lexwalk()  # the parser (it imports selectolax)
+    lexicon._prefilter()
+    lexicon._re2_exact()
+    get_detector(model_dir, trust=trust).model.blocks._weights()
 
 
 def tune_gc() -> None:
@@ -199,35 +193,23 @@ def tune_gc() -> None:
     gc.set_threshold(*BATCH_GC_THRESHOLD)
 
 
-def _exit_with_parent(parent: int | None = None, batch: int | None = None) -> None:
+def _exit_with_parent(parent: int | None = None) -> None:
     """End this worker process soon after its parent dies (``kill -9`` of a batch leaves no workers).
 
     ``parent`` is the batch's pid, as the batch saw it: a worker still starting up when the batch was
-    killed already has another parent, and ends at once instead of waiting for work forever. A worker
-    forked by a fork server (``batch``: the batch's pid) has the server for parent: it ends when the
-    server ends (which it does when the batch dies) or when the batch is gone.
+    killed already has another parent, and ends at once instead of waiting for work forever.
     """
     if parent is None:
         parent = os.getppid()
-    if os.getppid() != parent or parent == 1 or (batch is not None and not _alive(batch)):
+    if os.getppid() != parent or parent == 1:
         os._exit(1)
 
     def watch() -> None:
-        while os.getppid() == parent and (batch is None or _alive(batch)):
+        while os.getppid() == parent:
             time.sleep(PARENT_CHECK_SECONDS)
         os._exit(1)
 
     threading.Thread(target=watch, name="detector-parent-watch", daemon=True).start()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process now holds that pid: ours is gone
-        return False
-    return True
 
 
 def score_item(det: Any, item: Item, *, editorial: bool = False, all_blocks: bool = False) -> dict[str, Any]:
@@ -323,33 +305,15 @@ def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 _POOL: Any = None  # the pool _executor handed out last
 
 
-def _executor(n: int, model_dir: str | None, preload: bool = True, trust: bool = False,
-              server: bool = False) -> Any:
+def _executor(n: int, model_dir: str | None, preload: bool = True, trust: bool = False) -> Any:
     """joblib's reusable loky pool; each new worker loads the model at once when ``preload``.
 
     Taken through joblib's own entry point, not loky's: the pool is one per process, and joblib's
     ``Parallel`` (``detector evaluate``) reuses it later only if joblib made it. The first call starts
     the worker processes (a fresh interpreter each, which then imports the scoring code and loads the
     model: about 0.4 s), and returns without waiting for them.
-
-    With ``server`` (a batch that owns its process: nothing else will want the pool), loky's pool of
-    workers forked from multiprocessing's fork server instead (:func:`_fork_server`), taken from loky
-    itself: joblib's entry point does not pass a start method on.
     """
     global _POOL
-    if server:
-        from joblib.externals.loky import get_reusable_executor
-
-        # The workers inherit this process's environment through the server (WORKER_ENV is set in it
-        # before the server starts: run_batch), loky's env= applies only to the processes it starts itself.
-        _POOL = get_reusable_executor(
-            n,
-            context=_fork_server(),
-            timeout=WORKER_IDLE_TIMEOUT,
-            initializer=_init_worker,
-            initargs=(model_dir if preload else _NO_MODEL, trust, None, os.getpid()),
-        )
-        return _POOL
     from joblib.executor import get_memmapping_executor
 
     _POOL = get_memmapping_executor(
@@ -362,37 +326,34 @@ def _executor(n: int, model_dir: str | None, preload: bool = True, trust: bool =
     return _POOL
 
 
-def _use_server(options: BatchOptions) -> bool:
-    """Whether the workers come from a fork server: for a batch that owns its process (the CLI), where
-    there is one (POSIX). A program that calls run_batch or score_frame keeps loky's own start."""
-    return options.own_process and sys.platform != "win32"
+def _use_fork(options: BatchOptions) -> bool:
+    """Whether the workers are forked from this process (:func:`_fork_pool`): for a batch that owns its
+    process (the CLI), on Linux. A program that calls run_batch or score_frame keeps loky's own start
+    (a fresh interpreter per worker), as does macOS, where forking a process that has loaded system
+    frameworks is unsafe."""
+    return options.own_process and sys.platform.startswith("linux")
 
 
-def _start_fork_server() -> None:
-    """Start the fork server now, with the standard library alone (loky, and joblib's numpy, are not
-    imported yet): it boots (imports, model) on the other core while this process reads its inputs,
-    and the pool takes it as it is when it starts its workers."""
-    import multiprocessing
-    from multiprocessing import forkserver
+def _fork_pool(n: int, model_dir: str | None, trust: bool = False) -> Any:
+    """A loky pool of ``n`` workers forked from this process, the model and the scoring code already
+    loaded here (:func:`_warm`): each worker starts at once, sharing those pages with this process.
 
-    multiprocessing.get_context("forkserver").set_forkserver_preload([_PRELOAD])
-    forkserver.ensure_running()
-
-
-_PRELOAD = __name__.rpartition(".")[0] + "._preload"  # detector._preload
-
-
-def _fork_server() -> Any:
-    """multiprocessing's fork server, as loky's context, with the scoring code and the shipped model
-    loaded in it (``_preload``) before it forks the workers: each worker then starts in ~10 ms instead of
-    booting an interpreter, importing numpy and the scoring code and loading the model (~0.4 s of CPU)."""
+    Loky warns against its fork start because forking a process that runs other threads is unsafe. This
+    pool's workers are forked when its first task is submitted, from the CLI's process, before it has
+    started any thread (the progress bar comes later; loky starts its own threads after forking).
+    The pool is made anew when a worker died (loky breaks the whole pool then), a rare path where loky's
+    own threads may still be running. Workers are never stopped for being idle (no timeout): a slow input
+    then costs no fork from a process with threads either.
+    """
+    global _POOL
+    from joblib.externals.loky import ProcessPoolExecutor
     from joblib.externals.loky.backend.context import get_context
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ctx = get_context("forkserver")
-    ctx.set_forkserver_preload([_PRELOAD])
-    return ctx
+        ctx = get_context("fork")
+    _POOL = ProcessPoolExecutor(n, context=ctx, initializer=_init_worker, initargs=(model_dir, trust, os.getpid()))
+    return _POOL
 
 
 def stop_workers() -> None:
@@ -403,23 +364,6 @@ def stop_workers() -> None:
     pool, _POOL = _POOL, None
     if pool is not None:
         pool.shutdown(wait=True, kill_workers=True)
-    _stop_fork_server()
-
-
-def _stop_fork_server() -> None:
-    """Stop the fork server, if this process started one, and wait for it: it has reaped the workers,
-    so their CPU time, like its own, is counted in this process's children (as ``time`` shows it)."""
-    if sys.platform == "win32":
-        return
-    from multiprocessing import forkserver
-
-    server = getattr(forkserver, "_forkserver", None)
-    stop = getattr(server, "_stop", None)
-    if stop is not None and getattr(server, "_forkserver_pid", None) is not None:
-        try:
-            stop()
-        except OSError:  # already gone
-            pass
 
 
 def local_records(
@@ -449,10 +393,17 @@ def local_records(
     window: deque[tuple[list[Item], Future]] = deque()
     wrap = json_line if task is score_chunk_lines else None
 
+    fork = _use_fork(options) and task in _MODEL_TASKS
+
     def submit(chunk: list[Item]) -> Future:
-        pool = _executor(n, model_dir, preload=task in _MODEL_TASKS, trust=options.trust,
-                         server=_use_server(options))
-        return pool.submit(task, chunk, *args)
+        if not fork:
+            return _executor(n, model_dir, preload=task in _MODEL_TASKS, trust=options.trust).submit(task, chunk, *args)
+        if _POOL is not None:
+            try:
+                return _POOL.submit(task, chunk, *args)
+            except BrokenProcessPool:  # a worker died: loky gives up the whole pool, so fork another
+                stop_workers()
+        return _fork_pool(n, model_dir, trust=options.trust).submit(task, chunk, *args)
 
     try:
         for chunk in chunks:
@@ -520,16 +471,20 @@ def run_batch(
         # spins at start, ~0.1 s of CPU (3% of a 1,000-page -j 1 run), taken from the scoring.
         for key, value in WORKER_ENV.items():
             os.environ.setdefault(key, value)
-        if _use_server(options) and workers(options.n_jobs) > 1:
-            _start_fork_server()  # it boots (imports, model) on the other core while this one goes on
     verify_model_dir(options.model_dir, trust=options.trust)  # a ModelError now, not in every worker
     sink = open_sink(output, resume=resume, force=force, editorial=options.editorial, stream=stdout)
     # JSONL, stdout, the Parquet journal: the workers hand back each record as its line, ready to write.
     task = score_chunk_lines if sink.takes_lines else score_chunk
     if not options.scheduler and workers(options.n_jobs) > 1:
-        # Start the worker processes now: they boot while this one reads the done ids and the inputs.
         model_dir = None if options.model_dir is None else str(options.model_dir)
-        _executor(workers(options.n_jobs), model_dir, preload=True, trust=options.trust, server=_use_server(options))
+        if _use_fork(options):
+            # The model loaded here, then frozen out of the collections (tune_gc) before the workers are
+            # forked: their own collections then never write to the pages they share with this process.
+            _warm(model_dir, trust=options.trust)
+            tune_gc()
+        else:
+            # Start the worker processes now: they boot while this one reads the done ids and the inputs.
+            _executor(workers(options.n_jobs), model_dir, preload=True, trust=options.trust)
     summary = Summary()
     items: Iterable[Item] = iter_items(inputs, sources, stdin)
     if resume:

@@ -501,7 +501,7 @@ def test_kill_9_while_writing_then_resume_gives_every_page_exactly_once(tmp_path
         time.sleep(rng.uniform(0, 0.02))  # somewhere in the middle of the next chunks
         workers = _children(proc.pid)
         if run == 2:
-            assert len(workers) >= 3, workers  # the fork server, its two workers (and a resource tracker)
+            assert len(workers) >= 2, workers  # its two workers, forked from it
         if run == 2:  # the batch alone: its worker processes must not outlive it
             os.kill(proc.pid, signal.SIGKILL)
         else:

@@ -152,6 +152,52 @@ def test_stop_workers_ends_the_pool_and_a_later_batch_starts_another():
     assert again.getvalue() == first and first.count("\n") == len(list(EXAMPLES.iterdir()))
 
 
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the CLI forks its workers on Linux")
+
+
+@linux_only
+def test_the_cli_forks_its_workers_with_the_model_it_loaded():
+    options = BatchOptions(n_jobs=2, own_process=True)
+    assert batch_mod._use_fork(options) and not batch_mod._use_fork(BatchOptions(n_jobs=2))
+    batch_mod._warm(None)
+    model = batch_mod.get_detector(None).model
+    pool = batch_mod._fork_pool(2, None)
+    try:
+        got = {pool.submit(_model_state).result() for _ in range(8)}
+    finally:
+        batch_mod.stop_workers()
+    # a forked worker holds the very object this process loaded (same address), not a copy it loaded again
+    assert got == {(os.getpid(), id(model), batch_mod.BATCH_GC_THRESHOLD)}
+
+
+def _model_state() -> tuple[int, int, tuple[int, int, int]]:
+    return os.getppid(), id(batch_mod.get_detector(None).model), gc.get_threshold()
+
+
+@linux_only
+def test_a_page_that_kills_a_forked_worker_gets_an_error_record_and_the_batch_goes_on(monkeypatch):
+    analyze = batch_mod.analyze_item
+
+    def crash_on_marked_pages(det, item):  # the forked workers inherit this patch
+        if item.data == b"crash":
+            os._exit(1)
+        return analyze(det, item)
+
+    monkeypatch.setattr(batch_mod, "analyze_item", crash_on_marked_pages)
+    items = [Item(id=f"p{i}", data=b"crash" if i == 5 else f"<p>Story {i} goes on here.</p>".encode())
+             for i in range(12)]
+    options = BatchOptions(n_jobs=2, own_process=True)
+    try:
+        recs = [json.loads(r.text) for chunk in batch_mod.local_records(
+            batch_mod.chunked(items, 2), options, task=score_chunk_lines) for r in chunk]
+    finally:
+        batch_mod.stop_workers()
+    assert [r["path"] for r in recs] == [f"p{i}" for i in range(12)]
+    assert [i for i, r in enumerate(recs) if r["error"]] == [5]
+    assert "worker process died" in recs[5]["error"]
+    assert all(r["score"] is not None for i, r in enumerate(recs) if i != 5)
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_the_cli_asks_for_one_blas_thread_and_keeps_a_users_setting(jobs):
     code = (
