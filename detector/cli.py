@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -421,7 +422,7 @@ def batch_command(inputs: tuple[str, ...], output: Path | None, jobs: int, patte
         raise click.UsageError(str(err)) from None
     if not quiet:
         click.echo(summary.line(), err=True)
-    sys.exit(summary.exit_code)
+    _leave(summary.exit_code)
 
 
 def format_metrics(m: dict) -> str:
@@ -444,5 +445,30 @@ def format_metrics(m: dict) -> str:
     return "\n".join(lines)
 
 
-if __name__ == "__main__":  # pragma: no cover
+_COMMAND_LINE = False  # this process is the ``detector`` command itself (run), not a program calling main
+
+
+def run() -> None:
+    """The ``detector`` command: the console script, and ``python -m detector.cli``."""
+    global _COMMAND_LINE
+    _COMMAND_LINE = True
     main()
+
+
+def _leave(code: int) -> None:
+    """Exit with ``code``. The command's own process, its work written and closed, skips the interpreter's
+    teardown (clearing every module and object: ~20 ms, 1% of a 1,000-page batch): output flushed, then
+    os._exit. Elsewhere (a test's CliRunner, a program calling ``main``) the usual SystemExit."""
+    if _COMMAND_LINE:
+        logging.shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a closed pipe (| head) or a closed stream: nothing more to say
+                pass
+        os._exit(code)
+    sys.exit(code)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    run()
