@@ -1,9 +1,9 @@
-"""The model card: ``MODEL_CARD.md`` beside a model's ``model.joblib`` and ``metadata.json``.
+"""The model card: ``MODEL_CARD.md`` beside a model's weights file (``model.pickle.zlib``) and ``metadata.json``.
 
 Everything in it is read from the metadata (training data and its hash, options, thresholds, the test
 split's metrics); the metrics per language and per source come from the metadata too when training
 recorded them, or are measured on the training corpus's test split when that corpus is given and its
-hash matches. Writing a card never touches ``model.joblib`` or ``metadata.json``.
+hash matches. Writing a card never touches the weights file or ``metadata.json``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .modelfiles import META_FILE, ModelError
+from .modelfiles import META_FILE, ModelError, model_file
 
 __all__ = ["CARD_FILE", "write_model_card", "model_card", "grouped_metrics"]
 
@@ -137,7 +137,7 @@ def model_card(meta: dict, groups: dict[str, list[dict]] | None = None, *, name:
         "`affiliate` only on blocks holding a cue word of six languages.",
         "- **Page scorer**: logistic regression over the blocks' evidence (the strongest sponsored block, where it "
         "sits, whether it speaks of the page itself), trained on out-of-fold block probabilities.",
-        f"- **Files**: `model.joblib` (sha256 `{meta.get('model_sha256', '?')}`, checked before unpickling), "
+        f"- **Files**: `{model_file(meta)}` (sha256 `{meta.get('model_sha256', '?')}`, checked before unpickling), "
         f"`metadata.json`, format version {meta.get('format_version')}.",
         f"- **Written with**: {versions}. Another scikit-learn minor version refuses to load it.", "",
         "## Training data", "",

@@ -241,7 +241,7 @@ def explain(page: str, all_blocks: bool, top: int, fmt: str, html_out: Path | No
 @click.option("-j", "--jobs", default=1, show_default=True, help="Worker processes.")
 @_TRUST
 def card(model_dir: Path, corpus: Path | None, jobs: int, trust: bool) -> None:
-    """Write MODEL_CARD.md into a model folder (model.joblib and metadata.json are left as they are).
+    """Write MODEL_CARD.md into a model folder (the weights file and metadata.json are left as they are).
 
     Example: detector card detector/models/default --corpus data -j 2
     """

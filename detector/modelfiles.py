@@ -1,7 +1,8 @@
 """A model folder's files and the checks made before anything in it is unpickled.
 
-A saved model is a folder: ``model.joblib`` plus ``metadata.json`` (format version, library versions,
-classes, thresholds, training-data hash, metrics, and the sha256 of the joblib file). The metadata is
+A saved model is a folder: ``model.pickle.zlib`` (the estimators, pickled by the standard library and
+zlib-compressed; format 1, still read, had ``model.joblib``) plus ``metadata.json`` (format version, library
+versions, classes, thresholds, training-data hash, metrics, and the sha256 of the model file). The metadata is
 read and checked before anything is unpickled, and the bytes unpickled are the bytes whose sha256 was
 checked. Unpickling runs code, so a model folder outside the package's own ``models/`` is loaded only
 when the caller says it trusts it: ``trust=True``, ``--trust`` on the command line.
@@ -18,12 +19,14 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "FORMAT_VERSION", "MODEL_FILE", "META_FILE", "ModelError", "verify_model_dir", "is_packaged",
-    "check_metadata", "default_model_dir",
+    "FORMAT_VERSION", "FORMATS", "MODEL_FILE", "JOBLIB_MODEL_FILE", "META_FILE", "ModelError", "verify_model_dir",
+    "is_packaged", "check_metadata", "default_model_dir", "model_file",
 ]
 
-FORMAT_VERSION = 1
-MODEL_FILE = "model.joblib"
+FORMAT_VERSION = 2  # 2: the weights pickled by the standard library, zlib-compressed; 1: a joblib file
+FORMATS = (1, 2)  # what this detector reads
+MODEL_FILE = "model.pickle.zlib"
+JOBLIB_MODEL_FILE = "model.joblib"  # format 1's file
 META_FILE = "metadata.json"
 
 
@@ -69,7 +72,7 @@ def _verified(folder: str | Path | None, trust: bool) -> tuple[Path, dict[str, A
     if not isinstance(meta, dict):
         raise ModelError(f"{meta_path}: unreadable metadata (not a JSON object)")
     check_metadata(meta, folder)
-    path = folder / meta.get("model_file", MODEL_FILE)
+    path = folder / model_file(meta)
     try:
         data = path.read_bytes()
     except OSError as err:
@@ -93,9 +96,10 @@ def check_metadata(meta: dict[str, Any], folder: Path) -> None:
 
     The file's sha256 is checked by :func:`_verified` on the very bytes it then hands on (read once).
     """
-    if meta.get("format_version") != FORMAT_VERSION:
+    if meta.get("format_version") not in FORMATS:
         raise ModelError(
-            f"{folder}: model format {meta.get('format_version')!r}, this detector reads format {FORMAT_VERSION}"
+            f"{folder}: model format {meta.get('format_version')!r}, this detector reads formats "
+            f"{', '.join(map(str, FORMATS))}"
         )
     versions = meta.get("versions")
     want = versions.get("scikit-learn", "") if isinstance(versions, dict) else ""
@@ -110,12 +114,17 @@ def check_metadata(meta: dict[str, Any], folder: Path) -> None:
         have_np = _version("numpy")
         if int(want_np.split(".")[0]) > int(have_np.split(".")[0]):
             raise ModelError(f"{folder}: model written with numpy {want_np}, this is {have_np}; upgrade numpy")
-    name = meta.get("model_file", MODEL_FILE)
+    name = model_file(meta)
     if not isinstance(name, str) or name != Path(name).name or name in ("", ".", ".."):
         raise ModelError(f"{folder}: model_file {name!r} in {META_FILE} is not a file name in the folder")
     path = folder / name
     if not path.is_file():
         raise ModelError(f"{folder}: missing {path.name}")
+
+
+def model_file(meta: dict[str, Any]) -> Any:
+    """The name of the weights' file in a model folder, as its metadata gives it."""
+    return meta.get("model_file", MODEL_FILE if meta.get("format_version") == FORMAT_VERSION else JOBLIB_MODEL_FILE)
 
 
 def default_model_dir() -> Path:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
+import zlib
 from pathlib import Path
 
 import joblib
@@ -21,7 +23,15 @@ from click.testing import CliRunner
 
 from detector import Detector, DetectorModel, ModelError, score_frame
 from detector.cli import main
-from detector.model import META_FILE, MODEL_FILE, default_model_dir, is_packaged, verify_model_dir
+from detector.model import (
+    JOBLIB_MODEL_FILE,
+    META_FILE,
+    MODEL_FILE,
+    DetectorModel as _Model,
+    default_model_dir,
+    is_packaged,
+    verify_model_dir,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "examples" / "editorial-blog.html"
@@ -45,7 +55,7 @@ class Payload:
 
 
 def _hostile_folder(folder: Path, marker: Path, *, right_sha: bool) -> Path:
-    joblib.dump([Payload(marker)], folder / MODEL_FILE)
+    (folder / MODEL_FILE).write_bytes(zlib.compress(pickle.dumps([Payload(marker)])))
     meta = json.loads((folder / META_FILE).read_text())
     if right_sha:
         meta["model_sha256"] = hashlib.sha256((folder / MODEL_FILE).read_bytes()).hexdigest()
@@ -60,9 +70,10 @@ def no_unpickling(monkeypatch):
     """Fails the test if anything is unpickled."""
 
     def refuse(*args, **kwargs):
-        raise AssertionError("joblib.load was called")
+        raise AssertionError("the model file was unpickled")
 
-    monkeypatch.setattr("detector.model.joblib.load", refuse)
+    monkeypatch.setattr("detector.model._unpickle", refuse)
+    monkeypatch.setattr("joblib.load", refuse)
 
 
 def _one_line(msg: str) -> None:
@@ -101,7 +112,7 @@ def test_a_link_to_the_shipped_model_is_trusted_and_a_link_out_of_the_package_is
 @pytest.mark.parametrize(
     "change, message",
     [
-        pytest.param({"format_version": 2}, "model format 2, this detector reads format 1", id="format"),
+        pytest.param({"format_version": 3}, "model format 3, this detector reads formats 1, 2", id="format"),
         pytest.param({"versions": {"scikit-learn": "0.24.2"}}, "scikit-learn 0.24.2", id="sklearn"),
         pytest.param({"versions": None}, "scikit-learn unknown", id="no-versions"),
         pytest.param(
@@ -120,6 +131,26 @@ def test_metadata_is_checked_before_anything_is_unpickled(copy, no_unpickling, c
     with pytest.raises(ModelError, match=message) as err:
         DetectorModel.load(copy, trust=True)
     _one_line(str(err.value))
+
+
+def test_a_format_1_folder_its_weights_in_a_joblib_file_still_loads(copy):
+    model = _Model.load()
+    joblib.dump({"blocks": model.blocks, "page": model.page}, copy / JOBLIB_MODEL_FILE, compress=("zlib", 6))
+    (copy / MODEL_FILE).unlink()
+    meta = json.loads((copy / META_FILE).read_text())
+    meta.update(format_version=1, model_sha256=hashlib.sha256((copy / JOBLIB_MODEL_FILE).read_bytes()).hexdigest())
+    meta.pop("model_file")  # format 1's metadata may name no file: model.joblib
+    (copy / META_FILE).write_text(json.dumps(meta))
+    assert Detector.load(copy, trust=True).score(PAGE) == Detector.load().score(PAGE)
+
+
+def test_scoring_imports_no_joblib():
+    import subprocess
+    import sys
+
+    code = "import sys; from detector import Detector; Detector.load().score(sys.argv[1]); print('joblib' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code, str(PAGE)], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "False", done.stderr
 
 
 def test_a_model_from_a_newer_numpy_is_refused(copy, no_unpickling):
