@@ -111,15 +111,17 @@ class Linear:
             cols = np.flatnonzero(np.any(full != 0, axis=1))
             return cols, full[cols], full.shape[0]
         data, indices, indptr, shape = c if type(c) is tuple else _csr_arrays(c)
-        rows = np.repeat(np.arange(shape[0]), np.diff(indptr))
+        rows = np.repeat(np.arange(shape[0], dtype=np.int64), np.diff(indptr))
         nz = data != 0
-        data, indices, rows = data[nz], indices[nz], rows[nz]
+        if not nz.all():  # (a saved model has no explicit zeros: sparsify() dropped them)
+            data, indices, rows = data[nz], indices[nz], rows[nz]
         weighted = np.zeros(int(shape[1]), dtype=bool)
         weighted[indices] = True
         cols = np.flatnonzero(weighted)
         out = np.zeros((len(cols), shape[0]), dtype=data.dtype)
-        at = np.cumsum(weighted, dtype=np.int64) - 1  # each weighted column's row of out
-        out[at[indices], rows] = data  # duplicates: a canonical CSR has none
+        at = np.empty(int(shape[1]), dtype=np.int64)  # each weighted column's row of out (only those are read)
+        at[cols] = np.arange(len(cols))
+        out.reshape(-1)[at[indices] * shape[0] + rows] = data  # duplicates: a canonical CSR has none
         return cols, out, int(shape[1])
 
     @classmethod

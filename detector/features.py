@@ -170,7 +170,7 @@ def _layout_rows(X: Sequence[BlockRow], tokens: TokenHashes) -> list[bytes]:
         key = (r.tag, r.unit, r.path, _bucket(r.position, r.link_density), r.heading)
         p = place.get(key)
         if p is None:
-            p = place[key] = tokens.packed(" ".join(_layout_place(*key)).split())
+            p = _place_packed(key, tokens)
         t = looks.get(r.text)
         if t is None:
             t = local.get(r.text)
@@ -509,10 +509,32 @@ def _fast_section(bits: object, binary: bool, l2: bool, weight: object) -> tuple
     return nk, (2147483647 - (nk - 1)) % nk, binary, l2, 0 if dtype == np.float32 else 1, float(weight)
 
 
-def _place_packed(key: tuple) -> bytes:
-    """Packed hashes of ``_layout_place(*key)``'s tokens, as _layout_rows makes and memoises them."""
-    got = _PLACE_MEMO[key] = _TOKEN_HASHES.packed(" ".join(_layout_place(*key)).split())
+def _place_packed(key: tuple, tokens: TokenHashes | None = None) -> bytes:
+    """Packed hashes of ``_layout_place(*key)``'s tokens (``" ".join(...).split()``), memoised in _PLACE_MEMO.
+
+    In another order than _layout_place's (the layout section counts its columns, whatever their order):
+    the path's tokens, most of the work, are hashed once per path (_PATH_MEMO) for the places that share it.
+    """
+    tokens = tokens or _TOKEN_HASHES
+    tag, unit, path, bucket, heading = key
+    in_path = _PATH_MEMO.get(path)
+    if in_path is None:
+        if len(_PATH_MEMO) >= _MEMO_ITEMS:
+            _PATH_MEMO.clear()
+        toks = ["in_" + t for t in set(path)]
+        if path:
+            toks.append("last_" + path[-1])
+        in_path = _PATH_MEMO[path] = tokens.packed(" ".join(toks).split())
+    toks = ["tag_" + tag, "unit_" + (unit or "block"), "pos_" + bucket[0]]
+    if heading:
+        toks.append("heading")
+    if bucket[1]:
+        toks.append(bucket[1])
+    got = _PLACE_MEMO[key] = tokens.packed(" ".join(toks).split()) + in_path
     return got
+
+
+_PATH_MEMO: dict[tuple[str, ...], bytes] = {}
 
 
 def _char_hashes(ngrams: tuple[int, int]) -> WordCharHashes:
