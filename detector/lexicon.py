@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from typing import Any, Callable, Iterator, Sequence
 
 __all__ = ["SELF_REFERENCE", "has_self_reference", "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "has_sponsored_cue", "has_affiliate_cue", "cue_counts", "cue_counts_many", "cue_candidates"]
@@ -564,18 +565,14 @@ def cue_candidates(texts: Sequence[str]) -> list[bool] | None:
     out = [False] * len(texts)
     joined = "\n".join(texts)
     if joined.isascii() or not _exotic_in(joined):  # (most pages)
-        plain = texts
-        starts, pos = [], 0
-        for i, t in enumerate(texts):
-            starts.append((pos, i))
-            pos += len(t) + 1
+        plain: Sequence[str] = texts
+        index: Sequence[int] = range(len(texts))  # plain text k is text index[k]
     else:
-        plain, starts, pos = [], [], 0
+        plain, index = [], []
         for i, t in enumerate(texts):
             if t.isascii() or not _exotic_in(t):
                 plain.append(t)
-                starts.append((pos, i))
-                pos += len(t) + 1
+                index.append(i)
             else:
                 out[i] = True
         if not plain:
@@ -587,7 +584,8 @@ def cue_candidates(texts: Sequence[str]) -> list[bool] | None:
     except UnicodeEncodeError:  # a lone surrogate: leave every text to cue_counts()
         return [True] * len(texts)
     ascii_only = len(data) == len(joined)
-    bounds = [s for s, _ in starts]
+    bounds = list(accumulate([len(t) + 1 for t in plain], initial=0))  # where each plain text starts in joined
+    n = len(plain)
     at_byte = at_char = 0  # byte offsets -> character offsets, decoding only what lies between matches
     for a, e in _spans(pre, data):
         if not ascii_only:
@@ -595,8 +593,9 @@ def cue_candidates(texts: Sequence[str]) -> list[bool] | None:
             a, at_byte = at_char, a
             at_char += len(data[at_byte:e].decode("utf-8"))
             e, at_byte = at_char, e
-        k = bisect_right(bounds, a) - 1
-        while k < len(starts) and starts[k][0] < max(e, a + 1):
-            out[starts[k][1]] = True
+        k = bisect_right(bounds, a, 0, n) - 1
+        stop = max(e, a + 1)
+        while k < n and bounds[k] < stop:
+            out[index[k]] = True
             k += 1
     return out
