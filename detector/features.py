@@ -8,6 +8,7 @@ to be fitted or stored but the classifier's weights.
 from __future__ import annotations
 
 import math
+from itertools import compress
 import re
 from typing import TYPE_CHECKING, NamedTuple, Sequence
 
@@ -201,30 +202,29 @@ def _memo(shared: dict, text: str, local: dict) -> dict:
 
 
 _CUE_MEMO: dict[str, tuple[int, int, int]] = {}
-_NO_CUE = (0, 0, 0)
 
 
 def row_cues(rows: Sequence[BlockRow]) -> np.ndarray:
     """:func:`lexicon.cue_counts` of each row's text, shape (n, 3): computed once, for the features and the gate."""
+    n = len(rows)
+    out = np.zeros((n, 3), dtype=np.int64)
+    texts = [r.text for r in rows]
+    maybe = cue_candidates(texts)  # one RE2 scan rules out most texts (None without RE2)
+    # the candidate rows (a few a page) alone are looked at one by one; every other row holds no cue
+    idx = list(range(n)) if maybe is None else list(compress(range(n), maybe))
+    if not idx:
+        return out
     local: dict[str, tuple[int, int, int]] = {}
     shared = _CUE_MEMO
-    out = []
-    maybe = cue_candidates([r.text for r in rows])  # one RE2 scan rules out most texts (None without RE2)
-    todo: dict[str, None] = {}  # the candidate texts to count, in order (each once)
-    for i, r in enumerate(rows):
-        if maybe is not None and not maybe[i]:
-            out.append(_NO_CUE)
-            continue
-        c = shared.get(r.text) or local.get(r.text)
-        if c is None:
-            todo[r.text] = None
-        out.append(c)
+    got = [shared.get(texts[i]) or local.get(texts[i]) for i in idx]
+    todo = list(dict.fromkeys(texts[i] for i, c in zip(idx, got) if c is None))  # each once, in order
     if todo:  # counted together: one RE2 scan per pattern where it can tell (lexicon.cue_counts_many)
-        got = dict(zip(todo, cue_counts_many(list(todo))))
-        for t, c in got.items():
+        counted = dict(zip(todo, cue_counts_many(todo)))
+        for t, c in counted.items():
             _memo(shared, t, local)[t] = c
-        out = [c if c is not None else got[r.text] for c, r in zip(out, rows)]
-    return np.array(out, dtype=np.int64).reshape(len(out), 3)
+        got = [c if c is not None else counted[texts[i]] for i, c in zip(idx, got)]
+    out[idx] = got
+    return out
 
 
 def _dense(rows: Sequence[BlockRow], cues: np.ndarray | None = None) -> sp.csr_matrix:
