@@ -352,6 +352,11 @@ def _fork_pool(n: int, model_dir: str | None, trust: bool = False) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ctx = get_context("fork")
+    for stream in (sys.stdout, sys.stderr):  # a worker that ends cleanly flushes what it inherited buffered
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
     _POOL = ProcessPoolExecutor(n, context=ctx, initializer=_init_worker, initargs=(model_dir, trust, os.getpid()))
     return _POOL
 
