@@ -15,7 +15,7 @@ process tree (sampled every 0.1 s). trafilatura.extract runs in one process over
 gunzip, decode as UTF-8, extract) for comparison; install it with ``pip install trafilatura`` (or
 ``pip install -e ".[report]"``, which holds it); it is skipped when missing. ``--memory`` runs
 ``detector batch -j 2`` on each count of pages and reports its peak memory (100,000 pages take about
-20 minutes on 2 free cores). ``--repeat R`` runs the -j values R times, in turn, and ends with each one's
+3 minutes on 2 free cores). ``--repeat R`` runs the -j values R times, in turn, and ends with each one's
 spread of wall times and the ratio of the first -j's wall time to the others' (for a shared machine).
 """
 
