@@ -339,8 +339,9 @@ def _fork_pool(n: int, model_dir: str | None, trust: bool = False) -> Any:
     loaded here (:func:`_warm`): each worker starts at once, sharing those pages with this process.
 
     Loky warns against its fork start because forking a process that runs other threads is unsafe. This
-    pool's workers are forked when its first task is submitted, from the CLI's process, before it has
-    started any thread (the progress bar comes later; loky starts its own threads after forking).
+    pool's workers are forked when its first task is submitted, which run_batch does at once, from the
+    CLI's process, before it has started any thread (the progress bar's comes later; loky starts its own
+    threads after forking).
     The pool is made anew when a worker died (loky breaks the whole pool then), a rare path where loky's
     own threads may still be running. Workers are never stopped for being idle (no timeout): a slow input
     then costs no fork from a process with threads either.
@@ -487,6 +488,9 @@ def run_batch(
             # forked: their own collections then never write to the pages they share with this process.
             _warm(model_dir, trust=options.trust)
             tune_gc()
+            # Forked now (loky starts them all at the first task), before this process runs any thread:
+            # the progress bar's monitor thread comes next.
+            _fork_pool(workers(options.n_jobs), model_dir, trust=options.trust).submit(os.getpid)
         else:
             # Start the worker processes now: they boot while this one reads the done ids and the inputs.
             _executor(workers(options.n_jobs), model_dir, preload=True, trust=options.trust)

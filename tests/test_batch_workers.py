@@ -170,6 +170,25 @@ def test_the_cli_forks_its_workers_with_the_model_it_loaded():
     assert got == {(os.getpid(), id(model), batch_mod.BATCH_GC_THRESHOLD)}
 
 
+@linux_only
+def test_the_workers_are_forked_before_the_progress_bar_starts_its_thread(monkeypatch):
+    import multiprocessing
+    import threading
+
+    seen = []
+    real = batch_mod._progress
+
+    def progress(show):  # tqdm starts a monitor thread: forking after it would copy a process with threads
+        seen.append((len(multiprocessing.active_children()), threading.active_count()))
+        return real(show)
+
+    monkeypatch.setattr(batch_mod, "_progress", progress)
+    stream = io.StringIO()
+    run_batch([str(EXAMPLES)], None, options=BatchOptions(n_jobs=2, own_process=True, progress=False), stdout=stream)
+    assert stream.getvalue().count("\n") == len(list(EXAMPLES.iterdir()))
+    assert len(seen) == 1 and seen[0][0] >= 2, seen  # the two workers were already there
+
+
 def _model_state() -> tuple[int, int, tuple[int, int, int]]:
     return os.getppid(), id(batch_mod.get_detector(None).model), gc.get_threshold()
 
