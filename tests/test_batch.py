@@ -430,7 +430,7 @@ def test_resume_of_a_parquet_run_uses_its_journal(runner, many, tmp_path):
 
 
 def _children(pid: int) -> list[int]:
-    """Processes that descend from ``pid``: its children, theirs (workers forked by a fork server)…
+    """Processes that descend from ``pid``: its children (the workers it forked), theirs…
     (Linux /proc; empty elsewhere)."""
     parents: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
