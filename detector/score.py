@@ -16,6 +16,10 @@ from typing import Any, Sequence
 import numpy as np
 
 from .compiled import fasthash as _fasthash
+
+# json.dumps(v, ensure_ascii=False), without the new JSONEncoder json.dumps makes for each call that passes
+# an option (a few us each, several a record)
+_DUMPS = json.JSONEncoder(ensure_ascii=False).encode
 from .corpus import OUTPUT_LABEL
 from .features import page_features, rows_for_page
 from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits, guess_kind, is_path_like, read_input
@@ -147,14 +151,13 @@ class Analysis:
                 del rec["path"]
                 rec = {**head, **rec}
             return json.dumps(rec, ensure_ascii=False) + "\n"
-        dumps = json.dumps
-        parts = [f"{dumps(k, ensure_ascii=False)}: {dumps(v, ensure_ascii=False)}"
-                 for k, v in (head.items() if head is not None else (("path", self.path),))]
+        dumps = _DUMPS
+        parts = [f"{dumps(k)}: {dumps(v)}" for k, v in (head.items() if head is not None else (("path", self.path),))]
         score = None if self.score is None else round(float(self.score), 4)
-        parts += [f'"score": {dumps(score)}', f'"label": {dumps(self.label, ensure_ascii=False)}',
-                  f'"blocks": {blocks}', f'"error": {dumps(self.error, ensure_ascii=False)}']
+        parts += [f'"score": {dumps(score)}', f'"label": {dumps(self.label)}', f'"blocks": {blocks}',
+                  f'"error": {dumps(self.error)}']
         if editorial:
-            parts.append(f'"editorial": {dumps(self.editorial_text if self.error is None else None, ensure_ascii=False)}')
+            parts.append(f'"editorial": {dumps(self.editorial_text if self.error is None else None)}')
         return "{" + ", ".join(parts) + "}\n"
 
 
