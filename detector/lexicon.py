@@ -268,13 +268,15 @@ def _twins(text: str) -> tuple[tuple[re.Pattern[str] | None, ...], str]:
 
 # -- a prefilter for whole pages ------------------------------------------------------------------------
 # Python's regex engine spends ~40 ns per character on the cue alternation, and only one block in twenty
-# holds a cue. RE2 (google-re2) scans a page's lower-cased text as one UTF-8 string with an automaton in
-# a few ns per character, with a pattern that matches wherever the twins match, and more:
-#   * each letter stands for its lower-case variants, as in the twins (which run on the same text);
+# holds a cue. RE2 (google-re2) scans a page's text as one UTF-8 string with an automaton in a few ns per
+# character, with a pattern that matches wherever the twins match (on the lower-cased text), and more:
+#   * each letter stands for every character whose lower case is one of its lower-case variants (so the
+#     page is not lower-cased first: 0.06 ms a page); texts with exotic characters are not scanned;
 #   * \s is Python's white space, written out; \w is every letter, number and mark, and "_";
 #     a negated class (none today) would become "any character";
-#   * \b stays only next to an ASCII letter or digit of the pattern: there Python's boundary (a
-#     non-word character outside, or the edge) implies RE2's ASCII one; any other \b is dropped.
+#   * \b stays only next to a letter or digit of the pattern that stands for ASCII characters alone
+#     (not "k", which stands for the Kelvin sign too): there Python's boundary (a non-word character
+#     outside, or the edge) implies RE2's ASCII one; any other \b is dropped.
 # So a text outside every RE2 match holds no cue, and cue_counts() runs on the others only.
 # tests/test_lexicon.py checks the superset on real and random text.
 
@@ -284,7 +286,15 @@ _RE2 = None  # the compiled prefilter; False when RE2 is not installed or cannot
 
 
 def _re2_pattern() -> str:
+    """The prefilter, for a page's text as it is (not lower-cased; texts with exotic characters are left
+    out of the scan): each letter of a cue pattern stands for every character whose lower case is one of
+    the letter's lower-case variants, exotic ones aside (tests/test_lexicon.py checks this on all of
+    Unicode)."""
     from re import _constants as C, _parser
+
+    if _TWINS is None:
+        _build_twins()
+    exotic = set(_EXOTIC_CHARS)
 
     def esc(chars: str) -> str:
         return "".join(c if c.isascii() and c.isalnum() else "\\x{%x}" % ord(c) for c in chars)
@@ -297,9 +307,9 @@ def _re2_pattern() -> str:
     cats = {C.CATEGORY_SPACE: space, C.CATEGORY_WORD: r"[\p{L}\p{N}\p{M}_]", C.CATEGORY_DIGIT: r"\p{N}",
             C.CATEGORY_NOT_SPACE: anything, C.CATEGORY_NOT_WORD: anything, C.CATEGORY_NOT_DIGIT: anything}
 
-    def ascii_word_literal(item: Any) -> bool:
+    def ascii_word_literal(item: Any) -> bool:  # a literal whose every character is an ASCII word one
         op, av = item
-        return op is C.LITERAL and chr(av).isascii() and (chr(av).isalnum() or chr(av) == "_")
+        return op is C.LITERAL and all(c.isascii() and (c.isalnum() or c == "_") for c in letters(chr(av)))
 
     def seq(items: list) -> str:
         out = []
@@ -312,16 +322,19 @@ def _re2_pattern() -> str:
                 out.append(item(op, av))
         return "".join(out)
 
+    def letters(ch: str) -> str:
+        return "".join(sorted((set(lower_variants(ch)) | set(case_variants(ch))) - exotic))
+
     def item(op: Any, av: Any) -> str:
         if op is C.LITERAL:
-            return one_of(lower_variants(chr(av)))
+            return one_of(letters(chr(av)))
         if op is C.IN:
             parts, neg = [], False
             for iop, iav in av:
                 if iop is C.NEGATE:
                     neg = True
                 elif iop is C.LITERAL:
-                    parts.append(one_of(lower_variants(chr(iav))))
+                    parts.append(one_of(letters(chr(iav))))
                 elif iop is C.CATEGORY:
                     parts.append(cats[iav])
                 else:
@@ -578,7 +591,6 @@ def cue_candidates(texts: Sequence[str]) -> list[bool] | None:
         if not plain:
             return out
         joined = "\n".join(plain)
-    joined = joined.lower()  # no exotic characters: lower() keeps every length
     try:
         data = joined.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: leave every text to cue_counts()

@@ -216,6 +216,27 @@ def test_prefilter_never_misses_a_cue_in_planted_and_random_text():
 
 
 @needs_re2
+def test_prefilter_runs_on_text_as_it_is_any_character_of_each_letters_lower_case_included():
+    """The page is not lower-cased for the scan: every character whose lower case is a cue letter's (all of
+    Unicode: "K" the Kelvin sign, "ẞ"...) must be matched there as that letter."""
+    rng = random.Random(5)
+    words = _cue_words()
+    letters = {c.lower() for w in words for c in w if c.isalpha()}
+    inverse: dict[str, list[str]] = {}
+    for x in map(chr, range(0x110000)):
+        low = x.lower()
+        if low in letters and not L._exotic_in(x):
+            inverse.setdefault(low, []).append(x)
+    assert "\u212a" in inverse["k"] and "\u1e9e" in inverse.get("ß", ["\u1e9e"])
+    texts = []
+    for _ in range(4000):
+        w = rng.choice(words)
+        w = "".join(rng.choice(inverse.get(c.lower(), [c])) if c.isalpha() else c for c in w)
+        texts.append(rng.choice(["", " ", "x ", "é "]) + w + rng.choice(["", " ", ".", " y"]))
+    _never_misses(texts)
+
+
+@needs_re2
 def test_prefilter_on_each_text_alone_and_on_a_page_of_them():
     texts = ["Sponsored by Acme", "nothing here", "road trip", "downtown", "we EARN a fee", "café ads",
              "ads", "Anzeige", "unknown views", "learn more", "İmza sponsorluğu", "pay", "payday"]
