@@ -7,8 +7,9 @@ read and checked before anything is unpickled, and the bytes unpickled are the b
 checked. Unpickling runs code, so a model folder outside the package's own ``models/`` is loaded only
 when the caller says it trusts it: ``trust=True``, ``--trust`` on the command line.
 
-Standard library only: ``detector batch``'s parent process checks the model here and leaves loading it
-(numpy, scipy, the estimators in :mod:`detector.model`) to its workers.
+Standard library only: ``detector batch`` checks the model here before it opens its output, without
+importing numpy or the estimators of :mod:`detector.model` (which load it afterwards, in the batch's own
+process or in each worker).
 """
 
 from __future__ import annotations
