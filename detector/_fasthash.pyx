@@ -700,7 +700,7 @@ def page_scores(
 
 cdef enum:
     MAX_CLASSES = 64  # page_scores' classes at most (a row's sums stay in registers or on the stack)
-    PREFETCH = 8      # entries ahead whose row of W _scores_out prefetches (and twice that: their col_map)
+    PREFETCH = 16     # entries ahead whose row of W _scores_out prefetches (and twice that: their col_map)
 
 
 cdef object _run(list rows, tuple sections, int nmin, int nmax, dense, cues, dict place_memo, place_packed,
