@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import io
+import random
+import re
 import sys
 
 import pytest
@@ -258,3 +260,44 @@ def test_utf8_bytes_are_kept_only_when_they_are_the_text():
     assert read_input(b"\xef\xbb\xbf" + html.encode("utf-8"), name="p.html").utf8 is None  # a BOM
     assert read_input(html.encode("cp1252", errors="replace"), name="p.html").utf8 is None  # not UTF-8
     assert read_input(gzip.compress(html.encode("utf-8")), name="p.html.gz").utf8 == html.encode("utf-8")
+
+
+# The first _mostly_utf8, by regular expressions: what the counting one must give, byte for byte.
+_REF_MULTI = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|"
+    rb"\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|"
+    rb"\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+_REF_ESCAPED = re.compile("[\udc80-\udcff]+")
+
+
+def _mostly_utf8_by_regex(raw: bytes) -> str | None:
+    from detector.io import _cp1252
+
+    valid = len(_REF_MULTI.findall(raw))
+    if not valid:
+        return None
+    text = raw.decode("utf-8", errors="surrogateescape")
+    if sum(map(len, _REF_ESCAPED.findall(text))) > valid:
+        return None
+    return _REF_ESCAPED.sub(lambda m: _cp1252(m.group().encode("utf-8", errors="surrogateescape")), text)
+
+
+def test_mostly_utf8_counts_as_the_regular_expressions_did():
+    from detector.io import _mostly_utf8
+
+    rng = random.Random(7)
+    pieces = ["é", "ü", "€", "–", "日本", "𝄞", "ok ", "<p>", "\n"]
+    bad = [b"\x80", b"\xe9", b"\xff", b"\xc3", b"\xe2\x82", b"\xf0\x9d", b"\xed\xa0\x80", b"\xc0\xaf", b"\x81\x8d"]
+    seen = {None: 0, "text": 0}
+    for _ in range(3000):
+        parts = [rng.choice(pieces).encode("utf-8") if rng.random() < 0.7 else rng.choice(bad)
+                 for _ in range(rng.randint(0, 12))]
+        raw = b"".join(parts)
+        want = _mostly_utf8_by_regex(raw)
+        assert _mostly_utf8(raw) == want, raw
+        seen["text" if want is not None else None] += 1
+    assert min(seen.values()) > 300  # both answers were met, many times
+    page = "Café crème – 10 €, naïve résumé. ".encode("utf-8") * 20 + b"caf\xe9 \x93quoted\x94 \x81"
+    got = _mostly_utf8(page)
+    assert got == _mostly_utf8_by_regex(page) and got.endswith("café \u201cquoted\u201d \x81")
