@@ -27,7 +27,6 @@ import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
@@ -395,6 +394,9 @@ def local_records(
                 tuned = True
             yield task(chunk, *args)
         return
+    # (imported here: it imports multiprocessing, 9 ms of a -j 1 start that never uses it)
+    from concurrent.futures.process import BrokenProcessPool
+
     in_flight = options.in_flight or IN_FLIGHT_PER_WORKER * n
     window: deque[tuple[list[Item], Future]] = deque()
     wrap = json_line if task is score_chunk_lines else None
@@ -431,6 +433,8 @@ def _result(
 ) -> list[Any]:
     """A chunk's records; when its worker died, the chunk again, then its pages one at a time (a page
     that kills its worker on its own gets an error record, passed through ``wrap`` when given)."""
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         return fut.result()
     except BrokenProcessPool:

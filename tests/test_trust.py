@@ -231,3 +231,26 @@ def test_score_frame_needs_trust_too(copy):
     with pytest.raises(ModelError, match="--trust"):
         score_frame(df, model_dir=copy)
     assert score_frame(df, model_dir=copy, trust=True)["error"].tolist() == [None]
+
+
+@pytest.mark.parametrize("package, module", [("scikit-learn", "sklearn"), ("numpy", "numpy"), ("click", "click")])
+def test_library_versions_read_from_the_dist_info_folder_are_importlib_metadatas(package, module):
+    from importlib.metadata import version
+
+    from detector.modelfiles import _version
+
+    assert _version(package, module) == version(package)
+
+
+def test_a_package_with_two_dist_info_folders_leaves_its_version_to_importlib_metadata(tmp_path, monkeypatch):
+    from detector import modelfiles
+
+    site = tmp_path / "site"
+    (site / "fakepkg").mkdir(parents=True)
+    (site / "fakepkg" / "__init__.py").write_text("")
+    (site / "fake_pkg-1.2.3.dist-info").mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    assert modelfiles._wheel_version("fake-pkg", "fakepkg") == "1.2.3"
+    (site / "fake_pkg-1.0.0.dist-info").mkdir()  # a stale one beside it: which is installed is not ours to guess
+    assert modelfiles._wheel_version("fake-pkg", "fakepkg") == ""
+    assert modelfiles._wheel_version("fake-pkg", "no_such_module_here") == ""
