@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import cache
 from itertools import accumulate
 from typing import Any, Callable, Iterator, Sequence
 
@@ -117,6 +118,15 @@ class _Unsupported(Exception):
     pass
 
 
+@cache  # each cue pattern is read by three derivations (and the union of all three by a fourth)
+def _parsed(regex: re.Pattern[str]) -> Any:
+    """The items of a compiled pattern as ``re._parser`` parses it (read, never changed, by the callers)."""
+    from re import _parser
+
+    return _parser.parse(regex.pattern, regex.flags).data
+
+
+@cache  # the patterns' derivations ask 1,245 times, of 34 characters
 def case_variants(ch: str) -> str:
     """The characters that ``ch`` matches under IGNORECASE, sorted."""
     cands = {ch, ch.lower(), ch.upper(), ch.title(), ch.swapcase(), ch.casefold()}
@@ -125,6 +135,7 @@ def case_variants(ch: str) -> str:
     return "".join(sorted(c for c in cands if len(c) == 1 and one.fullmatch(c)))
 
 
+@cache
 def lower_variants(ch: str) -> str:
     """The characters ``ch`` matches under IGNORECASE in lower-cased text (leaving out exotic ones)."""
     low = ch.lower()
@@ -142,14 +153,14 @@ def _fast_twin(
     if not regex.flags & re.I or not isinstance(regex.pattern, str) or any(m.flags != regex.flags for m in more):
         return regex
     try:
-        from re import _constants, _parser
+        from re import _constants, _parser  # noqa: F401 - _parsed reads patterns with it
     except ImportError:  # pragma: no cover - other Pythons
         return regex
     try:
         em = _Emitter(_constants, variants)
         alts = []
         for r in (regex, *more):
-            data = _parser.parse(r.pattern, r.flags).data
+            data = _parsed(r)
             alts += data[0][1][1] if len(data) == 1 and data[0][0] is _constants.BRANCH else [data]
         return re.compile(em.top(alts), regex.flags & ~(re.I | re.X))
     except (_Unsupported, re.error, KeyError, TypeError, ValueError, AttributeError):
@@ -290,7 +301,7 @@ def _re2_pattern() -> str:
     out of the scan): each letter of a cue pattern stands for every character whose lower case is one of
     the letter's lower-case variants, exotic ones aside (tests/test_lexicon.py checks this on all of
     Unicode)."""
-    from re import _constants as C, _parser
+    from re import _constants as C
 
     if _TWINS is None:
         _build_twins()
@@ -351,7 +362,7 @@ def _re2_pattern() -> str:
 
     alts = []
     for r in CUES:
-        data = _parser.parse(r.pattern, r.flags).data
+        data = _parsed(r)
         alts += data[0][1][1] if len(data) == 1 and data[0][0] is C.BRANCH else [data]
     return "|".join(seq(a) for a in alts)
 
@@ -371,7 +382,7 @@ _RE2_EXACT: Any = None  # ((pattern, has \b), ...) per cue pattern; False where 
 
 def _re2_exact_pattern(pattern: re.Pattern[str]) -> tuple[str, bool] | None:
     """The RE2 twin of a cue pattern for lower-cased text, and whether it holds a \b (None: no twin)."""
-    from re import _constants as C, _parser
+    from re import _constants as C
 
     space = "[" + "".join("\\x{%x}" % ord(c) for c in _PY_SPACE) + "]"
     found_b = False
@@ -452,7 +463,7 @@ def _re2_exact_pattern(pattern: re.Pattern[str]) -> tuple[str, bool] | None:
         raise _Unsupported(op)
 
     try:
-        data = _parser.parse(pattern.pattern, pattern.flags).data
+        data = _parsed(pattern)
         alts = data[0][1][1] if len(data) == 1 and data[0][0] is C.BRANCH else [data]
         return "|".join(seq(list(a), True) for a in alts), found_b
     except _Unsupported:
