@@ -334,30 +334,30 @@ def _use_fork(options: BatchOptions) -> bool:
 
 
 def _fork_pool(n: int, model_dir: str | None, trust: bool = False) -> Any:
-    """A loky pool of ``n`` workers forked from this process, the model and the scoring code already
+    """A pool of ``n`` workers forked from this process now, the model and the scoring code already
     loaded here (:func:`_warm`): each worker starts at once, sharing those pages with this process.
 
-    Loky warns against its fork start because forking a process that runs other threads is unsafe. This
-    pool's workers are forked when its first task is submitted, which run_batch does at once, from the
-    CLI's process, before it has started any thread (the progress bar's comes later; loky starts its own
-    threads after forking).
-    The pool is made anew when a worker died (loky breaks the whole pool then), a rare path where loky's
-    own threads may still be running. Workers are never stopped for being idle (no timeout): a slow input
-    then costs no fork from a process with threads either.
+    The standard library's ProcessPoolExecutor with the fork start, which forks all its workers at its
+    first task (submitted here) before it starts its own threads. Not loky's: importing it imports all
+    of joblib, 40 ms of the batch's start before any worker can begin. Forking a process that runs other
+    threads is unsafe: the CLI forks before it starts any (the progress bar's comes later). The pool is
+    made anew when a worker died (the pool is then broken for good), a rare path where the old pool's
+    threads may still be running. Workers are never stopped for being idle.
     """
     global _POOL
-    from joblib.externals.loky import ProcessPoolExecutor
-    from joblib.externals.loky.backend.context import get_context
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ctx = get_context("fork")
     for stream in (sys.stdout, sys.stderr):  # a worker that ends cleanly flushes what it inherited buffered
         try:
             stream.flush()
         except (OSError, ValueError):
             pass
-    _POOL = ProcessPoolExecutor(n, context=ctx, initializer=_init_worker, initargs=(model_dir, trust, os.getpid()))
+    ctx = multiprocessing.get_context("fork")
+    _POOL = ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker, initargs=(model_dir, trust, os.getpid()))
+    with warnings.catch_warnings():  # Python 3.12+ warns of a fork beside threads (see above)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        _POOL.submit(os.getpid)
     return _POOL
 
 
@@ -367,7 +367,15 @@ def stop_workers() -> None:
     they are killed (SIGKILL) rather than each waited for while it tears its interpreter down."""
     global _POOL
     pool, _POOL = _POOL, None
-    if pool is not None:
+    if pool is None:
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    if type(pool) is ProcessPoolExecutor:  # the standard library's (_fork_pool)
+        for proc in list((getattr(pool, "_processes", None) or {}).values()):
+            proc.kill()
+        pool.shutdown(wait=True, cancel_futures=True)
+    else:  # loky's (_executor)
         pool.shutdown(wait=True, kill_workers=True)
 
 
@@ -379,8 +387,9 @@ def local_records(
 ) -> Iterator[list[dict[str, Any]]]:
     """Records of each chunk, in input order, from ``options.n_jobs`` worker processes.
 
-    A loky process pool (joblib's), with a window of at most ``in_flight`` chunks submitted and not yet
-    handed on, so a slow page holds back the input instead of letting results pile up.
+    A process pool (forked from the CLI, :func:`_fork_pool`; else joblib's loky pool, :func:`_executor`),
+    with a window of at most ``in_flight`` chunks submitted and not yet handed on, so a slow page holds
+    back the input instead of letting results pile up.
     """
     model_dir = None if options.model_dir is None else str(options.model_dir)
     args = (model_dir, options.editorial, options.all_blocks, options.trust, limits)
@@ -409,7 +418,7 @@ def local_records(
         if _POOL is not None:
             try:
                 return _POOL.submit(task, chunk, *args)
-            except BrokenProcessPool:  # a worker died: loky gives up the whole pool, so fork another
+            except BrokenProcessPool:  # a worker died, which breaks the whole pool: fork another
                 stop_workers()
         return _fork_pool(n, model_dir, trust=options.trust).submit(task, chunk, *args)
 
@@ -492,9 +501,8 @@ def run_batch(
             # forked: their own collections then never write to the pages they share with this process.
             _warm(model_dir, trust=options.trust)
             tune_gc()
-            # Forked now (loky starts them all at the first task), before this process runs any thread:
-            # the progress bar's monitor thread comes next.
-            _fork_pool(workers(options.n_jobs), model_dir, trust=options.trust).submit(os.getpid)
+            # Forked now, before this process runs any thread: the progress bar's monitor thread comes next.
+            _fork_pool(workers(options.n_jobs), model_dir, trust=options.trust)
         else:
             # Start the worker processes now: they boot while this one reads the done ids and the inputs.
             _executor(workers(options.n_jobs), model_dir, preload=True, trust=options.trust)

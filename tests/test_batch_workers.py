@@ -189,6 +189,26 @@ def test_the_workers_are_forked_before_the_progress_bar_starts_its_thread(monkey
     assert len(seen) == 1 and seen[0][0] >= 2, seen  # the two workers were already there
 
 
+@linux_only
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_the_cli_scores_without_importing_joblib_or_multiprocessing_it_does_not_use(jobs):
+    # joblib (loky) took 40 ms of the start of -j 2 before its workers could fork; multiprocessing 9 ms of -j 1
+    code = (
+        "import sys\n"
+        "from detector.cli import main\n"
+        "try:\n"
+        f"    main(['batch', '-q', '-j', {jobs!r}, {str(EXAMPLES)!r}])\n"
+        "except SystemExit as e:\n"
+        "    assert not e.code, e.code\n"
+        "print(sorted(m for m in ('joblib', 'multiprocessing') if m in sys.modules), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    want = "[]" if jobs == "1" else "['multiprocessing']"
+    assert done.stderr.strip().splitlines()[-1] == want, done.stderr
+    assert done.stdout.count("\n") == len(list(EXAMPLES.iterdir()))
+
+
 def _model_state() -> tuple[int, int, tuple[int, int, int]]:
     return os.getppid(), id(batch_mod.get_detector(None).model), gc.get_threshold()
 
