@@ -150,14 +150,17 @@ def walk_folder(folder: str, pattern: str | None = None) -> Iterator[str]:
             log.warning("cannot list %s: %s", path, err.strerror or err)
             return []
 
-    stack = [iter(entries(folder))]
+    # Each level's entries and its path relative to ``folder`` ("" or "a/b/"): a file's relative path is
+    # that and its name (os.path.relpath took 19 us a file).
+    stack = [(iter(entries(folder)), "")]
     while stack:
-        entry = next(stack[-1], None)
+        level, rel = stack[-1]
+        entry = next(level, None)
         if entry is None:
             stack.pop()
         elif entry.is_dir(follow_symlinks=False):
-            stack.append(iter(entries(entry.path)))
-        elif _wanted(os.path.relpath(entry.path, folder).replace(os.sep, "/"), entry.name, pattern):
+            stack.append((iter(entries(entry.path)), rel + entry.name + "/"))
+        elif _wanted(rel + entry.name, entry.name, pattern):
             yield entry.path
 
 

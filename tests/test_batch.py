@@ -136,6 +136,14 @@ def test_folder_is_read_recursively_in_sorted_order(runner, tree):
     assert all(set(r) == CONTRACT_KEYS and r["error"] is None for r in recs.values())
 
 
+@pytest.mark.parametrize("spelling", ["{}", "{}/", "{}/./a/.."], ids=["plain", "slash", "dots"])
+def test_a_path_pattern_matches_paths_relative_to_the_folder_however_it_is_written(tree, spelling):
+    from detector.sources import walk_folder
+
+    got = list(walk_folder(spelling.format(tree), "a/*/t*"))
+    assert [os.path.relpath(p, tree) for p in got] == ["a/b/three.html.gz", "a/b/two.txt"]
+
+
 @pytest.mark.parametrize(
     "pattern, expected",
     [
