@@ -288,11 +288,54 @@ _MODEL_TASKS = (score_chunk, score_chunk_lines)  # tasks whose workers load the 
 
 # -- local engine -------------------------------------------------------------------------------
 def workers(n_jobs: int) -> int:
-    if n_jobs > 0:
-        return n_jobs
-    from joblib import cpu_count
+    return n_jobs if n_jobs > 0 else cpu_count()
 
-    return max(1, cpu_count())
+
+def cpu_count() -> int:
+    """The CPUs this process may use: the machine's, its CPU affinity, a cgroup's CPU quota (a container's
+    ``--cpus``) and ``LOKY_MAX_CPU_COUNT``, whichever is least; at least 1.
+
+    What ``joblib.cpu_count()`` says, without importing joblib (40 ms of every default ``detector batch``).
+    """
+    n = os.cpu_count() or 1
+    if sys.platform == "win32":
+        n = min(n, 61)  # more workers than that fail on Windows (bpo-26903)
+    if hasattr(os, "sched_getaffinity"):
+        n = min(n, len(os.sched_getaffinity(0)))
+    quota = _cgroup_cpus()
+    if quota is not None:
+        n = min(n, quota)
+    limit = os.environ.get("LOKY_MAX_CPU_COUNT")
+    if limit:
+        try:
+            n = min(n, int(limit))
+        except ValueError:
+            pass
+    return max(1, n)
+
+
+def _cgroup_cpus(root: str = "/sys/fs/cgroup") -> int | None:
+    """The CPUs a cgroup's bandwidth quota allows (rounded up), or None without a quota (cgroup v2, then v1)."""
+    try:
+        with open(os.path.join(root, "cpu.max")) as fh:
+            quota, period = fh.read().split()[:2]
+        if quota == "max":
+            return None
+    except (OSError, ValueError):
+        try:
+            with open(os.path.join(root, "cpu", "cpu.cfs_quota_us")) as fh:
+                quota = fh.read().strip()
+            with open(os.path.join(root, "cpu", "cpu.cfs_period_us")) as fh:
+                period = fh.read().strip()
+        except OSError:
+            return None
+    try:
+        q, p = int(quota), int(period)
+    except ValueError:
+        return None
+    if q <= 0 or p <= 0:  # -1: no quota (cgroup v1)
+        return None
+    return max(1, -(-q // p))
 
 
 def chunked(items: Iterable[Item], size: int) -> Iterator[list[Item]]:

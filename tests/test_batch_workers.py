@@ -190,21 +190,23 @@ def test_the_workers_are_forked_before_the_progress_bar_starts_its_thread(monkey
 
 
 @linux_only
-@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("jobs", ["1", "2", None], ids=["j1", "j2", "default"])
 def test_the_cli_scores_without_importing_joblib_or_multiprocessing_it_does_not_use(jobs):
-    # joblib (loky) took 40 ms of the start of -j 2 before its workers could fork; multiprocessing 9 ms of -j 1
+    # joblib (loky) took 40 ms of the start of -j 2 before its workers could fork (and of the default -j,
+    # to count the CPUs); multiprocessing 9 ms of -j 1
+    flags = ["-j", jobs] if jobs else []
     code = (
         "import sys\n"
         "from detector.cli import main\n"
         "try:\n"
-        f"    main(['batch', '-q', '-j', {jobs!r}, {str(EXAMPLES)!r}])\n"
+        f"    main(['batch', '-q', *{flags!r}, {str(EXAMPLES)!r}])\n"
         "except SystemExit as e:\n"
         "    assert not e.code, e.code\n"
         "print(sorted(m for m in ('joblib', 'multiprocessing') if m in sys.modules), file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    want = "[]" if jobs == "1" else "['multiprocessing']"
+    want = "[]" if batch_mod.workers(int(jobs or 0)) == 1 else "['multiprocessing']"
     assert done.stderr.strip().splitlines()[-1] == want, done.stderr
     assert done.stdout.count("\n") == len(list(EXAMPLES.iterdir()))
 
@@ -252,3 +254,30 @@ def test_the_cli_asks_for_one_blas_thread_and_keeps_a_users_setting(jobs):
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
                           env={**env, "OMP_NUM_THREADS": "3"})
     assert done.stderr.strip().endswith("1 3"), done.stderr
+
+
+def test_the_default_number_of_workers_is_what_joblib_counts(monkeypatch):
+    import joblib
+
+    assert batch_mod.cpu_count() == joblib.cpu_count() == batch_mod.workers(0)
+    monkeypatch.setenv("LOKY_MAX_CPU_COUNT", "1")
+    assert batch_mod.cpu_count() == 1 == joblib.cpu_count()
+
+
+@pytest.mark.parametrize(
+    "files, cpus",
+    [
+        ({"cpu.max": "max 100000\n"}, None),
+        ({"cpu.max": "150000 100000\n"}, 2),  # 1.5 CPUs of quota: two workers, as joblib rounds up
+        ({"cpu.max": "50000 100000\n"}, 1),
+        ({"cpu/cpu.cfs_quota_us": "300000\n", "cpu/cpu.cfs_period_us": "100000\n"}, 3),  # cgroup v1
+        ({"cpu/cpu.cfs_quota_us": "-1\n", "cpu/cpu.cfs_period_us": "100000\n"}, None),
+        ({}, None),
+    ],
+    ids=["v2-no-quota", "v2-1.5", "v2-half", "v1-3", "v1-no-quota", "none"],
+)
+def test_a_containers_cpu_quota_bounds_the_workers(tmp_path, files, cpus):
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    assert batch_mod._cgroup_cpus(str(tmp_path)) == cpus
