@@ -554,6 +554,23 @@ def _spans(pattern: Any, data: bytes) -> Iterator[tuple[int, int]]:
             pos = e
 
 
+def _flags_in_c(pattern: Any, texts: Sequence[str], data: bytes) -> list[bool] | None:
+    """``_fasthash.cue_flags`` of the texts, or None where it cannot run (no compiled kernel, another RE2)."""
+    global _CUE_FLAGS
+    if _CUE_FLAGS is None:
+        from .compiled import fasthash
+
+        _CUE_FLAGS = getattr(fasthash, "cue_flags", False) if fasthash is not None else False
+    regexp = getattr(pattern, "_regexp", None)
+    anchor = getattr(getattr(_re2_module(), "_Anchor", None), "UNANCHORED", None)
+    if not _CUE_FLAGS or regexp is None or anchor is None or not hasattr(regexp, "Match"):
+        return None
+    return _CUE_FLAGS(texts if type(texts) is list else list(texts), data, regexp.Match, anchor)
+
+
+_CUE_FLAGS: Any = None  # _fasthash.cue_flags, False without it; looked up at the first page
+
+
 def _re2_module() -> Any:
     import re2
 
@@ -606,6 +623,14 @@ def cue_candidates(texts: Sequence[str]) -> list[bool] | None:
         data = joined.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: leave every text to cue_counts()
         return [True] * len(texts)
+    fast = _flags_in_c(pre, plain, data)  # the same, without a Python step per match (detector/_fasthash.pyx)
+    if fast is not None:
+        if plain is texts:
+            return fast
+        for k, f in enumerate(fast):
+            if f:
+                out[index[k]] = True
+        return out
     ascii_only = len(data) == len(joined)
     bounds = list(accumulate([len(t) + 1 for t in plain], initial=0))  # where each plain text starts in joined
     n = len(plain)

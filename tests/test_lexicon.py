@@ -336,3 +336,23 @@ def test_spans_are_finditers():
         data = b"".join(rng.choice(words) for _ in range(rng.randrange(0, 30)))
         for p in pats:
             assert list(L._spans(p, data)) == [m.span() for m in p.finditer(data)]
+
+
+@needs_re2
+def test_the_compiled_candidate_loop_marks_the_texts_the_python_loop_marks(monkeypatch):
+    from detector.compiled import fasthash
+
+    if fasthash is None:
+        pytest.skip("the C kernel is not built")
+    rng = random.Random(23)
+    words = _cue_words()
+    glue = [" ", "\n", "", "é", "日本", "𝄞", "x", "\u00a0", "ſ", "İ"]
+    pages = [_planted(rng, words, glue, rng.randrange(1, 40), most_parts=4, p_word=0.5) for _ in range(300)]
+    pages += [["brought to", "you by Acme"], ["", "paid", ""], ["sponsored\nby", "", "x"], ["日本 sponsor é", "ads"]]
+    L.cue_candidates(["warm"])  # the twins and the compiled loop looked up
+    assert L._CUE_FLAGS  # the compiled loop runs by default
+    fast = [L.cue_candidates(texts) for texts in pages]
+    monkeypatch.setattr(L, "_CUE_FLAGS", False)
+    slow = [L.cue_candidates(texts) for texts in pages]
+    assert fast == slow
+    assert sum(map(sum, fast)) > 100 and sum(len(f) - sum(f) for f in fast) > 100  # both answers, many times
