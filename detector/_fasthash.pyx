@@ -28,7 +28,7 @@ from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_AS_STRING
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE
 from libc.stdint cimport int32_t, uint32_t, uint8_t, int64_t
 from libc.string cimport memcpy, memset
-from libc.math cimport sqrt, isfinite
+from libc.math cimport sqrt, isfinite, llround, signbit
 from libc.stdlib cimport realloc, malloc
 from libc.stdio cimport snprintf
 
@@ -1512,10 +1512,50 @@ cdef int _u4_json_str(_U4 *b, str s) except -1:
 
 
 cdef inline void _u4_int(_U4 *b, long long v) noexcept:
-    """The decimal digits of ``v`` onto ``b`` (room reserved)."""
+    """The decimal digits of ``v`` onto ``b`` (room reserved: 21 characters)."""
     cdef char tmp[24]
-    snprintf(tmp, 24, "%lld", v)
-    _u4_put(b, tmp)
+    cdef int i = 23
+    cdef unsigned long long u = <unsigned long long>(-v) if v < 0 else <unsigned long long>v
+    tmp[i] = 0
+    while True:
+        i -= 1
+        tmp[i] = <char>(48 + u % 10)
+        u //= 10
+        if u == 0:
+            break
+    if v < 0:
+        i -= 1
+        tmp[i] = 45
+    _u4_put(b, tmp + i)
+
+
+cdef inline bint _u4_score(_U4 *b, double x) noexcept:
+    """``repr(x)`` onto ``b`` for a score rounded to 4 decimals (``round(v, 4)``: the double nearest k / 10**4),
+    its shortest round-trip digits: "0.9876", "0.5", "1.0", "0.0001". False (nothing written) for any other
+    value: the caller then writes float.__repr__'s own digits."""
+    cdef long long k, ip, frac
+    cdef int d
+    if not (0.0 <= x < 1e9) or signbit(x):
+        return False
+    k = llround(x * 10000.0)
+    if <double>k / 10000.0 != x:
+        return False
+    ip = k // 10000
+    frac = k % 10000
+    _u4_int(b, ip)
+    b.p[b.n] = 46  # "."
+    b.n += 1
+    if frac == 0:
+        b.p[b.n] = 48
+        b.n += 1
+        return True
+    d = 1000
+    while frac:
+        b.p[b.n] = <Py_UCS4>(48 + frac // d)
+        b.n += 1
+        frac %= d
+        d //= 10
+    return True
 
 
 def json_blocks(list keep, list labels, list scores, list texts, list starts, list ends):
@@ -1545,11 +1585,12 @@ def json_blocks(list keep, list labels, list scores, list texts, list starts, li
             _u4_int(&b, i)
             _u4_put(&b, ', "label": ')
             _u4_json_str(&b, lab)
-            r = PyOS_double_to_string(<double>sc, b'r', 0, Py_DTSF_ADD_DOT_0, NULL)
             _u4_reserve(&b, 40)
             _u4_put(&b, ', "score": ')
-            _u4_put(&b, r)  # float.__repr__: at most 24 characters
-            PyMem_Free(r)
+            if not _u4_score(&b, <double>sc):
+                r = PyOS_double_to_string(<double>sc, b'r', 0, Py_DTSF_ADD_DOT_0, NULL)
+                _u4_put(&b, r)  # float.__repr__: at most 24 characters
+                PyMem_Free(r)
             _u4_put(&b, ', "text": ')
             _u4_json_str(&b, txt)
             _u4_reserve(&b, 80)

@@ -136,3 +136,31 @@ def test_record_line_is_json_dumps_of_the_record():
                 del rec["path"]
                 rec = {**head, **rec}
             assert a.record_line(head, **kw) == json.dumps(rec, ensure_ascii=False) + "\n"
+
+
+def test_the_kernels_block_json_writes_every_rounded_score_and_any_other_float_as_json_does():
+    """_fasthash.json_blocks writes a score rounded to 4 decimals from its integer digits, any other
+    float through float.__repr__, and integers without printf: all as json.dumps."""
+    import json
+    import random
+
+    from detector.compiled import fasthash
+
+    if fasthash is None:
+        pytest.skip("the C kernel is not built")
+
+    def one(score: float, index: int = 3, start: int = 0, end: int = 5) -> None:
+        rec = [{"index": index, "label": "sponsored", "score": score, "text": "a \"b\"", "start": start, "end": end}]
+        got = fasthash.json_blocks([index], ["editorial"] * index + ["sponsored"], [score], ["x"] * index + ['a "b"'],
+                                   [0] * index + [start], [0] * index + [end])
+        assert got == json.dumps(rec, ensure_ascii=False), (score, index, start, end)
+
+    for k in range(0, 20001):  # every score round(v, 4) gives in [0, 2]
+        one(round(k / 10000, 4))
+    rnd = random.Random(8)
+    odd = [-0.0, 1e-05, 2.5e-07, 0.99995, 0.12345, 123456.7, 1e9, 1e16, 3.0000000000000004, 0.30000000000000004,
+           5e-324, 1.7976931348623157e308, -0.5, -1.0]
+    for x in odd + [rnd.random() for _ in range(2000)] + [rnd.uniform(-1e6, 1e6) for _ in range(500)]:
+        one(x)
+    for v in (0, 9, 10, 99, 100, 2**31, 2**62, -1, -10, -(2**62)):
+        one(0.5, index=abs(v) % 7, start=v, end=-v)
