@@ -25,7 +25,8 @@ from cpython.unicode cimport (
 from cpython.long cimport PyLong_AsLongLongAndOverflow
 from cpython.object cimport PyObject
 from cpython.bytes cimport PyBytes_FromStringAndSize, PyBytes_AS_STRING
-from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE
+from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_GET_SIZE, PyTuple_SET_ITEM
+from cpython.ref cimport Py_INCREF
 from libc.stdint cimport int32_t, uint32_t, uint8_t, int64_t
 from libc.string cimport memcpy, memset
 from libc.math cimport sqrt, isfinite, llround, signbit
@@ -1201,6 +1202,45 @@ cdef inline str _head(str t, Py_ssize_t a, Py_ssize_t k):
     return PyUnicode_Substring(t, min(a, n), min(a + k, n))
 
 
+
+cdef extern from "Python.h":
+    ctypedef struct PyTypeObject:
+        object (*tp_alloc)(PyTypeObject*, Py_ssize_t)
+
+
+cdef inline object _put(object row, Py_ssize_t i, object v):
+    Py_INCREF(v)  # PyTuple_SET_ITEM steals a reference
+    PyTuple_SET_ITEM(row, i, v)
+
+
+cdef object _row(bint direct, object row_type, object t, object pv, object nx, object above, object tag,
+                 object path, object position, object links, object words, object heading, object unit):
+    """``tuple.__new__(row_type, (t, ..., unit))``: where ``direct`` (a tuple subclass with no fields of
+    its own, as a namedtuple), allocated by the type and filled in place, without the two tuples
+    tuple.__new__ makes on the way."""
+    if not direct:
+        return tuple.__new__(row_type, (t, pv, nx, above, tag, path, position, links, words, heading, unit))
+    row = (<PyTypeObject*> <PyObject*> row_type).tp_alloc(<PyTypeObject*> <PyObject*> row_type, 11)
+    _put(row, 0, t)
+    _put(row, 1, pv)
+    _put(row, 2, nx)
+    _put(row, 3, above)
+    _put(row, 4, tag)
+    _put(row, 5, path)
+    _put(row, 6, position)
+    _put(row, 7, links)
+    _put(row, 8, words)
+    _put(row, 9, heading)
+    _put(row, 10, unit)
+    return row
+
+
+cdef bint _plain_tuple_type(object row_type):
+    """A tuple subclass laid out as a tuple (``__slots__ = ()``, as a namedtuple)."""
+    return (isinstance(row_type, type) and issubclass(row_type, tuple)
+            and row_type.__basicsize__ == tuple.__basicsize__ and row_type.__itemsize__ == tuple.__itemsize__)
+
+
 def block_rows(list base, list units, row_type, Py_ssize_t context_max):
     """features.rows_for_page's rows of a page's blocks (``base``, each with its index) and then its
     units, as ``row_type`` tuples; None where it leaves the page to the Python function (a block out of
@@ -1214,6 +1254,7 @@ def block_rows(list base, list units, row_type, Py_ssize_t context_max):
     cdef Py_UCS4 end
     cdef double ld
     cdef object b, wo
+    cdef bint direct = _plain_tuple_type(row_type)
     if context_max <= 0:
         return None
     for i in range(n):  # the nearest heading above each block (within the 4 blocks before it)
@@ -1241,8 +1282,8 @@ def block_rows(list base, list units, row_type, Py_ssize_t context_max):
         lc = b.link_chars
         nt = PyUnicode_GET_LENGTH(t)
         ld = <double>lc / <double>(nt if nt > 1 else 1)  # ints below 2**53: Python's true division
-        rows.append(tuple.__new__(row_type, (t, pv, nx, above[i], b.tag, b.path, b.position,
-                                             ld if ld < 1.0 else 1.0, words[i], b.heading, b.unit)))
+        rows.append(_row(direct, row_type, t, pv, nx, above[i], b.tag, b.path, b.position,
+                         ld if ld < 1.0 else 1.0, words[i], b.heading, b.unit))
     for b in units:
         i = b.parent
         ut = b.unit
@@ -1258,8 +1299,8 @@ def block_rows(list base, list units, row_type, Py_ssize_t context_max):
             if k < 0:  # not a piece of its block: Python slices from the end
                 return None
             pv = _tail(PyUnicode_Substring(t, 0, k), context_max) if k > 0 else ""
-        rows.append(tuple.__new__(row_type, (b.text, pv, nx, above[i], b.tag, b.path, b.position, 0.0,
-                                             b.n_words, b.heading, ut)))
+        rows.append(_row(direct, row_type, b.text, pv, nx, above[i], b.tag, b.path, b.position, 0.0,
+                         b.n_words, b.heading, ut))
     return rows
 
 
