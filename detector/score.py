@@ -426,9 +426,13 @@ class Detector:
         """
         labels, texts = t.labels, t.texts
         revised: set[int] = set()
-        for i in range(len(labels) - 2, -1, -1):
+        # The blocks right above a notice, bottom up. Those whose notice below is itself a revised
+        # heading are passed over (a heading passes nothing on), so the notices found first are all
+        # there are.
+        above = [i for i, lab in enumerate(labels[1:]) if lab in NOTICE_LABELS]
+        for i in reversed(above):
             h, nxt = labels[i], labels[i + 1]
-            if nxt not in NOTICE_LABELS or h == nxt:
+            if h == nxt:
                 continue
             if i + 1 in revised or len(texts[i + 1].split()) <= BARE_LABEL_MAX_WORDS:
                 continue  # a heading passes nothing on, and a bare label has no heading of its own

@@ -164,3 +164,51 @@ def test_the_kernels_block_json_writes_every_rounded_score_and_any_other_float_a
         one(x)
     for v in (0, 9, 10, 99, 100, 2**31, 2**62, -1, -10, -(2**62)):
         one(0.5, index=abs(v) % 7, start=v, end=-v)
+
+
+def _revise_headings_reference(t) -> None:
+    """Detector._revise_headings_t as first written: every block, bottom up."""
+    from detector.score import (BARE_LABEL_MAX_WORDS, HEADING_MAX_WORDS, HEADING_MIN_SHARE, NOTICE_LABELS,
+                                _END_PUNCT)
+
+    labels, texts = t.labels, t.texts
+    revised: set[int] = set()
+    for i in range(len(labels) - 2, -1, -1):
+        h, nxt = labels[i], labels[i + 1]
+        if nxt not in NOTICE_LABELS or h == nxt:
+            continue
+        if i + 1 in revised or len(texts[i + 1].split()) <= BARE_LABEL_MAX_WORDS:
+            continue
+        words = texts[i].split()
+        if len(words) > HEADING_MAX_WORDS or _END_PUNCT.search(texts[i]):
+            continue
+        if t.units[i]:
+            continue
+        chrome_heading = h == "boilerplate" and (t.headings[i] or len(words) <= 3)
+        if h in NOTICE_LABELS or chrome_heading or t.prob(i, nxt) >= HEADING_MIN_SHARE:
+            t.relabel(i, nxt, t.scores[i + 1])
+            revised.add(i)
+
+
+def test_heading_revisions_match_the_block_by_block_reference_on_random_pages():
+    import random
+
+    from detector.score import OUTPUT_LABELS, Detector, _Table
+
+    rnd = random.Random(12)
+    texts_pool = ["Sponsored", "Partner content", "About the author", "Read more", "A long notice that this "
+                  "article was paid for by a brand and written by our studio.", "Ads", "Disclaimer",
+                  "This post contains affiliate links and we may earn a commission.", "Share", "News."]
+    changed = 0
+    for _ in range(2000):
+        n = rnd.randrange(1, 14)
+        labels = [rnd.choice(OUTPUT_LABELS) for _ in range(n)]
+        args = (list(labels), [rnd.random() for _ in range(n)], [rnd.choice(texts_pool) for _ in range(n)],
+                list(range(n)), list(range(1, n + 1)), np.array([[rnd.random() for _ in range(5)] for _ in range(n)]),
+                [rnd.random() < 0.2 for _ in range(n)], [rnd.random() < 0.4 for _ in range(n)])
+        a, b = _Table(*[list(x) if isinstance(x, list) else x.copy() for x in args]), _Table(*args)
+        Detector._revise_headings_t(a)
+        _revise_headings_reference(b)
+        assert (a.labels, a.scores) == (b.labels, b.scores)
+        changed += a.labels != labels
+    assert changed > 100  # revisions happened, in many pages
