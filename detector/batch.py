@@ -49,6 +49,7 @@ __all__ = [
     "EXIT_SOME_FAILED",
     "EXIT_USAGE",
     "EXIT_MOSTLY_FAILED",
+    "EXIT_INTERRUPTED",
 ]
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,7 @@ EXIT_OK = 0
 EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
 EXIT_MOSTLY_FAILED = 3
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as a shell reports it): the run stopped short, --resume finishes it
 NEARLY_ALL_FAILED = 0.9  # share of this run's pages with an error from which the exit code is 3
 
 LOCAL_CHUNK = 16  # pages per task: about a tenth of a second of work at ~170 pages/s per core

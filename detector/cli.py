@@ -395,7 +395,8 @@ def batch_command(inputs: tuple[str, ...], output: Path | None, jobs: int, patte
     Exit codes: 0 every input was read; 1 some inputs failed (their records carry the error);
     2 usage error (bad option, output exists without --resume/--force, a --model refused, scheduler
     unreachable);
-    3 nearly all inputs failed (at least 90 % of this run's pages, and at least one).
+    3 nearly all inputs failed (at least 90 % of this run's pages, and at least one);
+    130 interrupted (Ctrl-C): the records written are whole, and --resume finishes the run.
 
     \b
     Examples:
@@ -404,7 +405,7 @@ def batch_command(inputs: tuple[str, ...], output: Path | None, jobs: int, patte
       find pages -name '*.html' | detector batch - -o scores.csv --resume
       detector batch pages.parquet --html-column body --id-column url -o scores.jsonl
     """
-    from .batch import BatchOptions, ClusterError, run_batch
+    from .batch import EXIT_INTERRUPTED, BatchOptions, ClusterError, run_batch
     from .sinks import SinkError
     from .sources import SourceOptions
 
@@ -420,6 +421,11 @@ def batch_command(inputs: tuple[str, ...], output: Path | None, jobs: int, patte
                             stdin=sys.stdin)
     except (SinkError, ClusterError, ModelError) as err:  # a refused --model is a bad option too
         raise click.UsageError(str(err)) from None
+    except KeyboardInterrupt:  # the output is closed and the workers stopped (run_batch's finally)
+        where = f"; run it again with --resume to finish {output}" if output is not None else ""
+        click.echo(f"interrupted: the records written so far are whole{where}", err=True)
+        _leave(EXIT_INTERRUPTED)
+        return
     if not quiet:
         click.echo(summary.line(), err=True)
     _leave(summary.exit_code)

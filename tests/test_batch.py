@@ -527,6 +527,37 @@ def test_kill_9_while_writing_then_resume_gives_every_page_exactly_once(tmp_path
     assert all(r["error"] is None for r in recs)
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_exits_130_with_whole_records_and_no_workers_left_and_resume_finishes(tmp_path, jobs):
+    """Ctrl-C (SIGINT to the batch's process group, as a terminal sends it): exit code 130, not 1 (which
+    says the run ended with some inputs failed), a one-line message naming --resume, whole records."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for i in range(1500):
+        (folder / f"p{i:04d}.html").write_text(page(i), encoding="utf-8")
+    out = tmp_path / "scores.jsonl"
+    cmd = [sys.executable, "-m", "detector.cli", "batch", str(folder), "-o", str(out), "-q", "-j", jobs,
+           "--chunk-size", "2"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    deadline = time.monotonic() + 60
+    while _count_lines(out) < 4 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    workers = _children(proc.pid)
+    os.killpg(proc.pid, signal.SIGINT)
+    err = proc.communicate(timeout=60)[1]
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1] == f"interrupted: the records written so far are whole; run it again with --resume to finish {out}"
+    assert _gone(workers, within=15), f"worker processes outlived the batch: {workers}"
+    written = _count_lines(out)
+    assert 4 <= written < 1500
+    assert lines(out.read_text(encoding="utf-8"))  # every line parses
+    done = subprocess.run(cmd + ["--resume"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    recs = lines(out.read_text(encoding="utf-8"))
+    assert sorted(r["path"] for r in recs) == sorted(str(p) for p in folder.iterdir())
+
+
 # -- engine -------------------------------------------------------------------------------------
 def test_a_page_that_kills_its_worker_gets_an_error_record(monkeypatch):
     monkeypatch.syspath_prepend(str(Path(__file__).parent))  # for the workers too
