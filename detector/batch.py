@@ -20,6 +20,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import signal
 import sys
 import threading
 import time
@@ -50,6 +51,7 @@ __all__ = [
     "EXIT_USAGE",
     "EXIT_MOSTLY_FAILED",
     "EXIT_INTERRUPTED",
+    "EXIT_TERMINATED",
 ]
 
 log = logging.getLogger(__name__)
@@ -60,6 +62,7 @@ EXIT_SOME_FAILED = 1
 EXIT_USAGE = 2
 EXIT_MOSTLY_FAILED = 3
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as a shell reports it): the run stopped short, --resume finishes it
+EXIT_TERMINATED = 143  # SIGTERM (128 + 15), stopped the same way
 NEARLY_ALL_FAILED = 0.9  # share of this run's pages with an error from which the exit code is 3
 
 LOCAL_CHUNK = 16  # pages per task: about a tenth of a second of work at ~170 pages/s per core
@@ -164,6 +167,7 @@ _NO_MODEL = "\0"  # _init_worker's argument for a task that needs no model
 
 
 def _init_worker(model_dir: str | None, trust: bool = False, parent: int | None = None) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a worker forked from the CLI inherits its batch's handler
     _exit_with_parent(parent)
     if model_dir != _NO_MODEL:
         get_detector(model_dir, trust=trust)

@@ -396,7 +396,8 @@ def batch_command(inputs: tuple[str, ...], output: Path | None, jobs: int, patte
     2 usage error (bad option, output exists without --resume/--force, a --model refused, scheduler
     unreachable);
     3 nearly all inputs failed (at least 90 % of this run's pages, and at least one);
-    130 interrupted (Ctrl-C): the records written are whole, and --resume finishes the run.
+    130 interrupted (Ctrl-C), 143 terminated (SIGTERM): the records written are whole, and
+    --resume finishes the run.
 
     \b
     Examples:
@@ -405,7 +406,7 @@ def batch_command(inputs: tuple[str, ...], output: Path | None, jobs: int, patte
       find pages -name '*.html' | detector batch - -o scores.csv --resume
       detector batch pages.parquet --html-column body --id-column url -o scores.jsonl
     """
-    from .batch import EXIT_INTERRUPTED, BatchOptions, ClusterError, run_batch
+    from .batch import EXIT_INTERRUPTED, EXIT_TERMINATED, BatchOptions, ClusterError, run_batch
     from .sinks import SinkError
     from .sources import SourceOptions
 
@@ -416,16 +417,20 @@ def batch_command(inputs: tuple[str, ...], output: Path | None, jobs: int, patte
                            progress=False if quiet else None, own_process=True)
     sources = SourceOptions(glob=pattern, html_column=html_column, text_column=text_column, id_column=id_column,
                             limits=_limits(max_bytes, max_decompressed, max_depth))
+    terminate = _stop_on_sigterm()
     try:
         summary = run_batch(inputs, output, options=options, sources=sources, resume=resume, force=force,
                             stdin=sys.stdin)
     except (SinkError, ClusterError, ModelError) as err:  # a refused --model is a bad option too
         raise click.UsageError(str(err)) from None
-    except KeyboardInterrupt:  # the output is closed and the workers stopped (run_batch's finally)
+    except KeyboardInterrupt as stop:  # the output is closed and the workers stopped (run_batch's finally)
         where = f"; run it again with --resume to finish {output}" if output is not None else ""
-        click.echo(f"interrupted: the records written so far are whole{where}", err=True)
-        _leave(EXIT_INTERRUPTED)
+        how = "terminated (SIGTERM)" if isinstance(stop, _Terminated) else "interrupted"
+        click.echo(f"{how}: the records written so far are whole{where}", err=True)
+        _leave(EXIT_TERMINATED if isinstance(stop, _Terminated) else EXIT_INTERRUPTED)
         return
+    finally:
+        terminate()
     if not quiet:
         click.echo(summary.line(), err=True)
     _leave(summary.exit_code)
@@ -449,6 +454,26 @@ def format_metrics(m: dict) -> str:
         f"{fb['pages_without_sponsored_notice']}  ({fb['share']})"
     )
     return "\n".join(lines)
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler, ``timeout``, ``kill``) in a batch: stopped as Ctrl-C stops it, output closed whole."""
+
+
+def _stop_on_sigterm() -> Any:
+    """While a batch runs in the command's own main thread, SIGTERM raises :class:`_Terminated` there (the
+    batch then closes its output and stops its workers, as on Ctrl-C). Returns what puts the old handler back."""
+    import signal
+    import threading
+
+    if not _COMMAND_LINE or threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def terminated(signum: int, frame: Any) -> None:
+        raise _Terminated()
+
+    old = signal.signal(signal.SIGTERM, terminated)
+    return lambda: signal.signal(signal.SIGTERM, old)
 
 
 _COMMAND_LINE = False  # this process is the ``detector`` command itself (run), not a program calling main

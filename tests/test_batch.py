@@ -527,10 +527,17 @@ def test_kill_9_while_writing_then_resume_gives_every_page_exactly_once(tmp_path
     assert all(r["error"] is None for r in recs)
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_ctrl_c_exits_130_with_whole_records_and_no_workers_left_and_resume_finishes(tmp_path, jobs):
-    """Ctrl-C (SIGINT to the batch's process group, as a terminal sends it): exit code 130, not 1 (which
-    says the run ended with some inputs failed), a one-line message naming --resume, whole records."""
+@pytest.mark.parametrize(
+    "jobs, signum, code, word",
+    [("1", signal.SIGINT, 130, "interrupted"), ("2", signal.SIGINT, 130, "interrupted"),
+     ("2", signal.SIGTERM, 143, "terminated (SIGTERM)")],
+    ids=["ctrl-c-j1", "ctrl-c-j2", "sigterm-j2"],
+)
+def test_ctrl_c_or_sigterm_exit_with_whole_records_and_no_workers_left_and_resume_finishes(
+        tmp_path, jobs, signum, code, word):
+    """Ctrl-C (SIGINT to the batch's process group, as a terminal sends it) exits 130 and SIGTERM (to the
+    batch alone, as a scheduler may send it) 143, not 1 (which says the run ended with some inputs failed):
+    a one-line message naming --resume, whole records, no worker left."""
     folder = tmp_path / "pages"
     folder.mkdir()
     for i in range(1500):
@@ -544,10 +551,14 @@ def test_ctrl_c_exits_130_with_whole_records_and_no_workers_left_and_resume_fini
     while _count_lines(out) < 4 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
     workers = _children(proc.pid)
-    os.killpg(proc.pid, signal.SIGINT)
+    if signum == signal.SIGINT:
+        os.killpg(proc.pid, signum)
+    else:
+        os.kill(proc.pid, signum)
     err = proc.communicate(timeout=60)[1]
-    assert proc.returncode == 130, err
-    assert err.strip().splitlines()[-1] == f"interrupted: the records written so far are whole; run it again with --resume to finish {out}"
+    assert proc.returncode == code, err
+    assert err.strip().splitlines()[-1] == (
+        f"{word}: the records written so far are whole; run it again with --resume to finish {out}")
     assert _gone(workers, within=15), f"worker processes outlived the batch: {workers}"
     written = _count_lines(out)
     assert 4 <= written < 1500
