@@ -545,8 +545,10 @@ def test_ctrl_c_or_sigterm_exit_with_whole_records_and_no_workers_left_and_resum
     out = tmp_path / "scores.jsonl"
     cmd = [sys.executable, "-m", "detector.cli", "batch", str(folder), "-o", str(out), "-q", "-j", jobs,
            "--chunk-size", "2"]
+    # A shell that starts a job in the background without job control (CI, `cmd &` in a script) ignores
+    # SIGINT for it, and so would the batch: give it the terminal's default, as a user's shell does.
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while _count_lines(out) < 4 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)
