@@ -31,7 +31,6 @@ from libc.stdint cimport int32_t, uint32_t, uint8_t, int64_t
 from libc.string cimport memcpy, memset
 from libc.math cimport sqrt, isfinite, llround, signbit
 from libc.stdlib cimport realloc, malloc
-from libc.stdio cimport snprintf
 
 import math
 from struct import pack as _struct_pack
