@@ -122,10 +122,9 @@ cdef extern from *:
         }
     }
 
-    /* Sorts n ints in [0, 2**bits) ascending; tmp holds n ints. Short runs: quicksort; longer ones:
-       LSD radix sort with digits of at most 6 bits below 256 ints (small counts to clear), else 11. */
-    static void fh_sort_cols(int32_t *a, int32_t *tmp, Py_ssize_t n, int bits) {
-        if (n <= 40 || bits > 33 || bits < 1) { fh_qsort_i32(a, n); return; }
+    /* LSD radix sort of n ints in [0, 2**bits); tmp holds n ints. Digits of at most 6 bits below 256 ints
+       (small counts to clear), else 11. */
+    static void fh_radix_cols(int32_t *a, int32_t *tmp, Py_ssize_t n, int bits) {
         int maxw = n < 256 ? 6 : 11;
         int passes = (bits + maxw - 1) / maxw;
         int width = (bits + passes - 1) / passes;
@@ -142,6 +141,31 @@ cdef extern from *:
             t = src; src = dst; dst = t;
         }
         if (src != a) memcpy(a, src, sizeof(int32_t) * n);
+    }
+
+    /* Sorts n ints in [0, 2**bits) ascending; tmp holds n ints. Short runs: quicksort. Longer ones: one
+       bucket pass on the top bits (about as many buckets as ints), then an insertion sort, which finds
+       them nearly sorted: the ints are hashed columns, a few a bucket. Where a bucket holds many distinct
+       ints (a page made to collide), the radix sort instead: never quadratic. */
+    static void fh_sort_cols(int32_t *a, int32_t *tmp, Py_ssize_t n, int bits) {
+        if (n <= 40 || bits > 31 || bits < 1) { fh_qsort_i32(a, n); return; }
+        int b = 5;
+        while (b < 11 && ((Py_ssize_t)1 << b) < n) b++;
+        if (b > bits) b = bits;
+        int shift = bits - b;
+        uint32_t nb = 1u << b, big = 0;
+        uint32_t count[2049];
+        memset(count, 0, sizeof(uint32_t) * (nb + 1));
+        for (Py_ssize_t i = 0; i < n; i++) count[((uint32_t)a[i] >> shift) + 1]++;
+        for (uint32_t d = 1; d <= nb; d++) { if (count[d] > big) big = count[d]; count[d] += count[d - 1]; }
+        if (big > 64 && shift > 0) { fh_radix_cols(a, tmp, n, bits); return; }
+        for (Py_ssize_t i = 0; i < n; i++) tmp[count[(uint32_t)a[i] >> shift]++] = a[i];
+        a[0] = tmp[0];
+        for (Py_ssize_t i = 1; i < n; i++) {
+            int32_t v = tmp[i]; Py_ssize_t k = i;
+            while (k > 0 && a[k - 1] > v) { a[k] = a[k - 1]; k--; }
+            a[k] = v;
+        }
     }
 
     /* Character classes of re (str patterns) and str.split(), with a table for ASCII. */
@@ -1119,6 +1143,21 @@ def _char_classes(str s):
         (fh_is_word(ch), fh_is_decimal(ch), fh_is_letter(ch), Py_UNICODE_ISSPACE(ch))
         for ch in s
     ]
+
+
+def sort_cols(list values, int bits):
+    """fh_sort_cols of ``values`` (ints in [0, 2**bits)), sorted (for tests)."""
+    cdef Py_ssize_t n = len(values), i
+    cdef int32_t *a = <int32_t *>malloc((2 * n + 1) * sizeof(int32_t))
+    if a == NULL:
+        raise MemoryError()
+    try:
+        for i in range(n):
+            a[i] = values[i]
+        fh_sort_cols(a, a + n, n, bits)
+        return [a[i] for i in range(n)]
+    finally:
+        free(a)
 
 
 def murmurhash3_32(str key):

@@ -563,3 +563,23 @@ def test_sentence_units_in_c_are_segments_units() -> None:
     assert got == want and len(want) > 1000
     assert [u.words for u in got] == [u.n_words for u in want]
     assert {u.unit for u in got} == {"head", "tail"}
+
+
+@pytest.mark.parametrize("bits", [1, 6, 14, 16, 18])
+def test_the_kernels_column_sort_sorts_any_input_even_one_made_to_collide(bits):
+    """fh_sort_cols (one bucket pass and an insertion sort, or a radix sort where a bucket is crowded)."""
+    from detector.compiled import fasthash
+
+    if fasthash is None:
+        pytest.skip("the C kernel is not built")
+    rng = random.Random(bits)
+    top = 1 << bits
+    for n in [0, 1, 2, 40, 41, 100, 255, 256, 900, 5000]:
+        for values in ([rng.randrange(top) for _ in range(n)], [top - 1] * n, list(range(min(n, top)))[::-1],
+                       [rng.randrange(min(top, 8)) for _ in range(n)]):
+            assert fasthash.sort_cols(values, bits) == sorted(values)
+    # 200,000 columns in one bucket of the top bits, in random order (a page crafted against the hash): an
+    # insertion sort would take ~10**10 steps; the radix sort takes over
+    if bits >= 18:
+        crowded = [rng.randrange(128) for _ in range(200_000)]
+        assert fasthash.sort_cols(crowded, bits) == sorted(crowded)
