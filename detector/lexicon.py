@@ -533,13 +533,12 @@ def _spans(pattern: Any, data: bytes) -> Iterator[tuple[int, int]]:
     """``m.span() for m in pattern.finditer(data)`` for a compiled RE2 pattern and bytes, without making a
     Match object per match (google-re2's finditer makes each in Python): its own loop, over the
     ``Match`` call that finditer makes, where this google-re2 has it."""
-    regexp = getattr(pattern, "_regexp", None)
-    anchor = getattr(getattr(_re2_module(), "_Anchor", None), "UNANCHORED", None)
-    if regexp is None or anchor is None or not hasattr(regexp, "Match"):
+    got = _match_call(pattern)
+    if got is None:
         for m in pattern.finditer(data):
             yield m.span()
         return
-    match = regexp.Match
+    match, anchor = got
     pos, end = 0, len(data)
     while True:
         a, e = match(anchor, data, pos, end)[0]
@@ -561,11 +560,21 @@ def _flags_in_c(pattern: Any, texts: Sequence[str], data: bytes) -> list[bool] |
         from .compiled import fasthash
 
         _CUE_FLAGS = getattr(fasthash, "cue_flags", False) if fasthash is not None else False
+    got = _match_call(pattern) if _CUE_FLAGS else None
+    if got is None:
+        return None
+    return _CUE_FLAGS(texts if type(texts) is list else list(texts), data, *got)
+
+
+def _match_call(pattern: Any) -> tuple[Any, Any] | None:
+    """``(match, anchor)``: google-re2's own ``Match`` of a compiled pattern, ``match(anchor, data, pos, end)``
+    giving the next match's span (what its finditer calls), with the unanchored mode; None where this
+    google-re2 has no such call."""
     regexp = getattr(pattern, "_regexp", None)
     anchor = getattr(getattr(_re2_module(), "_Anchor", None), "UNANCHORED", None)
-    if not _CUE_FLAGS or regexp is None or anchor is None or not hasattr(regexp, "Match"):
+    if regexp is None or anchor is None or not hasattr(regexp, "Match"):
         return None
-    return _CUE_FLAGS(texts if type(texts) is list else list(texts), data, regexp.Match, anchor)
+    return regexp.Match, anchor
 
 
 _CUE_FLAGS: Any = None  # _fasthash.cue_flags, False without it; looked up at the first page
