@@ -428,7 +428,6 @@ def batch_command(inputs: tuple[str, ...], output: Path | None, jobs: int, patte
         how = "terminated (SIGTERM)" if isinstance(stop, _Terminated) else "interrupted"
         click.echo(f"{how}: the records written so far are whole{where}", err=True)
         _leave(EXIT_TERMINATED if isinstance(stop, _Terminated) else EXIT_INTERRUPTED)
-        return
     finally:
         terminate()
     if not quiet:
