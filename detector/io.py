@@ -205,10 +205,12 @@ def open_regular(source: str, limits: ReadLimits = DEFAULT_LIMITS, *, check_size
             raise InputError(f"input larger than {limits.max_bytes} bytes (limit max_bytes)")
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
-        return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
         raise
+    # Outside the try: once fdopen has the descriptor, its file object closes it. Closing it here too (on a
+    # Ctrl-C that lands inside fdopen) failed with EBADF, and that error hid the interrupt.
+    return os.fdopen(fd, "rb")
 
 
 def _read_bytes(source: str, limits: ReadLimits) -> bytes:
