@@ -1145,6 +1145,55 @@ def _char_classes(str s):
     ]
 
 
+def dense_weights(data, indices, indptr, Py_ssize_t n_features):
+    """``(W, col_map)`` of a linear classifier's CSR weights (one row per class, ``n_features`` columns),
+    as ``BlockClassifier._weights`` makes them with numpy: ``W`` holds the rows of the columns with a
+    non-zero weight, in column order, then a row of zeros (float32, shape (columns + 1, classes)), and
+    ``col_map`` each column's row of ``W`` (int32; the zeros' row for a column without a weight). A
+    column listed twice in a class keeps its last weight, as numpy's assignment does. None for inputs it
+    does not handle (not float32 / int32 arrays, or not a valid CSR matrix): the caller runs numpy."""
+    if not (isinstance(data, np.ndarray) and isinstance(indices, np.ndarray) and isinstance(indptr, np.ndarray)):
+        return None
+    if (data.dtype != np.float32 or indices.dtype != np.int32 or indptr.dtype != np.int32 or data.ndim != 1
+            or indices.ndim != 1 or indptr.ndim != 1 or indptr.shape[0] < 2 or n_features < 1
+            or data.shape[0] != indices.shape[0] or indptr.shape[0] - 1 > MAX_CLASSES):
+        return None
+    cdef const float[::1] d = np.ascontiguousarray(data)
+    cdef const int32_t[::1] ix = np.ascontiguousarray(indices)
+    cdef const int32_t[::1] ip = np.ascontiguousarray(indptr)
+    cdef Py_ssize_t nc = ip.shape[0] - 1, nnz = d.shape[0], r, j, i, k = 0
+    cdef int32_t c
+    if ip[0] != 0 or ip[nc] != nnz:
+        return None
+    for r in range(nc):
+        if ip[r + 1] < ip[r]:
+            return None
+    for j in range(nnz):
+        if ix[j] < 0 or ix[j] >= n_features:
+            return None
+    col_map = np.zeros(n_features, dtype=np.int32)
+    cdef int32_t[::1] cm = col_map
+    for j in range(nnz):  # 1: the column has a weight
+        if d[j] != 0:
+            cm[ix[j]] = 1
+    for i in range(n_features):
+        if cm[i]:
+            cm[i] = <int32_t>k
+            k += 1
+        else:
+            cm[i] = -1
+    for i in range(n_features):
+        if cm[i] < 0:
+            cm[i] = <int32_t>k
+    W = np.zeros((k + 1, nc), dtype=np.float32)
+    cdef float[:, ::1] w = W
+    for r in range(nc):
+        for j in range(ip[r], ip[r + 1]):
+            if d[j] != 0:
+                w[cm[ix[j]], r] = d[j]
+    return W, col_map
+
+
 def sort_cols(list values, int bits):
     """fh_sort_cols of ``values`` (ints in [0, 2**bits)), sorted (for tests)."""
     cdef Py_ssize_t n = len(values), i

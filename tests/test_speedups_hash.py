@@ -385,6 +385,61 @@ def test_weights_the_kernel_does_not_take_go_to_the_csr_path(shipped):
     assert feats._scores_fast(rows, cues, W, bad_map, b) is None
 
 
+def _numpy_weights(clf):
+    kept, weights, n_features = clf.column_weights()
+    W = np.zeros((len(kept) + 1, weights.shape[1]), dtype=np.float32)
+    W[:-1] = weights
+    col_map = np.full(n_features, len(kept), dtype=np.int32)
+    col_map[kept] = np.arange(len(kept))
+    return W, col_map
+
+
+def test_the_kernels_dense_weights_are_numpys(shipped):
+    """dense_weights (model._weights in C): the shipped model's, and random CSR weights with explicit zeros,
+    empty classes, NaN and a column listed twice (the last weight wins, as in numpy's assignment)."""
+    from detector.estimator import Linear
+    from detector.model import _dense_weights_fast
+
+    got = _dense_weights_fast(shipped.clf_)
+    assert got is not None  # the shipped model's weights are float32 CSR arrays
+    want = _numpy_weights(shipped.clf_)
+    for g, w in zip(got, want):
+        assert g.dtype == w.dtype and g.shape == w.shape and g.flags.c_contiguous and np.array_equal(g, w)
+    rng = np.random.default_rng(7)
+    for n_classes, n_features, nnz in [(1, 1, 0), (1, 5, 5), (3, 50, 40), (6, 1000, 900), (2, 7, 0)]:
+        rows = np.sort(rng.integers(0, n_classes, nnz))
+        indices = rng.integers(0, n_features, nnz).astype(np.int32)
+        data = rng.normal(size=nnz).astype(np.float32)
+        data[rng.random(nnz) < 0.2] = 0  # explicit zeros: not weighted
+        if nnz:
+            data[0] = np.nan
+        indptr = np.searchsorted(rows, np.arange(n_classes + 1)).astype(np.int32)
+        clf = Linear((data, indices, indptr, (n_classes, n_features)), np.zeros(n_classes), np.arange(n_classes))
+        got = _fasthash.dense_weights(data, indices, indptr, n_features)
+        # the rule by hand: the columns with a non-zero weight in order, each duplicate's last weight
+        weighted = sorted({int(c) for c, v in zip(indices, data) if v != 0})
+        W = np.zeros((len(weighted) + 1, n_classes), dtype=np.float32)
+        at = {c: i for i, c in enumerate(weighted)}
+        for r in range(n_classes):
+            for j in range(indptr[r], indptr[r + 1]):
+                if data[j] != 0:
+                    W[at[int(indices[j])], r] = data[j]
+        col_map = np.array([at.get(c, len(weighted)) for c in range(n_features)], dtype=np.int32)
+        assert np.array_equal(got[0], W, equal_nan=True) and np.array_equal(got[1], col_map)
+        if len(set(indices.tolist())) == nnz:  # no duplicates: numpy's own path gives the same
+            w2, c2 = _numpy_weights(clf)
+            assert np.array_equal(got[0], w2, equal_nan=True) and np.array_equal(got[1], c2)
+    # what it does not take: the caller then runs numpy
+    d, i, p = np.ones(2, np.float32), np.array([0, 1], np.int32), np.array([0, 2], np.int32)
+    assert _fasthash.dense_weights(d.astype(np.float64), i, p, 2) is None
+    assert _fasthash.dense_weights(d, i.astype(np.int64), p, 2) is None
+    assert _fasthash.dense_weights(d, i, np.array([0, 1], np.int32), 2) is None  # indptr does not end at nnz
+    assert _fasthash.dense_weights(d, i, np.array([0, 2, 1, 2], np.int32), 2) is None  # indptr goes down
+    assert _fasthash.dense_weights(d, np.array([0, 2], np.int32), p, 2) is None  # a column past n_features
+    assert _fasthash.dense_weights(d, np.array([-1, 0], np.int32), p, 2) is None
+    assert _fasthash.dense_weights(list(d), i, p, 2) is None
+
+
 # ---- the kernel's cross-page memo of short texts --------------------------------------------------
 
 
