@@ -31,7 +31,7 @@ def speedups() -> dict[str, bool | str]:
     from . import compiled  # what features.py and segment.py use: loaded there, once
 
     parser = compiled.parser()
-    walk = compiled.lexwalk() if parser == "lexbor" else compiled.fastwalk
+    walk = compiled.lexwalk() if parser == "lexbor" else compiled.fastwalk()
     return {"features": compiled.fasthash is not None, "segment": walk is not None, "parser": parser}
 
 

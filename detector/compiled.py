@@ -39,10 +39,20 @@ def _load(name: str) -> ModuleType | None:
 
 
 fasthash = _load("_fasthash")  # features: tokens, n-grams, murmurhash3 and the sparse matrix
-fastwalk = _load("_fastwalk")  # segment: the walk over lxml's tree
 
 
 _lexwalk: ModuleType | None | bool = False  # False: not looked for yet
+_fastwalk: ModuleType | None | bool = False
+
+
+def fastwalk() -> ModuleType | None:
+    """segment's walk over lxml's tree (detector/_fastwalk.pyx): loaded at the first call, since it imports
+    lxml (7-9 ms of a start that parses with lexbor never needs); None where it is not built or refuses to
+    load (another lxml)."""
+    global _fastwalk
+    if _fastwalk is False:
+        _fastwalk = _load("_fastwalk")
+    return _fastwalk  # type: ignore[return-value]
 
 
 def lexwalk() -> ModuleType | None:

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, fields
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits
 
-# The compiled walk (detector/_fastwalk.pyx): the same blocks as _walk_python, faster; and the kernel's
-# word count (detector/_fasthash.pyx). None without them (detector/compiled.py).
-from .compiled import fasthash as _fasthash, fastwalk as _fastwalk  # noqa: E402
+if TYPE_CHECKING:  # lxml is imported where a page is parsed with it (it is not the default parser)
+    from lxml import etree
+
+# The kernel's word count (detector/_fasthash.pyx); None without it (detector/compiled.py). The compiled
+# walk over lxml's tree (detector/_fastwalk.pyx, the same blocks as _walk_python, faster) is
+# _compiled.fastwalk(), loaded with lxml; this module's ``_fastwalk`` reads it.
+from .compiled import fasthash as _fasthash  # noqa: E402
 from . import compiled as _compiled  # noqa: E402
 
 # Which HTML parser segment_html uses: "lexbor" (the default: the HTML5 parser that selectolax ships,
@@ -147,6 +150,8 @@ _UTF8_PARSE_MAX = 16 << 20  # longer texts are parsed as a str, without a second
 
 
 def _parse_html(text: str, utf8: bytes | None = None) -> etree._Element:
+    from lxml import etree
+
     # An XML declaration with an encoding makes lxml refuse a str; drop it.
     if text.lstrip().startswith("<?xml"):
         text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text, count=1)
@@ -220,8 +225,9 @@ def _lexbor_blocks(text: str, max_depth: int, utf8: bytes | None = None) -> list
 
 def _walk(root: etree._Element, max_depth: int) -> list[Block]:
     """The blocks of a parsed page: the compiled walk where it can read this tree, else the Python one."""
-    if _fastwalk is not None:
-        blocks = _fastwalk.walk_blocks(root, max_depth)
+    fastwalk = _compiled.fastwalk()
+    if fastwalk is not None:
+        blocks = fastwalk.walk_blocks(root, max_depth)
         if blocks is not None:  # None: a node it does not read (an entity reference, a namespace)
             return blocks
     return _walk_python(root, max_depth)
@@ -262,6 +268,8 @@ def _walk_python(root: etree._Element, max_depth: int) -> list[Block]:
             )
         buf = []
         link_chars = 0
+
+    from lxml import etree
 
     walker = etree.iterwalk(root, events=("start", "end"))
     depth = 0
@@ -515,3 +523,9 @@ def segment(raw: RawPage, limits: ReadLimits = DEFAULT_LIMITS, *, units: bool = 
             got = [u for b in blocks if not b.heading and len(b.text) >= UNIT_MIN_CHARS for u in sentence_units(b)]
         page.units = got
     return page
+
+
+def __getattr__(name: str):
+    if name == "_fastwalk":  # the compiled lxml walk, loaded (with lxml) when first asked for
+        return _compiled.fastwalk()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
