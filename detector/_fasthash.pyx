@@ -6,7 +6,8 @@
 :func:`detector.hashing.hashed_matrix` without a Python loop per token. It works on the str buffers
 (``PyUnicode_READ``) with the rules of the Python path, code point by code point:
 
-* lower-casing is the str's own ``lower()`` (full Unicode mapping, one call per distinct text);
+* lower-casing is the str's own ``lower()`` (full Unicode mapping, once per distinct text; in C with
+  a table for ASCII, see ``fh_lower``);
 * ``\\d`` (replaced by "0") is ``Py_UNICODE_ISDECIMAL`` and ``\\w`` is ``Py_UNICODE_ISALNUM`` or "_",
   as in ``re`` for str patterns; ``(?u)\\b\\w+\\b`` is a maximal run of ``\\w``;
 * ``str.split()`` and ``str.lstrip()`` white space is ``Py_UNICODE_ISSPACE``;
@@ -185,7 +186,58 @@ cdef extern from *:
         return ch < 128 ? (fh_ascii_word[ch] && ch != '_' && !(ch >= '0' && ch <= '9'))
                         : (Py_UNICODE_ISALNUM(ch) && !Py_UNICODE_ISDECIMAL(ch));
     }
+
+    /* str.lower() of a one- or two-byte str, a table lookup for each ASCII character. Python's own loop
+       calls the full case mapping for every character of a str that is not all ASCII, then copies the
+       result out of a four-byte buffer. Py_None (a new reference): a str this does not handle, which
+       str.lower() then lowers: four-byte strs, U+0130 (the one character of the BMP whose lower case is
+       two characters) and U+03A3 (Greek capital sigma, lowered by its context). Elsewhere in the BMP
+       the simple mapping is the full one, and lowers into the BMP; Latin-1 lowers into non-ASCII
+       Latin-1 (a test checks both over the whole BMP). NULL: out of memory. */
+    static Py_UCS1 fh_lower1[256];
+    static int fh_lower1_ready = 0;
+    static PyObject *fh_lower(PyObject *s) {
+        Py_ssize_t n = PyUnicode_GET_LENGTH(s), i;
+        int kind = PyUnicode_KIND(s);
+        if (!fh_lower1_ready) {
+            for (i = 0; i < 256; i++) fh_lower1[i] = (Py_UCS1)Py_UNICODE_TOLOWER((Py_UCS4)i);
+            fh_lower1_ready = 1;
+        }
+        if (kind == PyUnicode_1BYTE_KIND) {
+            const Py_UCS1 *a = PyUnicode_1BYTE_DATA(s);
+            PyObject *out = PyUnicode_New(n, PyUnicode_IS_ASCII(s) ? 127 : 255);
+            if (out == NULL) return NULL;
+            Py_UCS1 *b = PyUnicode_1BYTE_DATA(out);
+            for (i = 0; i < n; i++) b[i] = fh_lower1[a[i]];
+            return out;
+        }
+        if (kind != PyUnicode_2BYTE_KIND) { Py_INCREF(Py_None); return Py_None; }
+        const Py_UCS2 *a = PyUnicode_2BYTE_DATA(s);
+        PyObject *out = PyUnicode_New(n, 0xFFFF);
+        if (out == NULL) return NULL;
+        Py_UCS2 *b = PyUnicode_2BYTE_DATA(out);
+        Py_UCS4 top = 0;
+        for (i = 0; i < n; i++) {
+            Py_UCS4 c = a[i];
+            if (c < 128) {
+                c = fh_lower1[c];
+            } else {
+                if (c == 0x130 || c == 0x3A3) { Py_DECREF(out); Py_INCREF(Py_None); return Py_None; }
+                c = Py_UNICODE_TOLOWER(c);
+                if (c > 0xFFFF) { Py_DECREF(out); Py_INCREF(Py_None); return Py_None; }
+                if (c > top) top = c;
+            }
+            b[i] = (Py_UCS2)c;
+        }
+        if (top < 256) {  /* a str is stored in its narrowest kind: 'Ÿ' lowers to 'ÿ' */
+            PyObject *narrow = PyUnicode_FromKindAndData(PyUnicode_2BYTE_KIND, b, n);
+            Py_DECREF(out);
+            return narrow;
+        }
+        return out;
+    }
     """
+    object fh_lower(object s)
     int32_t fh_murmur3(const uint8_t *data, Py_ssize_t len) nogil
     int fh_utf8(Py_UCS4 ch, uint8_t *o) nogil
     void fh_sort_cols(int32_t *a, int32_t *tmp, Py_ssize_t n, int bits) nogil
@@ -415,6 +467,17 @@ cdef int _chars(_Page pg, int64_t *info, str low, int nmin, int nmax) except -1:
     return 0
 
 
+cdef inline str _lower(str s):
+    """``s.lower()``, in C for most strs (fh_lower)."""
+    cdef object got = fh_lower(s)
+    return s.lower() if got is None else <str>got
+
+
+def lower(str s):
+    """``s.lower()`` as the kernel makes it (for tests)."""
+    return _lower(s)
+
+
 cdef int _looks(_Page pg, int64_t *info, str text) except -1:
     """Hashes of ``_layout_text(text)``: first words, copyright sign, all capitals."""
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i0 = 0, i, e, m, k
@@ -427,7 +490,7 @@ cdef int _looks(_Page pg, int64_t *info, str text) except -1:
     while i0 < n and Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i0)):
         i0 += 1
     # the first two words ([^\W\d_]+) of _norm(t[:40])
-    cdef str head = PyUnicode_Substring(text, i0, min(n, i0 + HEAD_MAX)).lower()
+    cdef str head = _lower(PyUnicode_Substring(text, i0, min(n, i0 + HEAD_MAX)))
     cdef Py_ssize_t hn = PyUnicode_GET_LENGTH(head)
     cdef int hkind = PyUnicode_KIND(head)
     cdef void *hdata = PyUnicode_DATA(head)
@@ -1061,7 +1124,7 @@ cdef _page_matrix(
             if hit is not None:
                 _unpack(pg, pg.info.p + T_SLOTS * t, hit)
                 continue
-        low = text.lower()
+        low = _lower(text)
         own = pg.info.p[T_SLOTS * t + T_OWN] != 0
         _words(pg, pg.info.p + T_SLOTS * t, low, own)
         if own:

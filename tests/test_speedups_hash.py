@@ -440,6 +440,23 @@ def test_the_kernels_dense_weights_are_numpys(shipped):
     assert _fasthash.dense_weights(list(d), i, p, 2) is None
 
 
+def test_the_kernels_lower_is_str_lower_over_the_whole_bmp():
+    """fh_lower (a table for ASCII, the simple case mapping elsewhere) gives str.lower() for every character
+    of the BMP, surrogates included, alone and beside ASCII, Latin-1 and two-byte text, and always a str of
+    the narrowest kind (a wider one would compare unequal). The characters it hands to str.lower() (U+0130,
+    final sigma) and four-byte strs too."""
+    bad = []
+    for c in range(0x10000):
+        ch = chr(c)
+        for t in (ch, "Ab" + ch + "Z", ch + "\u2019x", "\xe9" + ch, ch * 3):
+            got = _fasthash.lower(t)
+            if got != t.lower() or type(got) is not str:
+                bad.append(hex(c))
+    assert not bad, bad[:20]
+    for t in ["ΟΔΟΣ ΚΑΙ ΣΟΦΙΑ", "İSTANBUL", "\u0178", "\u212a", "𝐀BC \U0001041c", "", "ABC", "ÀÉÎ"]:
+        assert _fasthash.lower(t) == t.lower()
+
+
 # ---- the kernel's cross-page memo of short texts --------------------------------------------------
 
 
