@@ -11,8 +11,6 @@ import io
 import json
 import os
 import pickle
-import platform
-import tempfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -243,6 +241,8 @@ class DetectorModel:
             raise ModelError(f"{folder} exists and is not empty (use --force to overwrite)")
         folder.mkdir(parents=True, exist_ok=True)
         payload = {"blocks": self.blocks, "page": self.page}
+        import tempfile  # (saving only: not imported by a process that scores, 3.5 ms with shutil, bz2, lzma)
+
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         os.close(fd)
         try:
@@ -307,6 +307,8 @@ def _unpickle(data: bytes, meta: dict[str, Any]) -> Any:
 
 
 def library_versions() -> dict[str, str]:
+    import platform
+
     import joblib
     import pandas
     import scipy
@@ -325,6 +327,8 @@ def library_versions() -> dict[str, str]:
 
 
 def _atomic_write(path: Path, text: str) -> None:
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(text)
