@@ -471,7 +471,12 @@ cdef int _words(_Page pg, int64_t *info, str low, bint pairs) except -1:
         reserve_i64(&pg.spans, 2)
         pg.spans.p[pg.spans.n] = pg.buf.n
         while True:
-            _put_utf8(&pg.buf, 48 if fh_is_decimal(ch) else ch)
+            reserve_u8(&pg.buf, 4)
+            if ch < 0x80:
+                pg.buf.p[pg.buf.n] = 48 if 48 <= ch <= 57 else <uint8_t>ch
+                pg.buf.n += 1
+            else:
+                pg.buf.n += fh_utf8(48 if fh_is_decimal(ch) else ch, pg.buf.p + pg.buf.n)
             i += 1
             if i >= n:
                 break
@@ -509,6 +514,8 @@ cdef int _chars(_Page pg, int64_t *info, str low, int nmin, int nmax) except -1:
     cdef Py_UCS4 ch
     cdef int64_t *off
     cdef bint cache = fh_wc_ready(nmin, nmax)
+    cdef uint8_t *b
+    cdef Py_ssize_t m
     cdef uint32_t h = 0
     cdef Py_ssize_t got, start
     cdef const int32_t *kept
@@ -525,24 +532,29 @@ cdef int _chars(_Page pg, int64_t *info, str low, int nmin, int nmax) except -1:
             j += 1
         # the word padded with a space each side: its bytes, and the byte offset of each code point
         w = j - i + 2
-        pg.buf.n = 0
         reserve_i64(&pg.spans, w + 1)
         off = pg.spans.p
-        reserve_u8(&pg.buf, 1)
-        pg.buf.p[0] = 32
-        pg.buf.n = 1
+        pg.buf.n = 0
+        reserve_u8(&pg.buf, 4 * w)  # room for the whole padded word: no check per character
+        b = pg.buf.p
+        b[0] = 32
+        m = 1
         off[0] = 0
         for o in range(i, j):
             ch = PyUnicode_READ(kind, data, o)
+            off[o - i + 1] = m
+            if ch < 0x80:
+                b[m] = 48 if 48 <= ch <= 57 else <uint8_t>ch
+                m += 1
+                continue
             if 0xD800 <= ch <= 0xDFFF:
                 return 1
-            off[o - i + 1] = pg.buf.n
-            _put_utf8(&pg.buf, 48 if fh_is_decimal(ch) else ch)
-        off[w - 1] = pg.buf.n
-        reserve_u8(&pg.buf, 1)
-        pg.buf.p[pg.buf.n] = 32
-        pg.buf.n += 1
-        off[w] = pg.buf.n
+            m += fh_utf8(48 if fh_is_decimal(ch) else ch, b + m)
+        off[w - 1] = m
+        b[m] = 32
+        m += 1
+        off[w] = m
+        pg.buf.n = m
         if cache and pg.buf.n <= FH_WC_KEY_MAX:  # the word's hashes, as kept from an earlier text
             h = <uint32_t>fh_murmur3(pg.buf.p, pg.buf.n)
             kept = fh_wc_get(pg.buf.p, pg.buf.n, h, &got)
