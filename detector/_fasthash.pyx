@@ -314,8 +314,39 @@ cdef extern from *:
         s->key_len = (uint16_t)len; s->n_vals = (uint16_t)n;
         fh_wc_nkeys += len; fh_wc_nvals += n; fh_wc_items += 1;
     }
+
+    /* _scores_out's product for six classes (the shipped model's): the same operations in the same
+       order, each class's sum in its own float (a register) instead of an array on the stack. -1: a
+       column whose row of W is not there. */
+    static int fh_rows6(Py_ssize_t n, const int64_t *rowptr, const int32_t *idx, const float *val, int64_t nnz,
+                        const int32_t *cm, const float *W0, int32_t nw, int zeros_last, const float *b,
+                        float *out, int64_t ahead) {
+        const int32_t zero_row = nw - 1;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            float y0 = 0.0f, y1 = 0.0f, y2 = 0.0f, y3 = 0.0f, y4 = 0.0f, y5 = 0.0f;
+            const int64_t end = rowptr[i + 1];
+            for (int64_t k = rowptr[i]; k < end; k++) {
+                if (k + ahead < nnz) __builtin_prefetch(W0 + (int64_t)cm[idx[k + ahead]] * 6);
+                if (k + 2 * ahead < nnz) __builtin_prefetch(cm + idx[k + 2 * ahead]);
+                const int32_t m = cm[idx[k]];
+                if ((uint32_t)m >= (uint32_t)nw) return -1;
+                const float v = val[k];
+                if (m == zero_row && zeros_last && v - v == 0) continue;
+                const float *w = W0 + (int64_t)m * 6;
+                y0 += v * w[0]; y1 += v * w[1]; y2 += v * w[2];
+                y3 += v * w[3]; y4 += v * w[4]; y5 += v * w[5];
+            }
+            float *o = out + i * 6;
+            o[0] = y0 + b[0]; o[1] = y1 + b[1]; o[2] = y2 + b[2];
+            o[3] = y3 + b[3]; o[4] = y4 + b[4]; o[5] = y5 + b[5];
+        }
+        return 0;
+    }
     """
     object fh_lower(object s)
+    int fh_rows6(Py_ssize_t n, const int64_t *rowptr, const int32_t *idx, const float *val, int64_t nnz,
+                 const int32_t *cm, const float *W0, int32_t nw, int zeros_last, const float *b, float *out,
+                 int64_t ahead)
     int fh_wc_ready(int nmin, int nmax)
     const int32_t *fh_wc_get(const uint8_t *key, Py_ssize_t len, uint32_t h, Py_ssize_t *n)
     void fh_wc_put(const uint8_t *key, Py_ssize_t len, uint32_t h, const int32_t *vals, Py_ssize_t n)
@@ -966,6 +997,11 @@ cdef object _scores_out(_Page pg, Py_ssize_t n, object width, const float[:, ::1
             zeros_last = False
     z = np.empty((n, nc), dtype=np.float32)
     cdef float[:, ::1] zz = z
+    if nc == 6 and n > 0:
+        if fh_rows6(n, pg.rowptr.p, idx, val, nnz, cm, W0, <int32_t>nw, zeros_last, &intercept[0], &zz[0, 0],
+                    PREFETCH) < 0:
+            return None
+        return z
     for i in range(n):
         for c in range(nc):
             y[c] = 0.0

@@ -298,21 +298,22 @@ def _classifier(feats: BlockFeatures, coef, intercept):
     return clf
 
 
-_RANDOM_CLASSIFIERS: dict[int, object] = {}
+_RANDOM_CLASSIFIERS: dict[tuple[int, int], object] = {}
 FUSED_PARAMS = [PARAMS[0], PARAMS[2], PARAMS[3]]  # (the widest one's dense weights would take 100 MB)
 
 
-def random_classifier(which: int):
-    """Random dense weights over FUSED_PARAMS[which], with random columns (and one class) all zero."""
-    got = _RANDOM_CLASSIFIERS.get(which)
+def random_classifier(which: int, classes: int = 5):
+    """Random dense weights over FUSED_PARAMS[which], with random columns (and one class) all zero. Five
+    classes take the kernel's general product, six its unrolled one (fh_rows6, the shipped model's)."""
+    got = _RANDOM_CLASSIFIERS.get((which, classes))
     if got is None:
         feats = BlockFeatures(**FUSED_PARAMS[which]).fit([])
         rng = np.random.default_rng(which)
-        coef = rng.normal(0, 0.7, size=(5, feats.n_features_out_)).astype(np.float32)
+        coef = rng.normal(0, 0.7, size=(classes, feats.n_features_out_)).astype(np.float32)
         coef[:, rng.random(feats.n_features_out_) < 0.6] = 0.0
         coef[3] = 0.0
-        coef[:, -3:] = rng.normal(0, 1e6, size=(5, 3))  # large products on the dense columns
-        got = _RANDOM_CLASSIFIERS[which] = _classifier(feats, coef, rng.normal(0, 0.5, size=5))
+        coef[:, -3:] = rng.normal(0, 1e6, size=(classes, 3))  # large products on the dense columns
+        got = _RANDOM_CLASSIFIERS[(which, classes)] = _classifier(feats, coef, rng.normal(0, 0.5, size=classes))
     return got
 
 
@@ -349,14 +350,14 @@ def shipped():
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                                                     HealthCheck.function_scoped_fixture])
-@given(rows=block_rows(), which=st.integers(-1, len(FUSED_PARAMS) - 1))
-def test_random_rows_give_the_same_scores(shipped, rows, which):
-    assert_same_scores(shipped if which < 0 else random_classifier(which), rows)
+@given(rows=block_rows(), which=st.integers(-1, len(FUSED_PARAMS) - 1), classes=st.sampled_from([5, 6]))
+def test_random_rows_give_the_same_scores(shipped, rows, which, classes):
+    assert_same_scores(shipped if which < 0 else random_classifier(which, classes), rows)
 
 
 def test_data_pages_give_the_same_scores(shipped):
     pages = _corpus_rows(120)
-    for clf in (shipped, random_classifier(0), random_classifier(1)):
+    for clf in (shipped, random_classifier(0), random_classifier(1), random_classifier(0, 6), random_classifier(2, 6)):
         for rows in pages:
             assert_same_scores(clf, rows, row_cues(rows))
 
