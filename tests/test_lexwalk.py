@@ -240,6 +240,27 @@ def test_the_cost_guard_sends_pathological_nesting_to_lxml() -> None:
     assert [b.text for b in S.segment_html(deep)] == ["Deep inside", "after"]  # by lxml
 
 
+def test_a_page_with_few_tags_skips_the_guard_and_could_not_have_failed_it() -> None:
+    """blocks() skips cost()'s scan where the page has at most GUARD_TAGS "<": cost() adds the stack's
+    depth at each start tag, so it stays under T(T-1)/2 <= GUARD. The worst case for T "<" (each one a
+    start tag that nests) costs exactly that, just under GUARD at GUARD_TAGS; one more "<" and the scan
+    runs."""
+    worst = "<div>" * 6325
+    assert _lexwalk.few_tags(worst.encode())
+    assert _lexwalk.cost(worst.encode()) == 6325 * 6324 // 2 <= _lexwalk.GUARD
+    assert not _lexwalk.few_tags((worst + "<").encode())
+    assert _lexwalk.few_tags(b"") and _lexwalk.few_tags(b"no tags at all")
+    rng = __import__("random").Random(5)
+    parts = ["<div>", "</div>", "<p>", "<b>", "</span>", "<li>", "<!-- <x> -->", "<br>", "text", "<script>x<y</script>"]
+    for _ in range(300):
+        data = "".join(rng.choice(parts) for _ in range(rng.randrange(1, 4000))).encode()
+        if _lexwalk.few_tags(data):
+            t = data.count(b"<")
+            assert _lexwalk.cost(data) <= t * (t - 1) // 2
+    # a pathological page with more "<" than GUARD_TAGS is still scanned and refused
+    assert _lexwalk.blocks(("<div>" * 100_000).encode(), 2000) is None
+
+
 def test_the_cost_guard_passes_real_pages() -> None:
     # realdev's 1,882 HTML pages cost 4,600 (median) to 141,000 (the most): GUARD is 20,000,000
     for f in sorted(PAGES.glob("*.html")):
