@@ -731,29 +731,43 @@ cdef int _emit(_Page pg, const _Section *sec, bint is_sorted) except -1:
     reserve_f32(&pg.out_val, n)
     cdef int32_t *oi = pg.out_idx.p + pg.out_idx.n
     cdef float *ov = pg.out_val.p + pg.out_val.n
-    cdef float v, sq
+    cdef float v, sq, q
     cdef double acc = 0.0, norm
+    cdef bint l2 = sec.l2
     i = 0
-    while i < n:  # distinct columns and their counts (as float32, as np.diff(...).astype(float32))
+    # Distinct columns and their counts (as float32, as np.diff(...).astype(float32)), with the l2 norm's
+    # squares (np.square in float32, summed in float64, in column order) in the same pass.
+    while i < n:
         j = i + 1
         while j < n and c[j] == c[i]:
             j += 1
         oi[u] = c[i] + offset
-        ov[u] = 1.0 if binary else <float>(j - i)
+        v = 1.0 if binary else <float>(j - i)
+        ov[u] = v
+        if l2:
+            sq = v * v
+            acc += <double>sq
         u += 1
         i = j
-    if sec.l2:  # np.square in float32, summed in float64; the quotient in float64, rounded to float32
-        for i in range(u):
-            sq = ov[i] * ov[i]
-            acc += <double>sq
+    # Then each value: divided by the norm (in float64, rounded to float32), times the weight in float32
+    # (a Python float, or a float32, next to a float32 array) or in float64 (a float64 weight), stored as
+    # float32. One pass: each step rounds to float32 where the two-pass numpy path stores float32.
+    if l2:
         norm = sqrt(acc)
-        for i in range(u):
-            ov[i] = <float>(<double>ov[i] / norm)
-    if sec.wmode == 0:  # v * weight in float32 (a Python float, or a float32, next to a float32 array)
+        if sec.wmode == 0:
+            for i in range(u):
+                q = <float>(<double>ov[i] / norm)
+                v = q * w32
+                ov[i] = v
+        else:
+            for i in range(u):
+                q = <float>(<double>ov[i] / norm)
+                ov[i] = <float>(<double>q * w64)
+    elif sec.wmode == 0:
         for i in range(u):
             v = ov[i] * w32
             ov[i] = v
-    else:  # ... in float64 (a float64 weight), then stored as float32
+    else:
         for i in range(u):
             ov[i] = <float>(<double>ov[i] * w64)
     pg.out_idx.n += u
