@@ -1504,11 +1504,91 @@ def lay_out(list blocks, list texts):
         m = PyUnicode_GET_LENGTH(t)
         words = _words_in(t, 0, m)
         b = blocks[k]
-        b.start = pos
-        b.end = pos + m
-        b.position = <double>pos / <double>total  # both exact below 2**53: the correctly rounded quotient
-        b.words = words
+        _bset(b, B_START, pos)
+        _bset(b, B_END, pos + m)
+        _bset(b, B_POSITION, <double>pos / <double>total)  # both exact below 2**53: the correctly rounded quotient
+        _bset(b, B_WORDS, words)
         pos += m + 1
+
+
+# ---- Block fields read and written through their slots ----------------------------------------------
+#
+# segment.Block is a dataclass with slots: getattr(b, "text") from C goes through the generic attribute
+# lookup (the type's MRO cache, the member descriptor, PyMember_GetOne: ~150 instructions), 4,000 times a
+# page in block_rows, sentence_units and lay_out. segment registers the class (use_block_type); for an
+# object of exactly that class, a field is read and written at its slot's offset, as the descriptor does;
+# an empty slot, or any other object, takes getattr and setattr.
+
+cdef extern from *:
+    """
+    #include "structmember.h"
+    static inline PyObject *fh_slot_get(PyObject *o, Py_ssize_t off) { return *(PyObject **)((char *)o + off); }
+    static inline void fh_slot_set(PyObject *o, Py_ssize_t off, PyObject *v) {
+        PyObject **p = (PyObject **)((char *)o + off);
+        PyObject *old = *p;
+        Py_INCREF(v);
+        *p = v;
+        Py_XDECREF(old);
+    }
+    /* The offset of a writable object slot's member descriptor, or -1 */
+    static Py_ssize_t fh_member_offset(PyObject *descr) {
+        if (descr == NULL || !PyObject_TypeCheck(descr, &PyMemberDescr_Type)) return -1;
+        PyMemberDef *m = ((PyMemberDescrObject *)descr)->d_member;
+        if (m->type != T_OBJECT_EX || (m->flags & READONLY)) return -1;
+        return m->offset;
+    }
+    """
+    PyObject *fh_slot_get(PyObject *o, Py_ssize_t off)
+    void fh_slot_set(PyObject *o, Py_ssize_t off, PyObject *v)
+    Py_ssize_t fh_member_offset(PyObject *descr)
+
+cdef enum:
+    B_INDEX, B_TEXT, B_START, B_END, B_TAG, B_PATH, B_DEPTH, B_LINK, B_HEADING, B_POSITION, B_PARENT, B_UNIT, \
+        B_WORDS, B_FIELDS
+
+_BLOCK_NAMES = ("index", "text", "start", "end", "tag", "path", "depth", "link_chars", "heading", "position",
+                "parent", "unit", "words")
+cdef object _blk_type = None  # the class registered by use_block_type (None: every field by getattr)
+cdef Py_ssize_t _blk_off[B_FIELDS]
+
+
+def use_block_type(tp):
+    """Read and write the fields of ``tp`` objects through their slots (segment.Block registers itself).
+    Returns whether it can: a class with a writable object slot for each field, and the plain attribute
+    access of ``object``; else every field goes through getattr and setattr."""
+    global _blk_type
+    cdef Py_ssize_t off
+    _blk_type = None
+    if not isinstance(tp, type) or tp.__getattribute__ is not object.__getattribute__ \
+            or tp.__setattr__ is not object.__setattr__:
+        return False
+    for i, name in enumerate(_BLOCK_NAMES):
+        descr = tp.__dict__.get(name)
+        off = fh_member_offset(<PyObject *>descr)
+        if off < 0:
+            return False
+        _blk_off[i] = off
+    _blk_type = tp
+    return True
+
+
+cdef inline object _bget(object b, int f):
+    """``getattr(b, _BLOCK_NAMES[f])``: the slot itself for a registered Block."""
+    cdef PyObject *p
+    if type(b) is _blk_type:
+        p = fh_slot_get(<PyObject *>b, _blk_off[f])
+        if p is not NULL:
+            return <object>p
+    return getattr(b, _BLOCK_NAMES[f])
+
+
+cdef inline int _bset(object b, int f, object v) except -1:
+    """``setattr(b, _BLOCK_NAMES[f], v)``: the slot itself for a registered Block."""
+    if type(b) is _blk_type:
+        fh_slot_set(<PyObject *>b, _blk_off[f], <PyObject *>v)
+    else:
+        setattr(b, _BLOCK_NAMES[f], v)
+    return 0
 
 
 cdef inline str _tail(str t, Py_ssize_t k):
@@ -1573,20 +1653,24 @@ def block_rows(list base, list units, row_type, Py_ssize_t context_max):
     cdef list words = [None] * n
     cdef list above = [None] * n
     cdef list rows = []
+    cdef list links = [None] * n
     cdef str t, last_heading = "", pv, nx, ut
     cdef Py_UCS4 end
     cdef double ld
-    cdef object b, wo
+    cdef object b, wo, bt, lco
     cdef bint direct = _plain_tuple_type(row_type)
     if context_max <= 0:
         return None
     for i in range(n):  # the nearest heading above each block (within the 4 blocks before it)
         b = base[i]
-        if b.index != i or b.parent != -1 or type(b.text) is not str or type(b.link_chars) is not int:
+        bt = _bget(b, B_TEXT)
+        lco = _bget(b, B_LINK)
+        if _bget(b, B_INDEX) != i or _bget(b, B_PARENT) != -1 or type(bt) is not str or type(lco) is not int:
             return None
-        t = b.text
+        t = bt
         texts[i] = t
-        wo = b.words
+        links[i] = lco
+        wo = _bget(b, B_WORDS)
         if type(wo) is not int or wo < 0:
             wo = b.n_words
             if type(wo) is not int:
@@ -1595,35 +1679,40 @@ def block_rows(list base, list units, row_type, Py_ssize_t context_max):
         above[i] = last_heading if i - last_idx <= 4 else ""
         nt = PyUnicode_GET_LENGTH(t)
         end = PyUnicode_READ(PyUnicode_KIND(t), PyUnicode_DATA(t), nt - 1) if nt else 0
-        if b.heading or (wo <= 6 and not (nt and (end == u"." or end == u"!" or end == u"?"))):
+        if _bget(b, B_HEADING) or (wo <= 6 and not (nt and (end == u"." or end == u"!" or end == u"?"))):
             last_heading, last_idx = t, i
     for i in range(n):
         b = base[i]
         t = texts[i]
         pv = _tail(texts[i - 1], context_max) if i > 0 else ""
         nx = _head(texts[i + 1], 0, context_max) if i + 1 < n else ""
-        lc = b.link_chars
+        lc = links[i]
         nt = PyUnicode_GET_LENGTH(t)
         ld = <double>lc / <double>(nt if nt > 1 else 1)  # ints below 2**53: Python's true division
-        rows.append(_row(direct, row_type, t, pv, nx, above[i], b.tag, b.path, b.position,
-                         ld if ld < 1.0 else 1.0, words[i], b.heading, b.unit))
+        rows.append(_row(direct, row_type, t, pv, nx, above[i], _bget(b, B_TAG), _bget(b, B_PATH),
+                         _bget(b, B_POSITION), ld if ld < 1.0 else 1.0, words[i], _bget(b, B_HEADING),
+                         _bget(b, B_UNIT)))
     for b in units:
-        i = b.parent
-        ut = b.unit
-        if not 0 <= i < n or type(b.text) is not str or type(ut) is not str or ut not in ("head", "tail"):
+        i = _bget(b, B_PARENT)
+        ut = _bget(b, B_UNIT)
+        bt = _bget(b, B_TEXT)
+        if not 0 <= i < n or type(bt) is not str or type(ut) is not str or ut not in ("head", "tail"):
             return None
         t = texts[i]
         pv = _tail(texts[i - 1], context_max) if i > 0 else ""
         nx = _head(texts[i + 1], 0, context_max) if i + 1 < n else ""
         if ut == "head":
-            nx = _head(t, PyUnicode_GET_LENGTH(b.text), context_max)
+            nx = _head(t, PyUnicode_GET_LENGTH(bt), context_max)
         else:
-            k = PyUnicode_GET_LENGTH(t) - PyUnicode_GET_LENGTH(b.text)
+            k = PyUnicode_GET_LENGTH(t) - PyUnicode_GET_LENGTH(bt)
             if k < 0:  # not a piece of its block: Python slices from the end
                 return None
             pv = _tail(PyUnicode_Substring(t, 0, k), context_max) if k > 0 else ""
-        rows.append(_row(direct, row_type, b.text, pv, nx, above[i], b.tag, b.path, b.position, 0.0,
-                         b.n_words, b.heading, ut))
+        wo = _bget(b, B_WORDS)
+        if type(wo) is not int or wo < 0:
+            wo = b.n_words
+        rows.append(_row(direct, row_type, bt, pv, nx, above[i], _bget(b, B_TAG), _bget(b, B_PATH),
+                         _bget(b, B_POSITION), 0.0, wo, _bget(b, B_HEADING), ut))
     return rows
 
 
@@ -1722,16 +1811,16 @@ def sentence_units(list blocks, block_type, Py_ssize_t min_chars, Py_ssize_t min
     cdef int kind
     cdef void *data
     cdef str text, piece
-    cdef object blk, u, wo
+    cdef object blk, u, wo, bs
     cdef Py_UCS4 ch
     for blk in blocks:
-        if blk.heading:
+        if _bget(blk, B_HEADING):
             continue
-        text = blk.text
+        text = _bget(blk, B_TEXT)
         n = PyUnicode_GET_LENGTH(text)
         if n < min_chars:
             continue
-        wo = blk.words
+        wo = _bget(blk, B_WORDS)
         if type(wo) is not int:
             return None
         if wo < 0:
@@ -1777,19 +1866,20 @@ def sentence_units(list blocks, block_type, Py_ssize_t min_chars, Py_ssize_t min
             piece = PyUnicode_Substring(text, a, b)
             words = _words_in(text, a, b)
             u = block_type.__new__(block_type)
-            u.index = -1
-            u.text = piece
-            u.start = blk.start + a
-            u.end = blk.start + b
-            u.tag = blk.tag
-            u.path = blk.path
-            u.depth = blk.depth
-            u.link_chars = 0
-            u.heading = False
-            u.position = blk.position
-            u.parent = blk.index
-            u.unit = "tail" if tail[k] else "head"
-            u.words = words
+            bs = _bget(blk, B_START)
+            _bset(u, B_INDEX, -1)
+            _bset(u, B_TEXT, piece)
+            _bset(u, B_START, bs + a)
+            _bset(u, B_END, bs + b)
+            _bset(u, B_TAG, _bget(blk, B_TAG))
+            _bset(u, B_PATH, _bget(blk, B_PATH))
+            _bset(u, B_DEPTH, _bget(blk, B_DEPTH))
+            _bset(u, B_LINK, 0)
+            _bset(u, B_HEADING, False)
+            _bset(u, B_POSITION, _bget(blk, B_POSITION))
+            _bset(u, B_PARENT, _bget(blk, B_INDEX))
+            _bset(u, B_UNIT, "tail" if tail[k] else "head")
+            _bset(u, B_WORDS, words)
             out.append(u)
     return out
 

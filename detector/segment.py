@@ -102,6 +102,9 @@ class Block:
         return n
 
 
+if _fasthash is not None:  # the kernel reads and writes Block fields through their slots
+    _fasthash.use_block_type(Block)
+
 _BLOCK_FIELDS = tuple(f.name for f in fields(Block))
 # The fields _fasthash.sentence_units sets on the units it makes (all of Block's, or it does not run)
 _FAST_UNIT_FIELDS = ("index", "text", "start", "end", "tag", "path", "depth", "link_chars", "heading", "position",

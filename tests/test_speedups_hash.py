@@ -660,6 +660,57 @@ def test_block_rows_are_rows_for_page_made_in_python(monkeypatch) -> None:
     assert _fasthash.block_rows([a, b], [], BlockRow, 200) == rows_for_page(Page("", [a, b], "text"))
 
 
+def test_block_fields_through_their_slots_only_for_the_registered_class(monkeypatch) -> None:
+    """segment.Block registers itself with the kernel, which then reads and writes its fields at their slots'
+    offsets. Another class (a subclass, a class without slots, a frozen one) is refused or read through
+    getattr: the same rows and units, and a missing field still raises AttributeError."""
+    import dataclasses
+
+    from detector import segment as S
+    from detector.segment import Block, Page
+
+    assert _fasthash.use_block_type(Block)
+    try:
+        sub = dataclasses.make_dataclass("Sub", [], bases=(Block,), slots=True)
+        plain = dataclasses.make_dataclass("Plain", [(f.name, f.type, dataclasses.field(default=f.default))
+                                                     for f in dataclasses.fields(Block)])
+        frozen = dataclasses.make_dataclass("Frozen", [(f.name, f.type, dataclasses.field(default=f.default))
+                                                       for f in dataclasses.fields(Block)], slots=True, frozen=True)
+        for cls in (plain, frozen, int, "Block"):
+            assert not _fasthash.use_block_type(cls)
+        assert _fasthash.use_block_type(Block)
+        text = ("Sponsored. This article was paid for by a company that sells the things it is about, at length. "
+                "Read more about the company on its own site today.")
+        for cls in (Block, sub):
+            blocks = [cls(index=0, text="A heading"), cls(index=1, text=text, tag="p", path=("main",), link_chars=5),
+                      cls(index=2, text="Share this")]
+            pieces = [b.text for b in blocks]
+            _fasthash.lay_out(blocks, pieces)
+            total = len(text) + 22  # the texts' lengths, each plus its newline (9 + 1, len(text) + 1, 10 + 1)
+            assert [(b.start, b.end, b.position, b.words) for b in blocks] == [
+                (0, 9, 0.0, 2), (10, 10 + len(text), 10 / total, len(text.split())),
+                (11 + len(text), 21 + len(text), (11 + len(text)) / total, 2)]
+            units = _fasthash.sentence_units(blocks, cls, S.UNIT_MIN_CHARS, S.MIN_UNIT_WORDS)
+            fields_of = lambda us: [{**dataclasses.asdict(u), "words": u.n_words} for u in us]  # noqa: E731
+            assert fields_of(units) == fields_of(S_units(blocks))
+            assert len(units) == 2 and all(type(u) is cls for u in units)
+            rows = _fasthash.block_rows(blocks, units, BlockRow, F.CONTEXT_MAX)
+            monkeypatch.setattr(F, "_fasthash", None)
+            assert rows == rows_for_page(Page("\n".join(pieces), blocks, "text", units=units))
+            monkeypatch.undo()
+        empty = Block.__new__(Block)  # no field set: getattr's AttributeError, not a crash
+        with pytest.raises(AttributeError):
+            _fasthash.block_rows([empty], [], BlockRow, 200)
+    finally:
+        assert _fasthash.use_block_type(Block)
+
+
+def S_units(blocks):
+    from detector import segment as S
+
+    return [u for b in blocks if not b.heading and len(b.text) >= S.UNIT_MIN_CHARS for u in S.sentence_units(b)]
+
+
 def test_sentence_units_in_c_are_segments_units() -> None:
     """_fasthash.sentence_units cuts the same units as segment.sentence_units (fields and word counts),
     on random blocks made of the characters its two patterns look at."""
