@@ -23,6 +23,28 @@ cdef extern from "Python.h":
         int (*tp_descr_set)(PyObject*, PyObject*, PyObject*)
     _TypeObject* Py_TYPE(PyObject*)
 
+cdef extern from *:
+    """
+    #include "structmember.h"
+    /* The offset of a writable object slot's member descriptor, or -1 */
+    static Py_ssize_t dw_member_offset(PyObject *descr) {
+        if (descr == NULL || !PyObject_TypeCheck(descr, &PyMemberDescr_Type)) return -1;
+        PyMemberDef *m = ((PyMemberDescrObject *)descr)->d_member;
+        if (m->type != T_OBJECT_EX || (m->flags & READONLY)) return -1;
+        return m->offset;
+    }
+    /* A fresh object's empty slot set to v (a new reference), as the member descriptor sets it */
+    static inline void dw_slot_init(PyObject *o, Py_ssize_t off, PyObject *v) {
+        PyObject **p = (PyObject **)((char *)o + off);
+        PyObject *old = *p;
+        Py_INCREF(v);
+        *p = v;
+        Py_XDECREF(old);
+    }
+    """
+    Py_ssize_t dw_member_offset(PyObject *descr)
+    void dw_slot_init(PyObject *o, Py_ssize_t off, PyObject *v)
+
 cdef enum:
     # element classes, from the tag sets of detector.segment
     F_SKIP = 1
@@ -55,6 +77,7 @@ cdef int _sw_from[27]
 # _make_block calls it)
 cdef int _n_fields = 0
 cdef PyObject* _f_descr[MAX_FIELDS]
+cdef Py_ssize_t _f_off[MAX_FIELDS]  # each field's slot offset (what its descriptor writes)
 cdef int _f_src[MAX_FIELDS]  # 0..6: index, text, tag, path, depth, link_chars, heading; -1: the default
 cdef PyObject* _f_default[MAX_FIELDS]
 cdef bint _direct_blocks = False
@@ -104,9 +127,12 @@ cdef int _configure() except -1:
             and "__slots__" in _Block.__dict__ and len(fields) <= MAX_FIELDS
             and set(sources) <= {f.name for f in fields}
         )
+        ok = ok and _Block.__setattr__ is object.__setattr__
         for f in fields if ok else ():
             descr = _Block.__dict__.get(f.name)
             if not f.init or type(descr) is not types.MemberDescriptorType or f.default_factory is not dataclasses.MISSING:
+                ok = False
+            elif dw_member_offset(<PyObject*> descr) < 0:
                 ok = False
             elif f.name not in sources and f.default is dataclasses.MISSING:
                 ok = False
@@ -117,6 +143,7 @@ cdef int _configure() except -1:
             descr = _Block.__dict__[f.name]
             _keep.append(descr)
             _f_descr[i] = <PyObject*> descr
+            _f_off[i] = dw_member_offset(<PyObject*> descr)
             _f_src[i] = sources.get(f.name, -1)
             if _f_src[i] < 0:
                 _keep.append(f.default)
@@ -144,8 +171,8 @@ cdef int _tag_flags(str tag) except -1:
 
 
 cdef object _make_block(list blocks, txt, tag, path, Py_ssize_t depth, Py_ssize_t links, bint heading):
-    """Append the Block (index len(blocks)) to blocks: through its slot descriptors where it can be,
-    without running __init__, else by calling the class."""
+    """Append the Block (index len(blocks)) to blocks: its slots written at their offsets where it can be
+    (what the slot descriptors and __init__ would do), else by calling the class."""
     cdef tuple values = (len(blocks), txt, tag, path, depth, links, heading)
     cdef PyObject* p
     cdef int i, src
@@ -159,11 +186,10 @@ cdef object _make_block(list blocks, txt, tag, path, Py_ssize_t depth, Py_ssize_
         raise MemoryError()
     block = <object> p
     Py_DECREF(block)
-    for i in range(_n_fields):
+    for i in range(_n_fields):  # each slot written where its descriptor writes it (_configure checked them)
         src = _f_src[i]
         v = PyTuple_GET_ITEM(values, src) if src >= 0 else _f_default[i]
-        if Py_TYPE(_f_descr[i]).tp_descr_set(_f_descr[i], <PyObject*> block, v) < 0:
-            raise RuntimeError("cannot set a Block field")
+        dw_slot_init(<PyObject*> block, _f_off[i], v)
     blocks.append(block)
     return None
 
