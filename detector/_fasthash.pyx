@@ -237,84 +237,6 @@ cdef extern from *:
         return out;
     }
 
-    /* The char_wb n-gram hashes of each word, kept across texts and pages. A word's n-grams are those
-       of its padded UTF-8 bytes (" word ", decimals as "0") alone, so they are hashed once for each
-       distinct word rather than for each of its occurrences: words repeat within a page and from page
-       to page ("the", "und", "sponsored"). Open addressing over FH_WC_SLOTS slots, the keys and hashes
-       in two arenas; everything is dropped at once when the slots are 70% full or an arena is, and when
-       the n-gram range changes (each process scores with one model). Keys longer than FH_WC_KEY_MAX
-       bytes are not kept. Memory: 1 MB of slots, at most 1 MB of keys and 4 MB of hashes. */
-    #define FH_WC_SLOTS (1 << 16)
-    #define FH_WC_ITEMS (FH_WC_SLOTS / 10 * 7)
-    #define FH_WC_KEYS (1 << 20)
-    #define FH_WC_VALS (1 << 20)
-    #define FH_WC_KEY_MAX 64
-    typedef struct { uint32_t h, key_off, val_off; uint16_t key_len, n_vals; } fh_wc_slot;
-    static fh_wc_slot *fh_wc_slots = NULL;
-    static uint8_t *fh_wc_keys = NULL;
-    static int32_t *fh_wc_vals = NULL;
-    static Py_ssize_t fh_wc_nkeys = 0, fh_wc_nvals = 0, fh_wc_items = 0;
-    static int fh_wc_nmin = -1, fh_wc_nmax = -1, fh_wc_off = 0;
-
-    static void fh_wc_clear(void) {
-        if (fh_wc_slots != NULL) memset(fh_wc_slots, 0, sizeof(fh_wc_slot) * FH_WC_SLOTS);
-        fh_wc_nkeys = fh_wc_nvals = fh_wc_items = 0;
-    }
-
-    /* 1 where the cache can be used for this n-gram range (made on first use), else 0 */
-    static int fh_wc_ready(int nmin, int nmax) {
-        if (fh_wc_off) return 0;
-        if (fh_wc_slots == NULL) {
-            fh_wc_slots = (fh_wc_slot *)calloc(FH_WC_SLOTS, sizeof(fh_wc_slot));
-            fh_wc_keys = (uint8_t *)malloc(FH_WC_KEYS);
-            fh_wc_vals = (int32_t *)malloc(sizeof(int32_t) * FH_WC_VALS);
-            if (fh_wc_slots == NULL || fh_wc_keys == NULL || fh_wc_vals == NULL) {
-                free(fh_wc_slots); free(fh_wc_keys); free(fh_wc_vals);
-                fh_wc_slots = NULL; fh_wc_keys = NULL; fh_wc_vals = NULL;
-                return 0;
-            }
-            fh_wc_nkeys = fh_wc_nvals = fh_wc_items = 0;
-            fh_wc_nmin = nmin; fh_wc_nmax = nmax;
-        }
-        if (nmin != fh_wc_nmin || nmax != fh_wc_nmax) {
-            fh_wc_clear();
-            fh_wc_nmin = nmin; fh_wc_nmax = nmax;
-        }
-        return 1;
-    }
-
-    static fh_wc_slot *fh_wc_slot_of(const uint8_t *key, Py_ssize_t len, uint32_t h) {
-        uint32_t i = h & (FH_WC_SLOTS - 1);
-        for (;;) {
-            fh_wc_slot *s = &fh_wc_slots[i];
-            if (s->key_len == 0
-                    || (s->h == h && s->key_len == len && memcmp(fh_wc_keys + s->key_off, key, len) == 0))
-                return s;  /* a key has at least 3 bytes (" x "): key_len 0 is an empty slot */
-            i = (i + 1) & (FH_WC_SLOTS - 1);
-        }
-    }
-
-    /* The kept hashes of a word (*n of them), or NULL */
-    static const int32_t *fh_wc_get(const uint8_t *key, Py_ssize_t len, uint32_t h, Py_ssize_t *n) {
-        fh_wc_slot *s = fh_wc_slot_of(key, len, h);
-        if (s->key_len == 0) return NULL;
-        *n = s->n_vals;
-        return fh_wc_vals + s->val_off;
-    }
-
-    static void fh_wc_put(const uint8_t *key, Py_ssize_t len, uint32_t h, const int32_t *vals, Py_ssize_t n) {
-        if (len < 3 || len > FH_WC_KEY_MAX || n < 1 || n > 0xFFFF || n > FH_WC_VALS) return;
-        if (fh_wc_items + 1 > FH_WC_ITEMS || fh_wc_nkeys + len > FH_WC_KEYS || fh_wc_nvals + n > FH_WC_VALS)
-            fh_wc_clear();
-        fh_wc_slot *s = fh_wc_slot_of(key, len, h);
-        if (s->key_len != 0) return;  /* (kept already) */
-        memcpy(fh_wc_keys + fh_wc_nkeys, key, len);
-        memcpy(fh_wc_vals + fh_wc_nvals, vals, sizeof(int32_t) * n);
-        s->h = h; s->key_off = (uint32_t)fh_wc_nkeys; s->val_off = (uint32_t)fh_wc_nvals;
-        s->key_len = (uint16_t)len; s->n_vals = (uint16_t)n;
-        fh_wc_nkeys += len; fh_wc_nvals += n; fh_wc_items += 1;
-    }
-
     /* _scores_out's product for six classes (the shipped model's): the same operations in the same
        order, each class's sum in its own float (a register) instead of an array on the stack. -1: a
        column whose row of W is not there. */
@@ -347,13 +269,6 @@ cdef extern from *:
     int fh_rows6(Py_ssize_t n, const int64_t *rowptr, const int32_t *idx, const float *val, int64_t nnz,
                  const int32_t *cm, const float *W0, int32_t nw, int zeros_last, const float *b, float *out,
                  int64_t ahead)
-    int fh_wc_ready(int nmin, int nmax)
-    const int32_t *fh_wc_get(const uint8_t *key, Py_ssize_t len, uint32_t h, Py_ssize_t *n)
-    void fh_wc_put(const uint8_t *key, Py_ssize_t len, uint32_t h, const int32_t *vals, Py_ssize_t n)
-    void fh_wc_clear()
-    Py_ssize_t fh_wc_items, fh_wc_nkeys, fh_wc_nvals
-    int fh_wc_off
-    enum: FH_WC_KEY_MAX
     int32_t fh_murmur3(const uint8_t *data, Py_ssize_t len) nogil
     int fh_utf8(Py_UCS4 ch, uint8_t *o) nogil
     void fh_sort_cols(int32_t *a, int32_t *tmp, Py_ssize_t n, int bits) nogil
@@ -544,12 +459,8 @@ cdef int _chars(_Page pg, int64_t *info, str low, int nmin, int nmax) except -1:
     cdef void *data = PyUnicode_DATA(low)
     cdef Py_UCS4 ch
     cdef int64_t *off
-    cdef bint cache = fh_wc_ready(nmin, nmax)
     cdef uint8_t *b
     cdef Py_ssize_t m
-    cdef uint32_t h = 0
-    cdef Py_ssize_t got, start
-    cdef const int32_t *kept
     if n > CHAR_MAX:
         n = CHAR_MAX
     info[T_CHAR] = pg.pool.n
@@ -586,16 +497,6 @@ cdef int _chars(_Page pg, int64_t *info, str low, int nmin, int nmax) except -1:
         m += 1
         off[w] = m
         pg.buf.n = m
-        if cache and pg.buf.n <= FH_WC_KEY_MAX:  # the word's hashes, as kept from an earlier text
-            h = <uint32_t>fh_murmur3(pg.buf.p, pg.buf.n)
-            kept = fh_wc_get(pg.buf.p, pg.buf.n, h, &got)
-            if kept != NULL:
-                reserve_i32(&pg.pool, got)
-                memcpy(pg.pool.p + pg.pool.n, kept, got * sizeof(int32_t))
-                pg.pool.n += got
-                i = j
-                continue
-        start = pg.pool.n
         for nn in range(nmin, nmax + 1):
             if w <= nn:  # a word no longer than n: itself, once
                 _put_hash(pg, pg.buf.p, pg.buf.n)
@@ -604,8 +505,6 @@ cdef int _chars(_Page pg, int64_t *info, str low, int nmin, int nmax) except -1:
             for o in range(w - nn + 1):
                 pg.pool.p[pg.pool.n + o] = fh_murmur3(pg.buf.p + off[o], off[o + nn] - off[o])
             pg.pool.n += w - nn + 1
-        if cache and pg.buf.n <= FH_WC_KEY_MAX:
-            fh_wc_put(pg.buf.p, pg.buf.n, h, pg.pool.p + start, pg.pool.n - start)
         i = j
     info[T_CHAR + 1] = pg.pool.n - info[T_CHAR]
     return 0
@@ -1093,18 +992,8 @@ cdef _Memo _memo_for(tuple sections, int nmin, int nmax):
 
 
 def clear_memo():
-    """Empties the cross-page memo of short texts (every parameter set's) and the words' n-gram cache."""
+    """Empties the cross-page memo of short texts (every parameter set's)."""
     _memos.clear()
-    fh_wc_clear()
-
-
-def word_cache(on=None):
-    """``(words, key bytes, hashes)`` kept in the words' n-gram cache; ``on=False`` stops using it and
-    ``on=True`` uses it again (for tests and benchmarks)."""
-    global fh_wc_off
-    if on is not None:
-        fh_wc_off = 0 if on else 1
-    return fh_wc_items, fh_wc_nkeys, fh_wc_nvals
 
 
 def memo_info():

@@ -528,51 +528,6 @@ def test_the_memo_stays_bounded(fresh_memo):
     assert len(_fasthash.memo_info()) <= 8
 
 
-def _matrix_bits(feats: BlockFeatures, rows: list[BlockRow]) -> tuple:
-    m = feats._transform_fast(rows)
-    return m.shape, m.data.view(np.uint32).tobytes(), m.indices.tobytes(), m.indptr.tobytes()
-
-
-def test_the_word_cache_gives_the_matrices_made_without_it(fresh_memo):
-    """The words' n-gram cache (each distinct padded word hashed once) changes no matrix: data pages and
-    texts of long, repeated, numbered and non-ASCII words, with the cache on (cold, then warm) and off,
-    under two n-gram ranges in turn (a range change empties it)."""
-    pages = _corpus_rows(30)
-    words = ["the", "x", "über", "naïve", "12345", "ab" * 40, "СПОНСОР", "广告内容", "a-b_c", "e\u0301"]
-    rng = random.Random(3)
-    odd = [row(" ".join(rng.choice(words) for _ in range(rng.randrange(1, 60)))) for _ in range(40)]
-    old = _fasthash.set_memo_limits(0, 0)  # every text through _chars, none from the memo
-    try:
-        for params in (PARAMS[1], PARAMS[2], PARAMS[1]):
-            feats = BlockFeatures(**params).fit([])
-            _fasthash.word_cache(False)
-            try:
-                want = [_matrix_bits(feats, rows) for rows in [*pages, odd]]
-            finally:
-                _fasthash.word_cache(True)
-            for _ in range(2):
-                assert [_matrix_bits(feats, rows) for rows in [*pages, odd]] == want
-            assert _fasthash.word_cache()[0] > 100
-    finally:
-        _fasthash.set_memo_limits(*old)
-
-
-def test_the_word_cache_stays_bounded(fresh_memo):
-    """More distinct words than the cache holds (45,875): it empties itself and starts again, and the
-    matrices stay those made without it."""
-    feats = BlockFeatures(**PARAMS[1]).fit([])
-    rows = [row(" ".join(f"w{k * 40 + i:x}z" for i in range(40))) for k in range(2500)]  # 100,000 words
-    got = _matrix_bits(feats, rows)
-    items, keys, hashes = _fasthash.word_cache()
-    assert 0 < items <= 45_875 and keys <= 1 << 20 and hashes <= 1 << 20
-    assert items < 100_000 - 45_875  # emptied at least once
-    _fasthash.word_cache(False)
-    try:
-        assert _matrix_bits(feats, rows) == got
-    finally:
-        _fasthash.word_cache(True)
-
-
 def test_a_text_remembered_then_seen_with_a_lone_surrogate_page_goes_to_python(fresh_memo):
     feats = BlockFeatures().fit([])
     assert_same(feats, [row("menu item"), row("Home")])
