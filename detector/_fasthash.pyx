@@ -144,12 +144,13 @@ cdef extern from *:
         if (src != a) memcpy(a, src, sizeof(int32_t) * n);
     }
 
-    /* Sorts n ints in [0, 2**bits) ascending; tmp holds n ints. Short runs: quicksort. Longer ones: one
-       bucket pass on the top bits (about as many buckets as ints), then an insertion sort, which finds
-       them nearly sorted: the ints are hashed columns, a few a bucket. Where a bucket holds many distinct
+    /* Sorts n ints in [0, 2**bits) ascending; tmp holds n ints. Up to 12: an insertion sort. Longer runs:
+       one bucket pass on the top bits (about as many buckets as ints), then an insertion sort, which finds
+       them nearly sorted: the ints are hashed columns, a few a bucket (fewer mispredicted branches than
+       quicksort's partitions, which had the runs of 13 to 40). Where a bucket holds many distinct
        ints (a page made to collide), the radix sort instead: never quadratic. */
     static void fh_sort_cols(int32_t *a, int32_t *tmp, Py_ssize_t n, int bits) {
-        if (n <= 40 || bits > 31 || bits < 1) { fh_qsort_i32(a, n); return; }
+        if (n <= 12 || bits > 31 || bits < 1) { fh_qsort_i32(a, n); return; }
         int b = 5;
         while (b < 11 && ((Py_ssize_t)1 << b) < n) b++;
         if (b > bits) b = bits;
