@@ -173,9 +173,9 @@ class BlockClassifier(_FittedState, Params):
 
 
 def _dense_weights_fast(clf: Linear) -> tuple[np.ndarray, np.ndarray] | None:
-    """``BlockClassifier._weights`` in one pass of the compiled kernel over the saved CSR weights (2 ms of
-    each start instead of 10-15), or None where the kernel is not built or the weights are not float32
-    CSR arrays (numpy then makes the same arrays)."""
+    """``BlockClassifier._weights`` in one pass of the compiled kernel over the saved CSR weights (4-6 ms of
+    each start instead of 8-12), or None where the kernel is not built or the weights are not float32 CSR
+    arrays (numpy then makes the same arrays)."""
     c = clf._coef
     if _fasthash is None or type(c) is not tuple:
         return None
