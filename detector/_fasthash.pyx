@@ -1409,28 +1409,10 @@ def lay_out(list blocks, list texts):
 # object of exactly that class, a field is read and written at its slot's offset, as the descriptor does;
 # an empty slot, or any other object, takes getattr and setattr.
 
-cdef extern from *:
-    """
-    #include "structmember.h"
-    static inline PyObject *fh_slot_get(PyObject *o, Py_ssize_t off) { return *(PyObject **)((char *)o + off); }
-    static inline void fh_slot_set(PyObject *o, Py_ssize_t off, PyObject *v) {
-        PyObject **p = (PyObject **)((char *)o + off);
-        PyObject *old = *p;
-        Py_INCREF(v);
-        *p = v;
-        Py_XDECREF(old);
-    }
-    /* The offset of a writable object slot's member descriptor, or -1 */
-    static Py_ssize_t fh_member_offset(PyObject *descr) {
-        if (descr == NULL || !PyObject_TypeCheck(descr, &PyMemberDescr_Type)) return -1;
-        PyMemberDef *m = ((PyMemberDescrObject *)descr)->d_member;
-        if (m->type != T_OBJECT_EX || (m->flags & READONLY)) return -1;
-        return m->offset;
-    }
-    """
-    PyObject *fh_slot_get(PyObject *o, Py_ssize_t off)
-    void fh_slot_set(PyObject *o, Py_ssize_t off, PyObject *v)
-    Py_ssize_t fh_member_offset(PyObject *descr)
+cdef extern from "_slots.h":
+    PyObject *dt_slot_get(PyObject *o, Py_ssize_t off)
+    void dt_slot_set(PyObject *o, Py_ssize_t off, PyObject *v)
+    Py_ssize_t dt_member_offset(PyObject *descr)
 
 cdef enum:
     B_INDEX, B_TEXT, B_START, B_END, B_TAG, B_PATH, B_DEPTH, B_LINK, B_HEADING, B_POSITION, B_PARENT, B_UNIT, \
@@ -1454,7 +1436,7 @@ def use_block_type(tp):
         return False
     for i, name in enumerate(_BLOCK_NAMES):
         descr = tp.__dict__.get(name)
-        off = fh_member_offset(<PyObject *>descr)
+        off = dt_member_offset(<PyObject *>descr)
         if off < 0:
             return False
         _blk_off[i] = off
@@ -1466,7 +1448,7 @@ cdef inline object _bget(object b, int f):
     """``getattr(b, _BLOCK_NAMES[f])``: the slot itself for a registered Block."""
     cdef PyObject *p
     if type(b) is _blk_type:
-        p = fh_slot_get(<PyObject *>b, _blk_off[f])
+        p = dt_slot_get(<PyObject *>b, _blk_off[f])
         if p is not NULL:
             return <object>p
     return getattr(b, _BLOCK_NAMES[f])
@@ -1475,7 +1457,7 @@ cdef inline object _bget(object b, int f):
 cdef inline int _bset(object b, int f, object v) except -1:
     """``setattr(b, _BLOCK_NAMES[f], v)``: the slot itself for a registered Block."""
     if type(b) is _blk_type:
-        fh_slot_set(<PyObject *>b, _blk_off[f], <PyObject *>v)
+        dt_slot_set(<PyObject *>b, _blk_off[f], <PyObject *>v)
     else:
         setattr(b, _BLOCK_NAMES[f], v)
     return 0

@@ -23,27 +23,9 @@ cdef extern from "Python.h":
         int (*tp_descr_set)(PyObject*, PyObject*, PyObject*)
     _TypeObject* Py_TYPE(PyObject*)
 
-cdef extern from *:
-    """
-    #include "structmember.h"
-    /* The offset of a writable object slot's member descriptor, or -1 */
-    static Py_ssize_t dw_member_offset(PyObject *descr) {
-        if (descr == NULL || !PyObject_TypeCheck(descr, &PyMemberDescr_Type)) return -1;
-        PyMemberDef *m = ((PyMemberDescrObject *)descr)->d_member;
-        if (m->type != T_OBJECT_EX || (m->flags & READONLY)) return -1;
-        return m->offset;
-    }
-    /* A fresh object's empty slot set to v (a new reference), as the member descriptor sets it */
-    static inline void dw_slot_init(PyObject *o, Py_ssize_t off, PyObject *v) {
-        PyObject **p = (PyObject **)((char *)o + off);
-        PyObject *old = *p;
-        Py_INCREF(v);
-        *p = v;
-        Py_XDECREF(old);
-    }
-    """
-    Py_ssize_t dw_member_offset(PyObject *descr)
-    void dw_slot_init(PyObject *o, Py_ssize_t off, PyObject *v)
+cdef extern from "_slots.h":
+    Py_ssize_t dt_member_offset(PyObject *descr)
+    void dt_slot_set(PyObject *o, Py_ssize_t off, PyObject *v)
 
 cdef enum:
     # element classes, from the tag sets of detector.segment
@@ -132,7 +114,7 @@ cdef int _configure() except -1:
             descr = _Block.__dict__.get(f.name)
             if not f.init or type(descr) is not types.MemberDescriptorType or f.default_factory is not dataclasses.MISSING:
                 ok = False
-            elif dw_member_offset(<PyObject*> descr) < 0:
+            elif dt_member_offset(<PyObject*> descr) < 0:
                 ok = False
             elif f.name not in sources and f.default is dataclasses.MISSING:
                 ok = False
@@ -143,7 +125,7 @@ cdef int _configure() except -1:
             descr = _Block.__dict__[f.name]
             _keep.append(descr)
             _f_descr[i] = <PyObject*> descr
-            _f_off[i] = dw_member_offset(<PyObject*> descr)
+            _f_off[i] = dt_member_offset(<PyObject*> descr)
             _f_src[i] = sources.get(f.name, -1)
             if _f_src[i] < 0:
                 _keep.append(f.default)
@@ -189,7 +171,7 @@ cdef object _make_block(list blocks, txt, tag, path, Py_ssize_t depth, Py_ssize_
     for i in range(_n_fields):  # each slot written where its descriptor writes it (_configure checked them)
         src = _f_src[i]
         v = PyTuple_GET_ITEM(values, src) if src >= 0 else _f_default[i]
-        dw_slot_init(<PyObject*> block, _f_off[i], v)
+        dt_slot_set(<PyObject*> block, _f_off[i], v)
     blocks.append(block)
     return None
 
