@@ -1288,7 +1288,6 @@ def dense_weights(data, indices, indptr, Py_ssize_t n_features):
     cdef const int32_t[::1] ix = np.ascontiguousarray(indices)
     cdef const int32_t[::1] ip = np.ascontiguousarray(indptr)
     cdef Py_ssize_t nc = ip.shape[0] - 1, nnz = d.shape[0], r, j, i, k = 0
-    cdef int32_t c
     if ip[0] != 0 or ip[nc] != nnz:
         return None
     for r in range(nc):
