@@ -16,7 +16,8 @@ take turns (ABBA order), so both meet the same hours, and the table gives each o
 * ``--batch J``: ``detector batch PAGES -j J`` end to end on a folder of links to the pages, its CPU time
   (the process tree's) and wall time.
 
-Pages: the HTML pages of ../shared/realdev (``*.html.gz``, in name order), or data/pages without it.
+Pages: the HTML pages of ../shared/realdev (``*.html.gz``, in name order), or data/pages without it
+(``throughput.source_pages``).
 """
 
 from __future__ import annotations
@@ -33,9 +34,8 @@ from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-REALDEV = ROOT.parent / "shared" / "realdev" / "pages"
-FALLBACK = ROOT / "data" / "pages"
 sys.path.insert(0, str(ROOT / "benchmarks"))
+from throughput import make_inputs, run_batch, source_pages
 
 SCORING = r"""
 import sys, time
@@ -55,14 +55,6 @@ for _ in range(3):
     best = min(best, time.process_time() - t)
 print(best)
 """
-
-
-def page_files(n: int) -> list[Path]:
-    if REALDEV.is_dir():
-        files = sorted(REALDEV.glob("*.html.gz"))
-    else:
-        files = sorted(p for p in FALLBACK.iterdir() if p.is_file())
-    return files[:n]
 
 
 def extract(rev: str, dest: Path) -> Path:
@@ -86,16 +78,6 @@ def run_scoring(tree: Path, listing: Path) -> float:
     return float(out.stdout.strip().splitlines()[-1])
 
 
-def run_batch(tree: Path, folder: Path, jobs: int, out: Path) -> tuple[float, float]:
-    from throughput import run_measured
-
-    cmd = [sys.executable, "-m", "detector.cli", "batch", str(folder), "-o", str(out), "-j", str(jobs), "-q", "--force"]
-    m = run_measured(cmd, cwd=tree, stdout=subprocess.DEVNULL)
-    if m["rc"] not in (0, 1):  # 1: some inputs failed (realdev has a page with no visible text)
-        sys.exit(f"detector batch failed in {tree} (exit {m['rc']})")
-    return m["cpu"], m["wall"]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--ref", required=True, help="the git revision to compare with (e.g. the session's start)")
@@ -104,18 +86,13 @@ def main() -> None:
     ap.add_argument("--batch", default="", help="also detector batch with these -j values, e.g. 1,2")
     ap.add_argument("--no-scoring", action="store_true", help="only the detector batch runs")
     args = ap.parse_args()
-    files = page_files(args.n)
-    if not files:
-        sys.exit("no pages found")
+    files = source_pages(None)[:args.n]
     jobs = [int(j) for j in args.batch.split(",") if j]
     with tempfile.TemporaryDirectory(prefix="detector-speed-") as tmp:
         tmp = Path(tmp)
         listing = tmp / "pages.txt"
         listing.write_text("".join(f"{f}\n" for f in files), encoding="utf-8")
-        folder = tmp / "pages"
-        folder.mkdir()
-        for f in files:
-            (folder / f.name).symlink_to(f)
+        folder = make_inputs(files, len(files), tmp / "pages")
         trees = {"ref": extract(args.ref, tmp / "ref"), "this": ROOT}
         for tree in trees.values():
             compileall.compile_dir(str(tree / "detector"), quiet=1)
@@ -128,7 +105,10 @@ def main() -> None:
                     if kind == "scoring":
                         cpu, wall = run_scoring(trees[name], listing), float("nan")
                     else:
-                        cpu, wall = run_batch(trees[name], folder, int(kind.split()[-1]), tmp / f"{name}.jsonl")
+                        m = run_batch(folder, int(kind.split()[-1]), tmp / f"{name}.jsonl", tree=trees[name])
+                        if m["rc"] not in (0, 1):  # 1: some inputs failed (realdev has a page with no text)
+                            sys.exit(f"detector batch failed in {trees[name]} (exit {m['rc']})")
+                        cpu, wall = m["cpu"], m["wall"]
                     got.setdefault((kind, name), []).append((cpu, wall))
             print(f"round {r + 1}/{args.rounds} done", file=sys.stderr)
     print(f"{len(files)} pages from {files[0].parent}; {args.rounds} runs of each, interleaved; "

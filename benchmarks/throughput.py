@@ -112,10 +112,11 @@ def run_measured(cmd: list[str], **kw) -> dict:
     }
 
 
-def run_batch(folder: Path, jobs: int, out: Path) -> dict:
+def run_batch(folder: Path, jobs: int, out: Path, tree: Path = ROOT) -> dict:
+    """``detector batch`` of the package in ``tree`` (this working tree by default), measured."""
     cmd = [sys.executable, "-m", "detector.cli", "batch", str(folder), "-o", str(out), "-j", str(jobs), "-q",
            "--force"]
-    r = run_measured(cmd, cwd=ROOT, stdout=subprocess.DEVNULL)
+    r = run_measured(cmd, cwd=tree, stdout=subprocess.DEVNULL)
     with open(out, "rb") as fh:
         r["records"] = sum(1 for _ in fh)
     return r
