@@ -396,6 +396,14 @@ cdef int _put_str(fh_u8 *b, const char *s) except -1:
     return 0
 
 
+cdef inline int _utf8_digits_as_0(Py_UCS4 ch, uint8_t *o) noexcept:
+    """The UTF-8 of ``ch`` at ``o`` (room for 4 bytes), a decimal digit written as "0"; its length."""
+    if ch < 0x80:
+        o[0] = 48 if 48 <= ch <= 57 else <uint8_t>ch
+        return 1
+    return fh_utf8(48 if fh_is_decimal(ch) else ch, o)
+
+
 cdef int _words(_Page pg, int64_t *info, str low, bint pairs) except -1:
     """Unigram (and pair) hashes of ``(?u)\\b\\w+\\b`` over ``low`` with decimals as "0"."""
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(low), i = 0, k, m
@@ -419,11 +427,7 @@ cdef int _words(_Page pg, int64_t *info, str low, bint pairs) except -1:
         pg.spans.p[pg.spans.n] = pg.buf.n
         while True:
             reserve_u8(&pg.buf, 4)
-            if ch < 0x80:
-                pg.buf.p[pg.buf.n] = 48 if 48 <= ch <= 57 else <uint8_t>ch
-                pg.buf.n += 1
-            else:
-                pg.buf.n += fh_utf8(48 if fh_is_decimal(ch) else ch, pg.buf.p + pg.buf.n)
+            pg.buf.n += _utf8_digits_as_0(ch, pg.buf.p + pg.buf.n)
             i += 1
             if i >= n:
                 break
@@ -486,13 +490,9 @@ cdef int _chars(_Page pg, int64_t *info, str low, int nmin, int nmax) except -1:
         for o in range(i, j):
             ch = PyUnicode_READ(kind, data, o)
             off[o - i + 1] = m
-            if ch < 0x80:
-                b[m] = 48 if 48 <= ch <= 57 else <uint8_t>ch
-                m += 1
-                continue
             if 0xD800 <= ch <= 0xDFFF:
                 return 1
-            m += fh_utf8(48 if fh_is_decimal(ch) else ch, b + m)
+            m += _utf8_digits_as_0(ch, b + m)
         off[w - 1] = m
         b[m] = 32
         m += 1
