@@ -1,8 +1,8 @@
 """Throughput and memory of `detector batch`, with trafilatura.extract on the same pages for comparison.
 
-    python benchmarks/throughput.py                        # 1,000 realdev HTML pages; memory at 1,000
+    python benchmarks/throughput.py                        # every realdev HTML page (1,882); memory at 1,000
     python benchmarks/throughput.py -n 2000 --memory 1000,100000 --jobs 1,2
-    python benchmarks/throughput.py -n 1000 --no-trafilatura --memory '' --repeat 5   # noisy machine
+    python benchmarks/throughput.py --no-trafilatura --memory '' --repeat 5   # a shared machine: medians
 
 Pages are realdev's HTML pages (../shared/realdev/pages/*.html.gz; data/pages without it), repeated as
 needed: a temporary folder of symbolic links to them holds the N inputs. For each ``-j`` it runs
@@ -16,7 +16,9 @@ gunzip, decode as UTF-8, extract) for comparison; install it with ``pip install 
 ``pip install -e ".[report]"``, which holds it); it is skipped when missing. ``--memory`` runs
 ``detector batch -j 2`` on each count of pages and reports its peak memory (100,000 pages take about
 3 minutes on 2 free cores). ``--repeat R`` runs the -j values R times, in turn, and ends with each one's
-spread of wall times and the ratio of the first -j's wall time to the others' (for a shared machine).
+spread and median of wall times and of pages/s per core, and the ratio of the first -j's wall time to the
+others' (for a shared machine, whose speed drifts: a median of runs taken in turn is what to compare).
+``-n`` defaults to the number of distinct pages found (all of realdev's HTML pages, each once).
 """
 
 from __future__ import annotations
@@ -166,7 +168,8 @@ HEADER = (f"{'run':<28} {'pages':>8} {'wall s':>8} {'pages/s':>8} {'cpu s':>8} {
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("-n", type=int, default=1000, help="pages for the throughput runs (default 1000)")
+    ap.add_argument("-n", type=int, default=None,
+                    help="pages for the throughput runs (default: each distinct page once, 1,882 on realdev)")
     ap.add_argument("--jobs", default="1,2", help="comma-separated -j values (default 1,2)")
     ap.add_argument("--memory", default="1000", help="comma-separated page counts for the memory runs "
                     "(default 1000; e.g. 1000,100000)")
@@ -177,6 +180,8 @@ def main() -> None:
     args = ap.parse_args()
 
     pages = source_pages(args.pages_dir)
+    if args.n is None:
+        args.n = len(pages)
     # The package's bytecode, as an installed package has it (pip compiles it): with PYTHONDONTWRITEBYTECODE
     # set, an editable install would otherwise compile every module again in every process it starts.
     compileall.compile_dir(str(ROOT / "detector"), quiet=1)
@@ -187,15 +192,18 @@ def main() -> None:
         print(HEADER)
         jobs = [int(x) for x in args.jobs.split(",") if x]
         walls: dict[int, list[float]] = {j: [] for j in jobs}
+        per_core: dict[int, list[float]] = {j: [] for j in jobs}
         for _ in range(max(1, args.repeat)):
             for j in jobs:
                 r = run_batch(folder, j, tmp / f"out-j{j}.jsonl")
                 walls[j].append(r["wall"])
+                per_core[j].append(r["records"] / r["cpu"])
                 print(fmt_row(f"detector batch -j {j}", r["records"], r, j), flush=True)
         if args.repeat > 1:
             for j in jobs:
-                w = sorted(walls[j])
-                print(f"-j {j}: wall s {' '.join(f'{x:.2f}' for x in w)} (median {statistics.median(w):.2f})")
+                w, c = sorted(walls[j]), sorted(per_core[j])
+                print(f"-j {j}: wall s {' '.join(f'{x:.2f}' for x in w)} (median {statistics.median(w):.2f}); "
+                      f"pages/s/core {' '.join(f'{x:.0f}' for x in c)} (median {statistics.median(c):.0f})")
             first = jobs[0]
             for j in jobs[1:]:
                 per_run = " ".join(f"{a / b:.2f}" for a, b in zip(walls[first], walls[j]))
