@@ -221,7 +221,7 @@ class _Gunzip(io.RawIOBase):
     """
 
     def __init__(self, fh: IO[bytes]) -> None:
-        self._gz = gzip.GzipFile(fileobj=fh, mode="rb")
+        self._gz = _gzip_reader(fh)
         self.error: str | None = None
         self.truncated = False  # the data ended early (nothing after it to resynchronise on)
 
@@ -233,7 +233,7 @@ class _Gunzip(io.RawIOBase):
             return 0
         try:
             data = self._gz.read1(len(buf))
-        except (EOFError, OSError, zlib.error) as err:
+        except _GZIP_ERRORS as err:
             self.error = _one_line(err)
             self.truncated = isinstance(err, EOFError)
             return 0
@@ -253,7 +253,38 @@ def _maybe_gunzip(fh: IO[bytes]) -> tuple[IO[bytes], _Gunzip | None]:
     if not gzipped:
         return fh, None
     gunzip = _Gunzip(fh)
-    return io.BufferedReader(gunzip), gunzip  # type: ignore[return-value]
+    return io.BufferedReader(gunzip, GUNZIP_BUFFER), gunzip  # type: ignore[return-value]
+
+
+# The gzip reader of WARC.gz, JSONL.gz and CSV.gz files: the standard library's (members, headers,
+# padding, CRC and length checks, the data of every whole member handed over before an error), inflating
+# with ISA-L (python-isal, a dependency already, for gzipped pages), 2.5 times as fast as zlib: a WARC's
+# records are inflated in the batch's own process, before any worker sees them. Not isal's own GzipFile,
+# which loses the last whole member's data when the file is cut in the next one. zlib where python-isal
+# is missing, or where this Python's gzip reader is not the one this was written for.
+try:
+    from isal import isal_zlib as _isal_zlib
+
+    _GZIP_ERRORS: tuple[type[BaseException], ...] = (EOFError, OSError, zlib.error, _isal_zlib.error)
+except ImportError:  # pragma: no cover - python-isal is a dependency, but a platform may lack its wheel
+    _isal_zlib = None
+    _GZIP_ERRORS = (EOFError, OSError, zlib.error)
+
+
+def _gzip_reader(fh: IO[bytes]) -> Any:
+    """The gzip stream ``fh`` as a reader whose ``read1(n)`` gives up to ``n`` inflated bytes (b"" at the end)."""
+    make = getattr(gzip, "_GzipReader", None)
+    if _isal_zlib is not None and make is not None:
+        reader = make(fh)
+        if getattr(reader, "_decomp_args", None) == {"wbits": -zlib.MAX_WBITS}:
+            reader._decomp_factory = _isal_zlib.decompressobj  # each further member's
+            reader._decompressor = _isal_zlib.decompressobj(wbits=-zlib.MAX_WBITS)
+            reader.read1 = reader.read  # one inflate step's bytes, up to n
+            return reader
+    return gzip.GzipFile(fileobj=fh, mode="rb")
+
+
+GUNZIP_BUFFER = 1 << 18  # inflated bytes per read: a few dozen reads per MB of WARC instead of 128
 
 
 RESYNC_BACKOFF = 256 * 1024  # raw bytes before the point where damage was noticed that may hold its member

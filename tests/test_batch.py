@@ -645,3 +645,23 @@ def test_a_parallel_batch_then_a_parallel_evaluation_in_one_process():
     run_batch([str(root / "examples")], None, options=BatchOptions(n_jobs=2), stdout=out)
     assert len(out.getvalue().splitlines()) == len(list((root / "examples").iterdir()))
     assert evaluate_pages(det, pages, n_jobs=2).metrics["pages_read"] == 6
+
+
+def test_gzip_containers_are_inflated_member_by_member_by_isal_and_keep_what_precedes_a_cut() -> None:
+    """WARC.gz / JSONL.gz / CSV.gz streams: ISA-L inflates (python-isal installed), and a stream cut in its
+    second member still hands over the whole first member, then says it was truncated."""
+    from detector import sources
+
+    first, second = random.Random(1).randbytes(50_000), random.Random(2).randbytes(50_000)
+    data = gzip.compress(first) + gzip.compress(second)[:30_000]
+    stream, gunzip = sources._maybe_gunzip(io.BytesIO(data))
+    got = stream.read()
+    assert got[: len(first)] == first and second.startswith(got[len(first):])
+    assert gunzip is not None and gunzip.truncated and gunzip.error
+    # whole streams, several members, zero padding between them: the standard library's bytes
+    whole = gzip.compress(first) + b"\0" * 8 + gzip.compress(second) + gzip.compress(b"")
+    stream, gunzip = sources._maybe_gunzip(io.BytesIO(whole))
+    assert stream.read() == first + second and gunzip.error is None
+    if sources._isal_zlib is not None:
+        reader = sources._gzip_reader(io.BytesIO(whole))
+        assert type(reader._decompressor) is type(sources._isal_zlib.decompressobj())
