@@ -3,6 +3,7 @@
     python benchmarks/throughput.py                        # every realdev HTML page (1,882); memory at 1,000
     python benchmarks/throughput.py -n 2000 --memory 1000,100000 --jobs 1,2
     python benchmarks/throughput.py --no-trafilatura --memory '' --repeat 5   # a shared machine: medians
+    python benchmarks/throughput.py -n 1000 --warc      # the same pages in one WARC.gz too, as a crawl has them
 
 Pages are realdev's HTML pages (../shared/realdev/pages/*.html.gz; data/pages without it), repeated as
 needed: a temporary folder of symbolic links to them holds the N inputs. For each ``-j`` it runs
@@ -18,7 +19,9 @@ gunzip, decode as UTF-8, extract) for comparison; install it with ``pip install 
 3 minutes on 2 free cores). ``--repeat R`` runs the -j values R times, in turn, and ends with each one's
 spread and median of wall times and of pages/s per core, and the ratio of the first -j's wall time to the
 others' (for a shared machine, whose speed drifts: a median of runs taken in turn is what to compare).
-``-n`` defaults to the number of distinct pages found (all of realdev's HTML pages, each once).
+``--warc`` writes the N pages into one WARC.gz (an HTTP response record per page, each a gzip member) and
+runs ``detector batch`` over it with each -j: the batch's own process then reads and inflates the records
+and hands their bytes to the workers. ``-n`` defaults to the number of distinct pages found (all of realdev's HTML pages, each once).
 """
 
 from __future__ import annotations
@@ -60,6 +63,29 @@ def make_inputs(pages: list[Path], count: int, folder: Path) -> Path:
         suffix = "".join(src.suffixes[-2:]) if src.name.endswith(".gz") else src.suffix
         os.symlink(src.resolve(), sub / f"p{i:07d}{suffix}")
     return folder
+
+
+def make_warc(pages: list[Path], count: int, path: Path) -> Path:
+    """A WARC.gz of ``count`` HTTP response records (one gzip member each, as crawlers write them) holding
+    ``pages`` inflated, repeated in order: what a crawl hands to ``detector batch``."""
+    import gzip
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as out:
+        writer = WARCWriter(out, gzip=True)
+        for i in range(count):
+            src = pages[i % len(pages)]
+            body = src.read_bytes()
+            if src.name.endswith(".gz"):
+                body = gzip.decompress(body)
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8"),
+                                               ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(f"https://example.org/page/{i}", "response",
+                                                          payload=io.BytesIO(body), http_headers=http))
+    return path
 
 
 def _tree_pids(root_pid: int) -> list[int]:
@@ -200,6 +226,8 @@ def main() -> None:
     ap.add_argument("--pages-dir", type=Path, default=None)
     ap.add_argument("--no-trafilatura", action="store_true")
     ap.add_argument("--repeat", type=int, default=1, help="runs of each -j, in turn (default 1)")
+    ap.add_argument("--warc", action="store_true", help="the same pages in one WARC.gz file too: "
+                    "detector batch over it with each -j, as over a crawl's archive")
     args = ap.parse_args()
 
     pages = source_pages(args.pages_dir)
@@ -233,6 +261,11 @@ def main() -> None:
                 print(f"-j {first} / -j {j} wall: per run {per_run}; median/median "
                       f"{statistics.median(walls[first]) / statistics.median(walls[j]):.2f}; "
                       f"min/min {min(walls[first]) / min(walls[j]):.2f}")
+        if args.warc:
+            warc = make_warc(pages, args.n, tmp / f"pages-{args.n}.warc.gz")
+            for j in jobs:
+                r = run_batch(warc, j, tmp / f"warc-j{j}.jsonl")
+                print(fmt_row(f"detector batch -j {j} (WARC)", r["records"], r, j), flush=True)
         if not args.no_trafilatura:
             r = run_trafilatura(folder, tmp)
             if r is None:
