@@ -260,15 +260,22 @@ def _maybe_gunzip(fh: IO[bytes]) -> tuple[IO[bytes], _Gunzip | None]:
 # padding, CRC and length checks, the data of every whole member handed over before an error), inflating
 # with ISA-L (python-isal, a dependency already, for gzipped pages), 2.5 times as fast as zlib: a WARC's
 # records are inflated in the batch's own process, before any worker sees them. Not isal's own GzipFile,
-# which loses the last whole member's data when the file is cut in the next one. zlib where python-isal
-# is missing, or where this Python's gzip reader is not the one this was written for.
+# which loses the last whole member's data when the file is cut in the next one. The stdlib's reader
+# inflates with zlib.decompressobj up to Python 3.11 and with zlib._ZlibDecompressor from 3.12: each has
+# its ISA-L twin; zlib where python-isal is missing, or where the reader is neither.
 try:
+    from isal import igzip_lib as _igzip_lib
     from isal import isal_zlib as _isal_zlib
 
     _GZIP_ERRORS: tuple[type[BaseException], ...] = (EOFError, OSError, zlib.error, _isal_zlib.error)
 except ImportError:  # pragma: no cover - python-isal is a dependency, but a platform may lack its wheel
-    _isal_zlib = None
+    _isal_zlib = _igzip_lib = None
     _GZIP_ERRORS = (EOFError, OSError, zlib.error)
+
+
+def _isal_raw_inflater(wbits: int = -zlib.MAX_WBITS) -> Any:
+    """ISA-L's twin of ``zlib._ZlibDecompressor(wbits=-15)``: raw deflate, 32 KB window."""
+    return _igzip_lib.IgzipDecompressor(flag=_igzip_lib.DECOMP_DEFLATE, hist_bits=-wbits)
 
 
 def _gzip_reader(fh: IO[bytes]) -> Any:
@@ -277,10 +284,13 @@ def _gzip_reader(fh: IO[bytes]) -> Any:
     if _isal_zlib is not None and make is not None:
         reader = make(fh)
         if getattr(reader, "_decomp_args", None) == {"wbits": -zlib.MAX_WBITS}:
-            reader._decomp_factory = _isal_zlib.decompressobj  # each further member's
-            reader._decompressor = _isal_zlib.decompressobj(wbits=-zlib.MAX_WBITS)
-            reader.read1 = reader.read  # one inflate step's bytes, up to n
-            return reader
+            twin = {zlib.decompressobj: _isal_zlib.decompressobj,
+                    getattr(zlib, "_ZlibDecompressor", None): _isal_raw_inflater}.get(reader._decomp_factory)
+            if twin is not None:
+                reader._decomp_factory = twin  # each further member's
+                reader._decompressor = twin(wbits=-zlib.MAX_WBITS)
+                reader.read1 = reader.read  # one inflate step's bytes, up to n
+                return reader
     return gzip.GzipFile(fileobj=fh, mode="rb")
 
 

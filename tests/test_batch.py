@@ -662,6 +662,6 @@ def test_gzip_containers_are_inflated_member_by_member_by_isal_and_keep_what_pre
     whole = gzip.compress(first) + b"\0" * 8 + gzip.compress(second) + gzip.compress(b"")
     stream, gunzip = sources._maybe_gunzip(io.BytesIO(whole))
     assert stream.read() == first + second and gunzip.error is None
-    if sources._isal_zlib is not None:
+    if sources._isal_zlib is not None:  # ISA-L inflates, in the shape of this Python's gzip reader
         reader = sources._gzip_reader(io.BytesIO(whole))
-        assert type(reader._decompressor) is type(sources._isal_zlib.decompressobj())
+        assert type(reader._decompressor).__module__.startswith(("isal", "igzip", "isal_zlib")), reader._decompressor
