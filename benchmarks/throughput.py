@@ -21,7 +21,8 @@ spread and median of wall times and of pages/s per core, and the ratio of the fi
 others' (for a shared machine, whose speed drifts: a median of runs taken in turn is what to compare).
 ``--warc`` writes the N pages into one WARC.gz (an HTTP response record per page, each a gzip member) and
 runs ``detector batch`` over it with each -j: the batch's own process then reads and inflates the records
-and hands their bytes to the workers. ``-n`` defaults to the number of distinct pages found (all of realdev's HTML pages, each once).
+and hands their bytes to the workers. ``-n`` defaults to the number of distinct pages found (all of
+realdev's HTML pages, each once).
 """
 
 from __future__ import annotations
@@ -118,11 +119,6 @@ def _rss(pids: list[int]) -> int:
         except (OSError, IndexError, ValueError):
             pass
     return total
-
-
-def _tree_rss(root_pid: int) -> int:
-    """Resident bytes of a process and all its descendants."""
-    return _rss(_tree_pids(root_pid))
 
 
 PAGE = os.sysconf("SC_PAGE_SIZE")
