@@ -665,3 +665,30 @@ def test_gzip_containers_are_inflated_member_by_member_by_isal_and_keep_what_pre
     if sources._isal_zlib is not None:  # ISA-L inflates, in the shape of this Python's gzip reader
         reader = sources._gzip_reader(io.BytesIO(whole))
         assert type(reader._decompressor).__module__.startswith(("isal", "igzip", "isal_zlib")), reader._decompressor
+
+
+def test_the_isal_twin_of_python_312s_raw_inflater_behaves_like_it() -> None:
+    """Python 3.12+'s gzip reader drives a ``zlib._ZlibDecompressor(wbits=-15)``: decompress(data, max_length),
+    needs_input, eof, unused_data. Its ISA-L twin (used there) must answer the same, whatever Python runs
+    the tests."""
+    import zlib
+
+    from detector import sources
+
+    if sources._isal_zlib is None:
+        pytest.skip("python-isal is not installed")
+    payload = random.Random(3).randbytes(40_000) + b"text " * 20_000
+    packer = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    raw = packer.compress(payload) + packer.flush() + b"NEXT MEMBER"
+    inflater = sources._isal_raw_inflater(wbits=-zlib.MAX_WBITS)
+    out, pos = [], 0
+    while not inflater.eof:
+        if inflater.needs_input:
+            chunk, pos = raw[pos : pos + 8192], pos + 8192
+            got = inflater.decompress(chunk, 10_000)
+        else:
+            got = inflater.decompress(b"", 10_000)
+        assert len(got) <= 10_000
+        out.append(got)
+    assert b"".join(out) == payload
+    assert (inflater.unused_data + raw[pos:]).startswith(b"NEXT MEMBER")
