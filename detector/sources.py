@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
-from .io import DEFAULT_LIMITS, InputError, ReadLimits, open_regular
+from .io import DEFAULT_LIMITS, InputError, ReadLimits, _isal_zlib, open_regular
 
 __all__ = [
     "Item",
@@ -262,20 +262,16 @@ def _maybe_gunzip(fh: IO[bytes]) -> tuple[IO[bytes], _Gunzip | None]:
 # records are inflated in the batch's own process, before any worker sees them. Not isal's own GzipFile,
 # which loses the last whole member's data when the file is cut in the next one. The stdlib's reader
 # inflates with zlib.decompressobj up to Python 3.11 and with zlib._ZlibDecompressor from 3.12: each has
-# its ISA-L twin; zlib where python-isal is missing, or where the reader is neither.
-try:
-    from isal import igzip_lib as _igzip_lib
-    from isal import isal_zlib as _isal_zlib
-
-    _GZIP_ERRORS: tuple[type[BaseException], ...] = (EOFError, OSError, zlib.error, _isal_zlib.error)
-except ImportError:  # pragma: no cover - python-isal is a dependency, but a platform may lack its wheel
-    _isal_zlib = _igzip_lib = None
-    _GZIP_ERRORS = (EOFError, OSError, zlib.error)
+# its ISA-L twin; zlib where python-isal is missing (detector.io imports it), or where the reader is neither.
+_GZIP_ERRORS: tuple[type[BaseException], ...] = (EOFError, OSError, zlib.error) + (
+    (_isal_zlib.error,) if _isal_zlib is not None else ())
 
 
 def _isal_raw_inflater(wbits: int = -zlib.MAX_WBITS) -> Any:
     """ISA-L's twin of ``zlib._ZlibDecompressor(wbits=-15)``: raw deflate, 32 KB window."""
-    return _igzip_lib.IgzipDecompressor(flag=_igzip_lib.DECOMP_DEFLATE, hist_bits=-wbits)
+    from isal import igzip_lib
+
+    return igzip_lib.IgzipDecompressor(flag=igzip_lib.DECOMP_DEFLATE, hist_bits=-wbits)
 
 
 def _gzip_reader(fh: IO[bytes]) -> Any:
