@@ -42,6 +42,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 REALDEV = ROOT.parent / "shared" / "realdev" / "pages"
 FALLBACK = ROOT / "data" / "pages"
+PAGE = os.sysconf("SC_PAGE_SIZE")
+RESCAN = 10  # samples between two full scans of /proc (~1.1 ms of CPU each; the others ~0.1 ms)
 
 
 def source_pages(folder: Path | None) -> list[Path]:
@@ -121,10 +123,6 @@ def _rss(pids: list[int]) -> int:
         except (OSError, IndexError, ValueError):
             pass
     return total
-
-
-PAGE = os.sysconf("SC_PAGE_SIZE")
-RESCAN = 10  # samples between two full scans of /proc (~1.1 ms of CPU each; the others ~0.1 ms)
 
 
 def run_measured(cmd: list[str], **kw) -> dict:
