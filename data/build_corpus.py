@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build the generated training corpus of `detector` from the hand-written pools.
 
-    python data/build_corpus.py [--seed 20240611] [--pages 2500]
+    python data/build_corpus.py [--seed 20240611] [--pages 2800]
 
 Reads  data/source/articles/<lang>.jsonl and data/source/notices/<lang>.json
 (a language is skipped when either file is missing) and writes
@@ -102,6 +102,13 @@ RISKY = re.compile(r"crypt|krypt|cripto|token|bitcoin|capital|kapital|invest|bel
 FALLBACK_BP = {}
 AD_RE = re.compile(r"advert|anzeige|werbung|publicit|pubblicit|reclame|advertentie|annonce|anuncio", re.I)
 FIN_TOPICS = {"crypto", "finance", "business", "property", "money", "markets"}
+# share of sponsored pages with another placement that also carry a label inside the headline
+HEADLINE_LABEL_SHARE = {"en": 0.06, "de": 0.18, "fr": 0.1, "es": 0.08, "it": 0.08, "nl": 0.08}
+# sites whose every page repeats one disclaimer in its footer (finance and crypto publications)
+FOOTER_DISCLAIMER_SITES = {"en": 2, "de": 2}   # at most this many such sites per language (else 1)
+FOOTER_DISCLAIMER_SITE = re.compile(r"coin|token|chain|krypto|crypto|cripto|geld|financ|finanz|finanza", re.I)
+# share of .txt pages written with single newlines between paragraphs (as Common Crawl WET, JSONL, FineWeb)
+SINGLE_NEWLINE_SHARE = 0.33
 
 JUNK = ["ad-slot-7f3a loading", "px-track 0x19ac", "__lazy__ 4411", "widget-init pending", "slot:rhs-2 empty",
         "beacon ok", "cmp-frame", "data-load 88"]
@@ -230,7 +237,8 @@ def load_pools():
         for key in ["sponsored_notice", "sponsored_heading", "sponsored_label", "sponsored_byline", "sponsored_intro",
                     "sponsored_series", "sponsored_inline", "deal_box", "teaser_label", "sitewide_sponsor", "affiliate",
                     "disclaimer_advice", "disclaimer_views", "disclaimer_conflict", "disclaimer_risk",
-                    "disclaimer_not_sponsored", "disclaimer_heading", "brands", "sites", "authors"]:
+                    "disclaimer_not_sponsored", "disclaimer_heading", "disclaimer_sitewide", "headline_label",
+                    "brands", "sites", "authors"]:
             notes[key] = [x for x in notes.get(key) or [] if isinstance(x, str) and x.strip()]
         missing = [k for k in ("sponsored_notice", "brands", "sites", "authors") if not notes[k]]
         if missing:
@@ -313,6 +321,23 @@ class Builder:
             self.site_domain = getattr(self, "site_domain", {})
             for s in sites:
                 self.site_domain[(lang, s)] = f"{slug(s)}.{r.choice(TLD[lang])}"
+        # finance and crypto sites repeat one disclaimer at the foot of every page
+        self.footer_disclaimer = {}
+        self.single_newline_pages = 0
+        self.headline_label_pages = 0
+        for lang in sorted(pools):
+            notes = pools[lang]["notes"]
+            used = sorted({s for ss in self.layout_sites[lang].values() for s in ss})
+            fin_sites = ([s for s in used if FOOTER_DISCLAIMER_SITE.search(s)] or used[:1])[:FOOTER_DISCLAIMER_SITES.get(lang, 1)]
+            for s in fin_sites:
+                r = random.Random(f"{seed}-footdisc-{lang}-{s}")
+                pool = notes["disclaimer_sitewide"]
+                if pool:
+                    t = r.choice(pool)
+                else:
+                    t = " ".join(x for x in (r.choice(notes["disclaimer_advice"] or [""]), r.choice(notes["disclaimer_risk"] or [""])) if x)
+                if t and "{brand}" not in t:
+                    self.footer_disclaimer[(lang, s)] = (t, r.choice(["small", "p", "div.disclosure"]))
 
     # -- placeholder filling ------------------------------------------------------------------
     def fill(self, tmpl, ctx):
@@ -372,6 +397,20 @@ class Builder:
         if x < 0.33:
             return t.lower()
         return t
+
+    @staticmethod
+    def headline_with_label(title, notes, F, r):
+        """The title with a sponsored label inside it: "[Werbung] <title>", "<title> (Anzeige)", "Sponsored: <title>"."""
+        labs = notes.get("headline_label") or notes["sponsored_label"]
+        lab = F(r.choice(labs)).strip("[]() ")
+        x = r.random()
+        if x < 0.12:
+            lab = lab.upper()
+        elif x < 0.18:
+            lab = lab.lower()
+        forms = [f"[{lab}] {title}", f"{title} ({lab})", f"{lab}: {title}", f"({lab}) {title}", f"{title} [{lab}]",
+                 f"{lab} – {title}", f"{lab} | {title}", f"{title} | {lab}", f"*{lab}* {title}", f"{title} *{lab}"]
+        return r.choices(forms, weights=[5, 4, 4, 2, 2, 2, 2, 1, 1, 1])[0]
 
     # -- main loop ----------------------------------------------------------------------------
     def plan(self):
@@ -603,9 +642,10 @@ class Builder:
             if placement == "label" or (placement == "combo" and r.random() < 0.5):
                 lab = self.vary_label(F(r.choice(notes["sponsored_label"])), r)
                 p.kicker = None
-                if placement == "label" and r.random() < 0.25:
-                    # the label is part of the headline ("Advertorial: <title>", "[Sponsored] <title>")
-                    p.title = r.choice([f"{lab}: {p.title}", f"[{lab}] {p.title}", f"{p.title} [{lab}]", f"{lab} – {p.title}"])
+                if placement == "label" and r.random() < 0.45:
+                    # the label is part of the headline ("[Werbung] <title>", "<title> (Anzeige)", "Sponsored: <title>")
+                    p.title = self.headline_with_label(p.title, notes, F, r)
+                    self.headline_label_pages += 1
                     add_span("sponsored", p.title)
                 else:
                     p.top_label = lab
@@ -620,6 +660,12 @@ class Builder:
                 else:
                     p.byline, p.byline_sponsor = f"{by} {bl}", bl
                 add_span("sponsored", bl)
+            if placement not in ("label", "combo") and r.random() < HEADLINE_LABEL_SHARE.get(lang, 0.1):
+                # a label inside the headline on top of the page's other notice (blogs label both)
+                p.title = self.headline_with_label(p.title, notes, F, r)
+                self.headline_label_pages += 1
+                p.kicker = None
+                add_span("sponsored", p.title)
             if placement == "intro":
                 t = F(r.choice(notes["sponsored_intro"]))
                 first = pidx[0]
@@ -752,6 +798,14 @@ class Builder:
             kind = "none"
         if kind in ("none",) and art.get("trap"):
             kind = "none_lexical_trap"
+        # the site's own disclaimer repeated in the footer of every page (finance and crypto publications)
+        fd = self.footer_disclaimer.get((lang, site))
+        if fd and kind != "press_release":
+            n = Note("disclaimer", F(fd[0]), style=fd[1])
+            p.footer_notes.append(n)
+            add_span("disclaimer", n.span)
+            if kind == "none":
+                kind = "disclaimer_sitewide"
         # occasional extra teasers on sponsored pages without a leading label (kind unchanged)
         if kind == "sponsored" and p.top_label is None and r.random() < 0.1:
             teasers(r.randint(1, 2))
@@ -1776,6 +1830,10 @@ class Builder:
         elif not top_nav:
             L += p.nav
         L.append(p.copyright)
+        if r.random() < SINGLE_NEWLINE_SHARE:
+            # one paragraph per line, no blank lines (Common Crawl WET records, JSONL `text` fields, FineWeb)
+            self.single_newline_pages += 1
+            return "\n".join(L) + ("\n" if r.random() < 0.3 else "")
         return "\n\n".join(L) + ("\n" if r.random() < 0.5 else "")
 
     @staticmethod
@@ -1887,7 +1945,7 @@ class Builder:
 
 # ----------------------------------------------------------------------------------------------
 
-def write_readme(out_dir, labels, seed, langs_used, langs_missing, xstats=None, pools=None):
+def write_readme(out_dir, labels, seed, langs_used, langs_missing, xstats=None, pools=None, builder=None):
     c_lang = collections.Counter(x["lang"] for x in labels)
     c_page = collections.Counter(x["page"] for x in labels)
     c_kind = collections.Counter(x["kind"] for x in labels)
@@ -1911,6 +1969,21 @@ def write_readme(out_dir, labels, seed, langs_used, langs_missing, xstats=None, 
     xs = xstats or {}
     xrows = "\n".join(f"| {k} | {v} |" for k, v in sorted(xs.items(), key=lambda kv: (-kv[1], kv[0])))
     npool = ", ".join(f"{l} {len(pools[l]['traps'])}" for l in langs_used) if pools else ""
+    pool_keys = ["sponsored_notice", "sponsored_heading", "sponsored_label", "headline_label", "sponsored_byline",
+                 "sponsored_intro", "sponsored_series", "sponsored_inline", "deal_box", "teaser_label", "sitewide_sponsor",
+                 "affiliate", "disclaimer_advice", "disclaimer_views", "disclaimer_conflict", "disclaimer_risk",
+                 "disclaimer_not_sponsored", "disclaimer_heading", "disclaimer_sitewide"]
+    prow = ["| pool key | " + " | ".join(langs_used) + " |", "|---|" + "---|" * len(langs_used)]
+    for k in pool_keys:
+        prow.append(f"| `{k}` | " + " | ".join(str(len(pools[l]["notes"].get(k) or [])) for l in langs_used) + " |")
+    pool_table = "\n".join(prow) if pools else ""
+    n_txt = sum(1 for x in labels if x["format"] == "txt")
+    n_single = getattr(builder, "single_newline_pages", 0)
+    n_head = getattr(builder, "headline_label_pages", 0)
+    fsites = sorted(getattr(builder, "footer_disclaimer", {}) or {})
+    fsite_list = ", ".join(f"{s} ({l})" for l, s in fsites)
+    n_fpages = sum(1 for x in labels if any(x["source"] == f"{slug(s)}-{x['layout']}" and x["lang"] == l for l, s in fsites)
+                   and x["kind"] != "press_release")
     text = f"""# Generated training corpus of `detector`
 
 This folder is the labelled training corpus of the sponsored-content disclaimer detector, in the
@@ -1925,7 +1998,7 @@ footers, scripts) and places disclosure statements in it.
 
 ## Rebuild
 
-    python data/build_corpus.py            # seed {seed}, ~2,500 pages when all six languages exist
+    python data/build_corpus.py            # seed {seed}, ~2,800 pages when all six languages exist
     python data/build_corpus.py --seed 7 --pages 4000
 
 Deterministic for a given seed and set of pool files (standard library + lxml). A language is skipped
@@ -1952,10 +2025,37 @@ as in LABELS.md, plus fields of ours:
 
 Labelling follows realdev: a heading above a notice is part of the span ("IMPORTANT NOTICE This
 article is …"); a leading label above the title of a sponsored page ("Paid Post") is a sponsored span;
-deal boxes and site-wide sponsor credits are sponsored spans on editorial pages; bare teaser labels get
-no span (a teaser label that names its sponsor, "Offered by X", does). Languages are drawn in the shares
+a label inside the headline ("[Werbung] <title>", "<title> (Anzeige)", "Sponsored: <title>",
+"<title> | Publicidad") makes the whole headline the sponsored span ({n_head} pages: most of them carry a
+second notice too, as blogs label both the title and the text); deal boxes and site-wide sponsor credits
+are sponsored spans on editorial pages; bare teaser labels get no span (a teaser label that names its
+sponsor, "Offered by X", does). Languages are drawn in the shares
 en 40 %, de 16 %, fr / es / it / nl 11 % each of `--pages`; each article is reused under many wrappers. Disclosure-like words also appear inside scripts, JSON-LD, `<noscript>`, `<template>` and HTML
 comments, which are not visible text and carry no span. Hidden `display:none` divs hold junk only.
+
+Finance and crypto publications repeat one disclaimer of their own (not investment advice, risk
+warning) at the foot of every page: {fsite_list} — {n_fpages} pages, each with a `disclaimer` span;
+such a page with no other notice has kind `disclaimer_sitewide`.
+
+Plain text: {n_single} of the {n_txt} `.txt` pages hold one paragraph per line with no blank lines between
+paragraphs (as Common Crawl WET records, JSONL `text` fields and FineWeb hold text), each notice on a line
+of its own; the others separate paragraphs with a blank line.
+
+## Notice pools
+
+`source/notices/<lang>.json` hold, per language, these numbers of wordings (our own; the patterns follow
+how real sites word their notices: German "Werbung", "Anzeige", "[Werbung]" / "(Anzeige)" in a headline,
+"In freundlicher Kooperation mit", "Unterstützt von", English labels such as "Sponsored Post", "Paid
+Content", "Advertorial" on non-English pages, labels combined with affiliate notes ("Werbung/Affiliate-Links:
+…", "*Affiliate-Link / Werbelink"), "Partnerlinks"; French "Article sponsorisé", "Publi-rédactionnel",
+"Contenu proposé par"; Spanish "Contenido patrocinado", "Publirreportaje", "En colaboración con"; Italian
+"Contenuto sponsorizzato", "Articolo a pagamento", "Contenuto offerto da"; Dutch "Gesponsorde inhoud",
+"Dit artikel kwam tot stand in samenwerking met"; and the disclaimers of finance and crypto news: not
+investment advice, do your own research, volatility and total-loss warnings, "Risikohinweis", "Keine
+Anlageberatung"). `headline_label` holds the labels put inside headlines and `disclaimer_sitewide` the
+footer disclaimers of finance and crypto sites.
+
+{pool_table}
 
 ## Counts
 
@@ -1983,7 +2083,9 @@ disclosure vocabulary in another sense: the advertising business and ad tech, ma
 topic, collaboration and partnerships between people, teams, cities and universities, sports sponsorship,
 sponsored bills and visas, "state-sponsored", "supported by" browsers or evidence, "presented by" a host,
 paid plans and paid-off loans, the European Commission and commissioned studies, affiliated hospitals,
-disclosure of data breaches ("Anzeige erstatten", "partenariat entre villes", …). One or two are put into
+disclosure of data breaches ("Anzeige erstatten", "partenariat entre villes", …), news about the
+advertising industry and its regulators, clubs signing shirt sponsors, festivals and their sponsors,
+state-sponsored hackers, and outlets saying they accept no paid content. One or two are put into
 paragraphs (inside an existing paragraph or as their own) of about 30 % of ALL pages, sponsored and
 editorial alike, so they carry no page-level signal; they get no span and are editorial text.
 
@@ -2020,7 +2122,7 @@ CC BY 4.0 — our own work (the pools and this generated corpus).
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seed", type=int, default=20240611)
-    ap.add_argument("--pages", type=int, default=2500, help="total pages when all six languages exist")
+    ap.add_argument("--pages", type=int, default=2800, help="total pages when all six languages exist")
     ap.add_argument("--out", default=str(HERE))
     args = ap.parse_args(argv)
     out = Path(args.out)
@@ -2031,7 +2133,7 @@ def main(argv=None):
     labels = b.build(out)
     used = [l for l in LANGS if l in pools]
     missing = [l for l in LANGS if l not in pools]
-    write_readme(out, labels, args.seed, used, missing, b.xstats, pools)
+    write_readme(out, labels, args.seed, used, missing, b.xstats, pools, b)
     c = collections.Counter(x["page"] for x in labels)
     print(f"[build] {len(labels)} pages ({', '.join(f'{k} {v}' for k, v in sorted(c.items()))}); "
           f"languages {used}; missing {missing}", file=sys.stderr)
