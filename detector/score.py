@@ -36,6 +36,11 @@ BARE_LABEL_MAX_WORDS = 3  # "Anzeige", "Paid Post", "In association with": label
 # only disclosure is a label score between 0.75 and 0.94 (data/'s test split), and keep their label.
 BARE_LABEL_PAGE_MAX = 0.75
 TITLE_MAX_WORDS = 25  # a labelled headline is at most this long
+# A line between two story paragraphs of at least this many words, no longer than STORY_HEADING_MAX_WORDS
+# and called chrome with less than STORY_HEADING_MAX_CHROME, is a subheading of the story.
+STORY_PARAGRAPH_MIN_WORDS = 20
+STORY_HEADING_MAX_WORDS = 15
+STORY_HEADING_MAX_CHROME = 0.8
 HEADING_MIN_SHARE = 0.05  # the heading's own probability of its notice's label must reach this
 _END_PUNCT = re.compile(r"[.!?…)\]]$")
 
@@ -299,11 +304,33 @@ class Detector:
     @classmethod
     def _revise(cls, t: "_Table", score: float) -> None:
         """The revisions of a page's labelled blocks, by its score (``analyze_page``'s last step)."""
+        cls._revise_story_headings_t(t)
         cls._revise_headings_t(t)
         if score < BARE_LABEL_PAGE_MAX:
             cls._revise_bare_labels_t(t)
         else:
             cls._revise_label_titles_t(t)
+
+    @staticmethod
+    def _revise_story_headings_t(t: "_Table") -> None:
+        """A section heading between two paragraphs of the story is part of the story.
+
+        A short line without end punctuation, set between two editorial paragraphs, is a subheading
+        of the text around it, not site chrome, when the model was not sure it is chrome. A label with
+        a colon ("Read more: …", "Recommended Article: …") is left as it is.
+        """
+        labels, texts = t.labels, t.texts
+        for i in range(1, len(labels) - 1):
+            if labels[i] != "boilerplate" or t.scores[i] >= STORY_HEADING_MAX_CHROME or t.units[i]:
+                continue
+            if labels[i - 1] != "editorial" or labels[i + 1] != "editorial":
+                continue
+            words = texts[i].split()
+            if len(words) > STORY_HEADING_MAX_WORDS or ":" in texts[i] or _END_PUNCT.search(texts[i]):
+                continue
+            if len(texts[i - 1].split()) < STORY_PARAGRAPH_MIN_WORDS or len(texts[i + 1].split()) < STORY_PARAGRAPH_MIN_WORDS:
+                continue
+            t.relabel(i, "editorial", t.prob(i, "editorial"))
 
     @classmethod
     def _revise_bare_labels(cls, blocks: list[LabelledBlock]) -> None:

@@ -96,6 +96,27 @@ def test_labelled_headline_end_to_end(det):
     assert labels[next(t for t in labels if t.startswith("Paragraph 0"))] == "editorial"
 
 
+def _story_heading_table(middle: str, chrome: float):
+    from detector.score import _Table, LabelledBlock
+
+    para = " ".join(["The committee met again on Tuesday to weigh the new budget for the harbour works."] * 2)
+    blocks = [LabelledBlock(0, "editorial", 0.99, para, 0, 0), LabelledBlock(1, "boilerplate", chrome, middle, 0, 0),
+              LabelledBlock(2, "editorial", 0.99, para, 0, 0)]
+    return _Table.of(blocks)
+
+
+@pytest.mark.parametrize("middle, chrome, want", [
+    ("Harbour Works Put Budget Under Strain", 0.6, "editorial"),  # a subheading of the story
+    ("Harbour Works Put Budget Under Strain", 0.95, "boilerplate"),  # the model is sure it is chrome
+    ("Read more: Harbour works put budget under strain", 0.6, "boilerplate"),  # a link label
+    ("The harbour works put the budget under strain.", 0.6, "boilerplate"),  # a sentence, not a heading
+])
+def test_a_subheading_between_story_paragraphs_is_editorial(middle, chrome, want):
+    t = _story_heading_table(middle, chrome)
+    Detector._revise_story_headings_t(t)
+    assert t.labels[1] == want
+
+
 def test_round4_is_pythons_round_including_near_ties():
     from detector.score import round4
 

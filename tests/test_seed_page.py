@@ -46,3 +46,14 @@ def test_every_paragraph_of_the_story_is_in_the_editorial_text(analysis):
     editorial = analysis.editorial_text
     for p in paragraphs:
         assert p in editorial
+
+
+def test_every_section_heading_of_the_story_stays_editorial(analysis):
+    raw = SEED.read_text(encoding="utf-8")
+    story = raw.split("IMPORTANT NOTICE")[0]
+    lines = [ln.strip() for ln in story.split("\n") if ln.strip()]
+    headings = [ln for ln in lines[1:] if len(ln.split()) <= 12 and not ln.endswith((".", ":", "…", "?", "!"))
+                and not ln.startswith("Recommended")]
+    assert len(headings) >= 5
+    labels = {b.text: b.label for b in analysis.blocks}
+    assert {h: labels.get(h) for h in headings} == {h: "editorial" for h in headings}
