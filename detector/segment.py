@@ -196,7 +196,9 @@ def _flat_html_blocks(text: str) -> list[Block]:
     text = re.sub(r"<(?:p|div|h[1-6]|li|tr|td|th|br|section|article|header|footer|aside|nav|blockquote|table|ul|ol)\b[^>]*>|"
                   r"</(?:p|div|h[1-6]|li|tr|td|th|section|article|header|footer|aside|nav|blockquote|table|ul|ol)\s*>",
                   "\n\n", text, flags=re.I)
-    return segment_text(_unescape(_HTML_TAG.sub("", text)))
+    # A newline in HTML source is white space: each chunk between block tags is one paragraph.
+    chunks = re.split(r"\n\s*\n", _unescape(_HTML_TAG.sub("", text)))
+    return segment_text("\n\n".join(" ".join(c.split()) for c in chunks))
 
 
 def segment_html(text: str, limits: ReadLimits = DEFAULT_LIMITS, utf8: bytes | None = None) -> list[Block]:
@@ -375,7 +377,14 @@ def _md_inline(s: str) -> tuple[str, int]:
 
 
 def segment_markdown(text: str) -> list[Block]:
-    """Blocks of a Markdown page (inline HTML reduced to its text)."""
+    """Blocks of a Markdown page (inline HTML reduced to its text).
+
+    The lines of a paragraph are joined, as Markdown reads a single newline, except after a line that
+    ends a sentence (. ! ? … : or ;, before closing quotes or brackets) when the next line does not
+    start in lower case: text written one paragraph (or sentence) a line gives a block a line, so that
+    a notice line is not glued to the paragraph above it. A hard-wrapped paragraph is cut only where a
+    sentence happens to end at a line's end.
+    """
     text = _HTML_SKIP.sub("", text)
     text = _SHORTCODE.sub("\n\n", text)
     # Block-level HTML tags end paragraphs.
@@ -430,26 +439,100 @@ def segment_markdown(text: str) -> list[Block]:
             end_para()
             add(m.group(1), "blockquote")
             continue
-        para.append(line.strip())
+        line = line.strip()
+        if para and _ends_sentence(para[-1]) and not line[:1].islower():
+            end_para()  # a line that ends a sentence, then one that starts another: two paragraphs
+        para.append(line)
     end_para()
     return blocks
 
 
+# Plain text: where a line break ends a block (segment_text's docstring has the rule).
+WRAP_MIN = 50  # a line shorter than this is never a hard-wrapped line of a longer paragraph
+WRAP_MAX = 120  # a chunk holding a longer line is not hard-wrapped: each of its lines is a paragraph
+WRAP_SLACK = 10  # how far short of the chunk's width a filled line may stop (fill algorithms, indents)
+SHORT_LINE = 70  # a chunk whose lines are all shorter than this is a list of lines: tag "line"
+HEADING_MAX = 90  # a heading-like line is shorter than this and has no end punctuation
+_NOT_HEADING_ENDS = (".", ",", ";", ":", "?", "!", "…", "{", "}")
+# The last character of a line that ends a sentence, once closing quotes and brackets are set aside.
+_SENTENCE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+
+
+def _ends_sentence(line: str) -> bool:
+    """Whether a line ends a sentence: with . ! ? … : or ; (before closing quotes or brackets)."""
+    return _SENTENCE_END.search(line) is not None
+
+
+def _heading_like(line: str) -> bool:
+    """A short line that does not end in punctuation (nor in a brace, as code does)."""
+    return len(line) < HEADING_MAX and not line.endswith(_NOT_HEADING_ENDS)
+
+
+def _wrapped_breaks(lines: list[str]) -> list[bool]:
+    """For each break between two lines of a chunk (``lines`` stripped, none blank): whether it is a hard
+    wrap inside one paragraph (see segment_text)."""
+    n = len(lines)
+    if n < 2:
+        return []
+    width = max(map(len, lines))
+    if width > WRAP_MAX:
+        return [False] * (n - 1)
+    joins = []
+    evidence = False
+    for a, b in zip(lines, lines[1:]):
+        first = b.split(None, 1)[0]
+        ok = (len(a) >= WRAP_MIN and not _ends_sentence(a)
+              and len(a) + 1 + len(first) + WRAP_SLACK > width)
+        joins.append(ok)
+        if ok and b[:1].islower():
+            evidence = True
+    return joins if evidence else [False] * (n - 1)
+
+
 def segment_text(text: str) -> list[Block]:
-    """Blocks of a plain-text page: blank-line paragraphs; a chunk of short lines gives a block per line."""
+    """Blocks of a plain-text page: each line is a block, except the lines of hard-wrapped prose.
+
+    Blank lines end blocks. Inside a chunk between blank lines every line is a block of its own (text
+    from CSV/JSONL fields, WET records and FineWeb-like corpora holds one paragraph a line), but a line
+    break is a hard wrap, and the two lines one paragraph, when the chunk is hard-wrapped prose (an
+    e-mail, a README wrapped at 72-80 columns):
+
+    - no line of the chunk is longer than WRAP_MAX (120) characters (leading and trailing white space
+      not counted), and the chunk's width is its longest line;
+    - the line before the break is at least WRAP_MIN (50) characters, does not end a sentence (. ! ? … :
+      or ; before closing quotes or brackets), and is filled to the width: the next line's first word
+      would not have fit on it (give or take WRAP_SLACK, 10 characters);
+    - and somewhere in the chunk such a break is followed by a line starting in lower case (prose that
+      runs on mid-sentence: a list of headlines, each capitalised, is not wrapped).
+
+    A block of joined lines is a ``p``; a single line is a ``line`` when all the lines of its chunk are
+    shorter than SHORT_LINE (70) characters, else a ``p``. A single line is a heading when it is shorter
+    than HEADING_MAX (90) characters, does not end in punctuation (. , ; : ? ! …) nor in a brace (code),
+    and neither line next to it in its chunk looks the same (a run of such lines is a menu or a list
+    of links, not headings).
+    """
     blocks: list[Block] = []
     for chunk in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
         lines = [ln.strip() for ln in chunk.split("\n") if ln.strip()]
         if not lines:
             continue
-        short = len(lines) > 1 and max(len(ln) for ln in lines) < 70
-        groups = lines if short else [" ".join(lines)]
-        for g in groups:
-            txt = _collapse(g)
+        joins = _wrapped_breaks(lines)
+        short = len(lines) > 1 and max(map(len, lines)) < SHORT_LINE
+        like = [_heading_like(_collapse(ln)) for ln in lines]
+        i = 0
+        while i < len(lines):
+            j = i
+            while j < len(joins) and joins[j]:
+                j += 1
+            txt = _collapse(" ".join(lines[i : j + 1]))
             if txt:
-                # A short line without end punctuation reads as a heading.
-                heading = len(txt) < 90 and not txt.endswith((".", ",", ";", ":", "?", "!", "…")) and len(lines) == 1
-                blocks.append(Block(index=len(blocks), text=txt, tag="line" if short else "p", heading=heading))
+                if j > i:
+                    tag, heading = "p", False
+                else:
+                    tag = "line" if short else "p"
+                    heading = like[i] and not (i > 0 and like[i - 1]) and not (i + 1 < len(lines) and like[i + 1])
+                blocks.append(Block(index=len(blocks), text=txt, tag=tag, heading=heading))
+            i = j + 1
     return blocks
 
 

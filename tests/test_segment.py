@@ -179,6 +179,123 @@ def test_text_heading_is_a_short_line_without_end_punctuation(line, heading):
     assert blocks[0].heading is heading
 
 
+# Text written one paragraph a line, as CSV/JSONL text fields, WET records and FineWeb-like corpora hold it.
+ONE_PARA_A_LINE = (
+    "Harbour town votes to keep its ferry running through the winter\n"
+    "The council of a small harbour town decided on Tuesday evening to keep the passenger ferry running "
+    "all winter, after a petition signed by more than two thousand residents asked it to reverse the cuts.\n"
+    "The ferry links the old quay with the island's only school and its clinic, and families said the "
+    "long detour by road had cost them hours every week.\n"
+    "This article is sponsored content paid for by Northwind Ferries Ltd.\n"
+    "Councillors will review the cost of the service again in the spring, when the new timetable is due.\n"
+    "Anzeige\n"
+    "Disclaimer: nothing on this page is investment advice.\n"
+)
+
+
+def test_text_one_paragraph_a_line_gives_a_block_per_line():
+    page = seg(ONE_PARA_A_LINE, kind="text")
+    assert texts(page) == [ln for ln in ONE_PARA_A_LINE.splitlines()]
+    assert "This article is sponsored content paid for by Northwind Ferries Ltd." in texts(page)
+    assert [b.heading for b in page.blocks] == [True, False, False, False, False, True, False]
+    assert {b.tag for b in page.blocks} == {"p"}
+    for b in page.blocks:
+        assert page.text[b.start : b.end] == b.text
+
+
+def test_text_notice_line_under_short_lines_is_a_block_of_its_own():
+    blocks = segment_text("Paid for by Brightwater Bank\nSavings rates rose again this month.\nAnzeige\nMore below.")
+    assert texts(blocks) == ["Paid for by Brightwater Bank", "Savings rates rose again this month.", "Anzeige",
+                             "More below."]
+
+
+HARD_WRAPPED_MAIL = (
+    "Hi Anna,\n"
+    "\n"
+    "thanks for sending the draft over so quickly. I read it on the train this\n"
+    "morning and I think the second section works much better now that the\n"
+    "numbers come first, but the introduction still promises more than the\n"
+    "report delivers.\n"
+    "Could you trim it before Friday? I would also like to add a short note\n"
+    "about the survey method and the people who answered it.\n"
+    "Disclaimer: this message is confidential and meant for its addressee only.\n"
+    "\n"
+    "Best,\n"
+    "Jonas\n"
+)
+
+
+def test_text_hard_wrapped_prose_is_joined_but_a_line_after_a_sentence_is_not():
+    page = seg(HARD_WRAPPED_MAIL, kind="text")
+    assert texts(page) == [
+        "Hi Anna,",
+        "thanks for sending the draft over so quickly. I read it on the train this morning and I think the "
+        "second section works much better now that the numbers come first, but the introduction still "
+        "promises more than the report delivers.",
+        "Could you trim it before Friday? I would also like to add a short note about the survey method and "
+        "the people who answered it.",
+        "Disclaimer: this message is confidential and meant for its addressee only.",
+        "Best,",
+        "Jonas",
+    ]
+    assert [b.tag for b in page.blocks][:4] == ["p", "p", "p", "p"]
+    for b in page.blocks:
+        assert page.text[b.start : b.end] == b.text
+
+
+def test_text_wrapped_readme_paragraph_at_80_columns_is_one_block():
+    para = (
+        "The importer reads every file in the folder, checks its header against the\n"
+        "schema and writes the rows it accepts to the staging table; the rows it\n"
+        "rejects go to a separate file with the reason, so that nothing is lost.\n"
+    )
+    (block,) = segment_text(para)
+    assert block.text == " ".join(para.split())
+    assert block.tag == "p" and not block.heading
+
+
+def test_text_list_of_headlines_near_a_wrap_width_is_not_joined():
+    # Lines of similar length without end punctuation, but each one capitalised: no sign of prose that
+    # runs on mid-sentence, so each line stays a block.
+    lines = [
+        "Fishing fleet sets out early as the storm warning over the coast lifts",
+        "New bakery on the quay draws a queue before dawn on its very first day",
+        "Island school celebrates a hundred years with a week of open lessons",
+    ]
+    assert texts(segment_text("\n".join(lines))) == lines
+
+
+def test_text_chunk_with_a_line_over_the_wrap_limit_is_not_hard_wrapped():
+    long_line = "A paragraph on one line that runs well past any wrap width, " * 3
+    text = ("This line is long enough to look like a wrapped line of prose and has\n"
+            "no end mark, yet the chunk also holds a paragraph on a single line.\n" + long_line)
+    assert len(segment_text(text)) == 3
+
+
+def test_text_code_lines_are_not_headings_nor_joined():
+    blocks = segment_text("function total(items) {\n  return items.reduce((a, b) => a + b, 0);\n}")
+    assert texts(blocks) == ["function total(items) {", "return items.reduce((a, b) => a + b, 0);", "}"]
+    assert not any(b.heading for b in blocks)
+
+
+def test_text_a_heading_sits_between_paragraphs_not_in_a_run_of_short_lines():
+    blocks = segment_text("Our verdict\nA fine machine, if a loud one.\nHome\nNews\nContact")
+    assert [(b.text, b.heading) for b in blocks] == [
+        ("Our verdict", True),
+        ("A fine machine, if a loud one.", False),
+        ("Home", False),
+        ("News", False),
+        ("Contact", False),
+    ]
+
+
+def test_flat_html_reads_source_newlines_as_white_space():
+    from detector.segment import _flat_html_blocks
+
+    blocks = _flat_html_blocks("<body><p>A paragraph\nwrapped in the\nsource.</p><div>Next\nbox</div></body>")
+    assert texts(blocks) == ["A paragraph wrapped in the source.", "Next box"]
+
+
 # ---- Markdown ---------------------------------------------------------------------------------
 
 
@@ -240,6 +357,39 @@ def test_markdown_fenced_code_lines_are_pre_blocks_not_headings():
         ("# not a heading", "pre", False),
         ("print(1)", "pre", False),
         ("Real heading", "h1", True),
+    ]
+
+
+def test_markdown_line_after_a_full_sentence_starts_a_new_block():
+    page = seg(
+        "# Harbour news\n\n"
+        "The council decided on Tuesday evening to keep the ferry running all winter.\n"
+        "This article is sponsored content paid for by Northwind Ferries Ltd.\n"
+        "Councillors will review the cost again in the spring.\n",
+        kind="markdown",
+    )
+    assert texts(page) == [
+        "Harbour news",
+        "The council decided on Tuesday evening to keep the ferry running all winter.",
+        "This article is sponsored content paid for by Northwind Ferries Ltd.",
+        "Councillors will review the cost again in the spring.",
+    ]
+    for b in page.blocks:
+        assert page.text[b.start : b.end] == b.text
+
+
+def test_markdown_soft_wrapped_lines_mid_sentence_stay_one_paragraph():
+    blocks = segment_markdown(
+        "A hard-wrapped paragraph goes on over the end of this line and\n"
+        "continues here, e.g.\n"
+        "after an abbreviation, and ends.\n\n"
+        "Title: \"Front matter style\"\n"
+        "date: 2024-01-02\n"
+    )
+    assert texts(blocks) == [
+        "A hard-wrapped paragraph goes on over the end of this line and continues here, e.g. after an "
+        "abbreviation, and ends.",
+        "Title: \"Front matter style\" date: 2024-01-02",
     ]
 
 
