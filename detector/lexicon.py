@@ -23,19 +23,25 @@ SPONSORED_CUES = re.compile(
     r"""sponsor|advertorial|advertis|\bads?\b|paid|\bpay(?:ing|s)?\b|partner|supported\sby|presented\sby|
     brought\sto\s(?:you|us)|in\sassociation\swith|in\scollaboration|collaborat|commissioned|promot|
     branded|compensat|produced\s(?:for|by|in)|on\sbehalf\sof|courtesy\sof|funded\sby|
-    # de
-    anzeige|werbung|werbe|kooperation|zusammenarbeit|bezahlt|präsentiert|unterstützt|gefördert|
+    made\spossible\sby|powered\sby|fee-based|created\s(?:with|by|for)|content\sby|presented\scontent|brand\s?(?:story|studio|voice|content)|
+    # de ("gesponsert" holds no "sponsor")
+    anzeige|werbung|werbe|kooperation|zusammenarbeit|bezahl|geld\svon|zur\sverfügung\sgestellt|präsentiert|unterstützt|unterstützung|gefördert|
+    gesponser|sonderveröffentlichung|verlagsbeilage|entgeltlich|
     # fr
-    partenariat|publireportage|publi-?rédactionnel|publicit|contenu\sde\smarque|présenté\spar|
-    soutenu\spar|offert\spar|en\scollaboration|rémunér|
+    partenariat|partenaire|publireportage|publi-?rédactionnel|publi-?communiqué|publicit|contenu\sde\smarque|
+    présenté\spar|proposé\spar|soutenu|soutien|mécène|mécénat|parrain|offert\spar|en\scollaboration|en\sassociation|rémunér|
+    contenu\spayant|communication\scommerciale|pour\sle\scompte\sde|annonce|
     # es
     patrocin|publicidad|publirreportaje|colaboraci[oó]n|presentado\spor|ofrecido\spor|pagado|remunerad|
-    contenido\sde\smarca|
+    contenido\sde\smarca|promoci|apoyo|estudio\sde\smarca|alianza|aliado|socio|compensaci|
+    comunicaci[oó]n\scomercial|financiad|mecenas|anuncio|contenido\selaborado|un\scontenido\sde|
     # it
-    sponsorizzat|collaborazione|pubbliredazionale|pubblicità|offerto\sda|presentato\sda|
-    a\spagamento|promoss|
+    sponsorizzat|collaborazione|pubbliredazionale|pubblicit|offerto\sda|presentato\sda|
+    a\spagamento|promoss|promozion|sostenut|sostegno|sostenitor|pagat|compenso|retribuit|
+    supporto|annuncio|comunicazione\scommerciale|presentat[ao]\sda|realizzato\sper|
     # nl
-    gesponsord|samenwerking|advertentie|betaald|mogelijk\sgemaakt|aangeboden\sdoor|gepresenteerd|reclame""",
+    gesponsord|samenwerking|advertentie|betaald|mogelijk\sgemaakt|aangeboden\sdoor|gepresenteerd|reclame|
+    een\sproductie\svan|met\sdank\saan|in\sopdracht\svan|ondersteund|gemaakt\svoor|samen\smet""",
     re.I | re.X,
 )
 
@@ -43,7 +49,10 @@ AFFILIATE_CUES = re.compile(
     r"""affil|commission|\bearn|provision|provisie|associate|qualifying\spurchase|no\sextra\scost|
     at\sno\s(?:additional\s)?cost|kickback|referral|comisi[oó]n|commissione|vergoeding|we\smay\sreceive|
     partner-?links?|werbelink|\*-?links?|small\sfee|percentage|erhalten\swir|verdienen|gagner|guadagn|
-    ganamos|ontvangen\swij|verdienen\swij|revenu|ricev""",
+    ganamos|ontvangen\swij|verdienen\swij|revenu|ricev|afili|compensa|remunera|rémunér|share\sof\s(?:the\s)?sale|
+    financial\srelationships?|monetiz|liens?\s(?:commerciaux|partenaires?|sponsoris)|enlaces?\scomerciales|
+    lien\spartenaire|if\syou\s(?:click|buy)|when\syou\s(?:click|buy)|commerci[eë]le\slinks|links?\scommercial[ie]|(?:via|through|use)\s(?:onze|our|my)\slinks?|
+    signs?\sup\swith\s(?:the|my|our)\slink|obtiene\singresos|als\spartner\svan""",
     re.I | re.X,
 )
 
