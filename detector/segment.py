@@ -1,9 +1,10 @@
 """Turn a decoded page into an ordered list of blocks.
 
 HTML: the visible text of block-level elements (script, style, template and hidden elements dropped),
-each with its tag path, depth, link characters and offsets. Text and Markdown: headings, paragraphs,
-list items and lines. The page's *visible text* is the blocks' texts joined by newlines; every block's
-``start``/``end`` are offsets into it.
+each with its tag path, depth, link characters and offsets; a page with almost no visible text is read
+again with its hidden wrappers, ``<noscript>`` and SVG text shown (segment_html). Text and Markdown:
+headings, paragraphs, list items and lines. The page's *visible text* is the blocks' texts joined by
+newlines; every block's ``start``/``end`` are offsets into it.
 
 A block whose first or last sentence might be a notice of its own (Smashing-style "(This is a sponsored
 article.) Time-to-market …") also yields *units*: that sentence and the rest, which the scorer may split
@@ -201,8 +202,59 @@ def _flat_html_blocks(text: str) -> list[Block]:
     return segment_text("\n\n".join(" ".join(c.split()) for c in chunks))
 
 
+# A page whose visible text holds fewer words than this is read a second time with its hidden content
+# shown (segment_html): its text may sit in wrappers that scripts reveal.
+MIN_VISIBLE_WORDS = 30
+_START_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
+_HIDDEN_ATTR = re.compile(r"(?<=\s)hidden(?=[\s=/>])", re.I)  # the attribute, not aria-hidden nor a value's end
+_REVEAL_TAGS = re.compile(r"<(/?)(noscript|svg|text)(?=[\s/>])", re.I)
+_REVEALED_AS = {"noscript": "div", "svg": "div", "text": "p"}
+
+
+def _reveal_hidden(text: str) -> str:
+    """The HTML with what a script would reveal shown: in every start tag the ``hidden`` attribute and a
+    style's display:none / visibility:hidden neutralised; ``<noscript>`` and inline ``<svg>`` turned into
+    ``<div>`` and SVG ``<text>`` into ``<p>``. Scripts, styles and templates stay dropped."""
+    text = _START_TAG.sub(lambda m: _HIDDEN_STYLE.sub("", _HIDDEN_ATTR.sub("data-shown", m.group(0))), text)
+    return _REVEAL_TAGS.sub(lambda m: "<" + m.group(1) + _REVEALED_AS[m.group(2).lower()], text)
+
+
+def _count_words(blocks: list[Block], cap: int) -> int:
+    """The words of the blocks' texts, counted until ``cap`` is reached."""
+    n = 0
+    for b in blocks:
+        n += len(_WORD.findall(b.text))
+        if n >= cap:
+            break
+    return n
+
+
 def segment_html(text: str, limits: ReadLimits = DEFAULT_LIMITS, utf8: bytes | None = None) -> list[Block]:
-    """Blocks of an HTML page, in document order (``utf8``: the text's UTF-8 bytes, where at hand)."""
+    """Blocks of an HTML page, in document order (``utf8``: the text's UTF-8 bytes, where at hand).
+
+    Hidden elements, ``<noscript>`` and ``<svg>`` are not visible text. But when a page's visible text
+    holds fewer than MIN_VISIBLE_WORDS (30) words, its content may sit in wrappers that scripts reveal
+    (a streamed React page's ``<div hidden id="S:0">``, a display:none wrapper, a forum archive readable
+    only in ``<noscript>``, text drawn in an inline SVG): the page is then read a second time with that
+    content shown (``_reveal_hidden``), by the same parser and walk, and the second reading is used when
+    it holds more words. Pages with more visible text are read once, as before.
+    """
+    blocks = _segment_html(text, limits, utf8)
+    seen = _count_words(blocks, MIN_VISIBLE_WORDS)
+    if seen < MIN_VISIBLE_WORDS:
+        shown = _reveal_hidden(text)
+        if shown != text:
+            try:
+                more = _segment_html(shown, limits)
+            except InputError:
+                return blocks
+            if _count_words(more, seen + 1) > seen:
+                return more
+    return blocks
+
+
+def _segment_html(text: str, limits: ReadLimits, utf8: bytes | None = None) -> list[Block]:
+    """The blocks of an HTML page read once: by lexbor, else lxml, else flat when too deep for lxml."""
     if PARSER == "lexbor":
         blocks = _lexbor_blocks(text, limits.max_depth, utf8)
         if blocks is not None:

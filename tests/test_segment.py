@@ -20,6 +20,12 @@ def texts(page_or_blocks) -> list[str]:
 # ---- HTML -------------------------------------------------------------------------------------
 
 
+# Visible text: with BEFORE (35 words) a page holds more than MIN_VISIBLE_WORDS words.
+BEFORE = ("The harbour committee met on Monday evening to discuss the winter timetable of the passenger ferry, "
+          "the price of a season ticket and the long queue of lorries that forms on the quay every Friday.")
+AFTER = "Members agreed that the morning crossing should stay, and asked for new figures by March."
+
+
 @pytest.mark.parametrize(
     "hidden",
     [
@@ -34,14 +40,139 @@ def texts(page_or_blocks) -> list[str]:
     ],
 )
 def test_invisible_text_is_dropped(hidden):
-    page = seg(f"<html><body><p>Before it.</p>{hidden}<p>After it.</p></body></html>")
+    # (a page with fewer than MIN_VISIBLE_WORDS visible words is read again with hidden content shown)
+    page = seg(f"<html><body><p>{BEFORE}</p>{hidden}<p>{AFTER}</p></body></html>")
     assert "SECRET" not in page.text and "secret" not in page.text
-    assert texts(page) == ["Before it.", "After it."]
+    assert texts(page) == [BEFORE, AFTER]
 
 
 def test_tail_text_after_a_hidden_inline_element_is_kept():
-    page = seg("<p>Visible <span hidden>SECRET</span>and more.</p>")
-    assert texts(page) == ["Visible and more."]
+    page = seg(f"<p>Visible <span hidden>SECRET</span>and more.</p><p>{BEFORE}</p>")
+    assert texts(page) == ["Visible and more.", BEFORE]
+
+
+# ---- a page whose text only shows once scripts run ----------------------------------------------
+
+ARTICLE = (
+    "<h1>Ferry kept running</h1>"
+    "<p>The council of a small harbour town voted on Tuesday to keep the passenger ferry running all "
+    "winter, after more than two thousand residents signed a petition asking it to undo last year's cuts.</p>"
+    "<p>This article is sponsored content paid for by Northwind Ferries Ltd.</p>"
+)
+ARTICLE_TEXTS = [
+    "Ferry kept running",
+    "The council of a small harbour town voted on Tuesday to keep the passenger ferry running all winter, "
+    "after more than two thousand residents signed a petition asking it to undo last year's cuts.",
+    "This article is sponsored content paid for by Northwind Ferries Ltd.",
+]
+PARSERS = pytest.mark.parametrize("parser", ["lexbor", "lxml"])
+
+
+def seg_with(parser: str, html: str, monkeypatch) -> Page:
+    import detector.segment as S
+
+    monkeypatch.setattr(S, "PARSER", parser)
+    page = seg(html)
+    for b in page.blocks:
+        assert page.text[b.start : b.end] == b.text
+    return page
+
+
+@PARSERS
+def test_streamed_react_page_is_read_from_its_hidden_segment(parser, monkeypatch):
+    html = (
+        '<!DOCTYPE html><html><head><script src="/app.js" async></script></head><body>'
+        '<div id="root"><!--$?--><template id="B:0"></template><p>Loading…</p><!--/$--></div>'
+        f'<div hidden id="S:0"><article>{ARTICLE}</article></div>'
+        '<script>$RC=function(b,c){/* swaps S:0 in for B:0 */};$RC("B:0","S:0")</script></body></html>'
+    )
+    page = seg_with(parser, html, monkeypatch)
+    assert texts(page) == ["Loading…"] + ARTICLE_TEXTS
+    assert "swaps" not in page.text and "$RC" not in page.text  # scripts stay dropped
+
+
+@PARSERS
+def test_noscript_only_page_is_read_from_its_noscript(parser, monkeypatch):
+    html = (
+        "<html><head><title>Beekeepers' forum</title><noscript><style>.x{}</style></noscript></head>"
+        '<body><div id="app"></div><noscript><div class="post"><p>I have kept bees on the allotment for six '
+        "years now, and this spring was the first time a whole colony swarmed before I could split it.</p>"
+        "<p>Has anyone tried a bait hive on the shed roof, and did the scouts take to it?</p></div></noscript>"
+        '<script src="/forum.js"></script></body></html>'
+    )
+    page = seg_with(parser, html, monkeypatch)
+    assert texts(page) == [
+        "I have kept bees on the allotment for six years now, and this spring was the first time a whole "
+        "colony swarmed before I could split it.",
+        "Has anyone tried a bait hive on the shed roof, and did the scouts take to it?",
+    ]
+
+
+@PARSERS
+@pytest.mark.parametrize(
+    "wrapper",
+    ['<div style="display: none" class="page">', '<main style="opacity:0;VISIBILITY:hidden">',
+     '<div hidden="hidden">', "<div hidden>"],
+)
+def test_display_none_wrapped_page_is_read(parser, wrapper, monkeypatch):
+    tag = wrapper[1:].split()[0].rstrip(">")
+    page = seg_with(parser, f"<html><body>{wrapper}{ARTICLE}</{tag}></body></html>", monkeypatch)
+    assert texts(page) == ARTICLE_TEXTS
+
+
+@PARSERS
+def test_text_drawn_only_in_an_inline_svg_is_read(parser, monkeypatch):
+    html = (
+        '<html><body><svg viewBox="0 0 400 100"><style>text{font:12px serif}</style>'
+        '<text x="0" y="20">Quarterly report: revenue rose by twelve percent on the year</text>'
+        '<text x="0" y="40">Repairs and the new subscription service drove the growth in every region'
+        "</text></svg></body></html>"
+    )
+    page = seg_with(parser, html, monkeypatch)
+    assert texts(page) == [
+        "Quarterly report: revenue rose by twelve percent on the year",
+        "Repairs and the new subscription service drove the growth in every region",
+    ]
+
+
+@PARSERS
+def test_a_page_with_real_text_does_not_read_its_hidden_junk(parser, monkeypatch):
+    html = (
+        f"<html><body><article>{ARTICLE}<p>{BEFORE}</p></article>"
+        '<div hidden id="cookie-dialog"><p>SECRET consent text</p></div>'
+        '<div style="display:none"><p>SECRET modal</p></div>'
+        "<noscript><p>SECRET enable JavaScript</p></noscript>"
+        "<svg><text>SECRET icon label</text></svg></body></html>"
+    )
+    page = seg_with(parser, html, monkeypatch)
+    assert texts(page) == ARTICLE_TEXTS + [BEFORE]
+
+
+@PARSERS
+def test_a_page_without_text_still_has_no_visible_text(parser, monkeypatch):
+    html = (
+        "<html><head><title>App</title><style>body{margin:0}</style></head><body>"
+        '<div id="root" hidden></div><noscript></noscript><template><p>row template</p></template>'
+        "<script>window.__DATA__ = {words: 'many words that are script, not text'}</script></body></html>"
+    )
+    page = seg_with(parser, html, monkeypatch)
+    assert page.blocks == [] and page.text == ""
+
+
+def test_a_page_without_text_is_scored_as_no_visible_text():
+    from detector import Detector
+
+    record = Detector.load().score(b"<html><body><div hidden></div><noscript></noscript></body></html>",
+                                   name="empty.html")
+    assert record["error"] == "no visible text"
+
+
+def test_a_short_page_keeps_its_reading_when_revealing_adds_nothing():
+    # Under MIN_VISIBLE_WORDS but nothing hidden: the second reading is not even made.
+    import detector.segment as S
+
+    assert S._reveal_hidden("<p>Page not found.</p>") == "<p>Page not found.</p>"
+    assert texts(seg("<p>Page not found.</p><script>var a = 1;</script>")) == ["Page not found."]
 
 
 def test_head_title_is_not_visible_text():
@@ -480,13 +611,13 @@ def test_collapse_is_the_white_space_regex():
 
 
 def test_a_skipped_block_element_keeps_its_tail_and_does_not_close_blocks():
-    page = seg("<div>Start <div hidden>SECRET</div>middle<script>x</script> end</div><p>Next</p>")
-    assert texts(page) == ["Start middle end", "Next"]
+    page = seg(f"<div>Start <div hidden>SECRET</div>middle<script>x</script> end</div><p>Next</p><p>{BEFORE}</p>")
+    assert texts(page) == ["Start middle end", "Next", BEFORE]
 
 
 def test_an_empty_hidden_attribute_hides():
-    page = seg('<p>Shown.</p><p hidden="">SECRET</p><p hidden>SECRET</p>')
-    assert texts(page) == ["Shown."]
+    page = seg(f'<p>{BEFORE}</p><p hidden="">SECRET</p><p hidden>SECRET</p>')
+    assert texts(page) == [BEFORE]
 
 
 def test_paths_take_structure_words_of_the_last_twelve_open_elements():
