@@ -44,8 +44,9 @@ def _measure_groups(
     if corpus_hash(corpus) != want:
         log.warning("%s is not the corpus this model was trained on (hash differs): no per-group metrics", corpus)
         return None
-    test_sources = set(meta.get("report", {}).get("test_sources", []))
-    pages = [p for p in load_corpus(corpus) if p.source in test_sources]
+    from .train import held_out
+
+    pages = held_out(load_corpus(corpus), meta.get("report", {}))
     if not pages:
         return None
     det = Detector.load(folder, trust=trust)

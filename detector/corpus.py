@@ -18,7 +18,8 @@ import numpy as np
 
 from .segment import Block
 
-__all__ = ["LabelledPage", "load_corpus", "corpus_hash", "Aligner", "block_targets", "split_by_source"]
+__all__ = ["LabelledPage", "load_corpus", "load_corpora", "corpus_hash", "Aligner", "block_targets", "split_by_source",
+           "site_of"]
 
 SPAN_LABELS = ("sponsored", "affiliate", "disclaimer")
 # Internal block classes of the model. "sponsored" = a notice about the page's own main content;
@@ -51,6 +52,12 @@ class LabelledPage:
     boilerplate: list[str] = field(default_factory=list)
     teasers: list[str] = field(default_factory=list)
     url: str = ""
+    chrome_labelled: bool = True  # the page lists its boilerplate texts (data/ does; realdev does not)
+
+    @property
+    def site(self) -> str:
+        """The site the page comes from: the registered domain of its URL, else its ``source``."""
+        return site_of(self.url) or self.source
 
 
 def load_corpus(folder: str | Path) -> list[LabelledPage]:
@@ -81,9 +88,35 @@ def load_corpus(folder: str | Path) -> list[LabelledPage]:
                     boilerplate=list(d.get("boilerplate") or []),
                     teasers=list(d.get("teasers") or []),
                     url=d.get("url") or "",
+                    chrome_labelled="boilerplate" in d,
                 )
             )
     return pages
+
+
+def load_corpora(folders: Sequence[str | Path]) -> list[LabelledPage]:
+    """Several corpus folders as one list of pages, in the order given."""
+    return [p for f in folders for p in load_corpus(f)]
+
+
+# Second-level labels under which a country's sites register ("bbc.co.uk", "abc.net.au").
+_SECOND_LEVEL = {"co", "com", "net", "org", "gov", "ac", "edu", "gv", "or", "ne", "go"}
+_HOST = re.compile(r"^[a-z][a-z0-9+.-]*://(?:[^@/]*@)?([^/:?#]+)", re.I)
+
+
+def site_of(url: str) -> str:
+    """The registered domain of a URL ("https://www.bbc.co.uk/news/x" -> "bbc.co.uk"), "" without a host.
+
+    A short rule, not the public-suffix list: the last two labels of the host, or three where the
+    second-to-last is a generic second-level label under a country code ("co.uk", "com.au").
+    """
+    m = _HOST.match(url.strip())
+    if not m:
+        return ""
+    labels = [x for x in m.group(1).lower().rstrip(".").split(".") if x]
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
 
 
 def corpus_hash(folder: str | Path) -> str:

@@ -105,8 +105,11 @@ def evaluate(corpus: str | Path, detector: Detector | None = None, *, n_jobs: in
     return evaluate_pages(detector, load_corpus(corpus), n_jobs=n_jobs)
 
 
-def page_metrics(y: np.ndarray, s: np.ndarray, threshold: float) -> dict[str, Any]:
-    pred = s >= threshold
+def page_metrics(y: np.ndarray, s: np.ndarray, threshold: float | None, pred: np.ndarray | None = None) -> dict[str, Any]:
+    """Page metrics of scores ``s`` against truth ``y``: flagged where ``s >= threshold``, or where ``pred``
+    says (``threshold`` None: each page's own label, as in cross-validation, where each fold has its own)."""
+    if pred is None:
+        pred = s >= threshold
     tp = int((pred & (y == 1)).sum())
     fp = int((pred & (y == 0)).sum())
     fn = int((~pred & (y == 1)).sum())
@@ -128,13 +131,15 @@ def page_metrics(y: np.ndarray, s: np.ndarray, threshold: float) -> dict[str, An
     }
 
 
-def compute_metrics(outcomes: Sequence[PageOutcome], threshold: float) -> dict[str, Any]:
+def compute_metrics(outcomes: Sequence[PageOutcome], threshold: float | None) -> dict[str, Any]:
+    """The metrics of the module docstring; ``threshold`` None takes each page's own label as its verdict."""
     ok = [p for p in outcomes if p.error is None]
     scored = [p for p in ok if p.truth in ("sponsored", "editorial")]
-    y = np.array([1 if p.truth == "sponsored" else 0 for p in scored])
+    y = np.array([1 if p.truth == "sponsored" else 0 for p in scored], dtype=int)
     s = np.array([p.score for p in scored], dtype=float)
+    pred = None if threshold is not None else np.array([p.label == "sponsored" for p in scored], dtype=bool)
     metrics: dict[str, Any] = {"pages_read": len(outcomes), "errors": len(outcomes) - len(ok)}
-    metrics["page"] = page_metrics(y, s, threshold)
+    metrics["page"] = page_metrics(y, s, threshold, pred)
     spans: dict[str, dict[str, Any]] = {}
     for lab in SPAN_LABELS:
         items = [sp for p in ok for sp in p.spans if sp["label"] == lab]

@@ -18,12 +18,12 @@ import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn.model_selection import GroupKFold
 
-from .corpus import CLASSES, IGNORE, LabelledPage, block_targets, corpus_hash, load_corpus, split_by_source
+from .corpus import CLASSES, IGNORE, LabelledPage, block_targets, corpus_hash, load_corpora
 from .features import PAGE_FEATURE_NAMES, BlockFeatures, BlockRow, gate_proba, page_features, rows_for_page
 from .io import InputError, read_input
 from .model import BlockClassifier, DetectorModel, PageScorer
 
-__all__ = ["TrainOptions", "train", "prepare_page"]
+__all__ = ["TrainOptions", "train", "prepare_page", "prepare_pages", "training_set", "fit_model", "site_groups", "split_by_site", "held_out", "page_evidence"]
 
 log = logging.getLogger(__name__)
 
@@ -76,12 +76,46 @@ def prepare_page(lp: LabelledPage) -> Prepared:
     extra = fragment_rows(rows, targets, seed=seed) + junk_rows(rows, seed=seed)
     noisy, noisy_targets = noisy_notice_rows(rows, targets, seed=seed)
     keep = [k for k, t in enumerate(targets) if t != IGNORE]
+    if not lp.chrome_labelled:
+        keep = _unlabelled_chrome_kept(rows, targets, keep, seed)
     return Prepared(
         lp,
         rows=[rows[k] for k in keep] + extra + noisy,
         targets=[targets[k] for k in keep] + ["editorial"] * len(extra) + noisy_targets,
         page_rows=rows,
     )
+
+
+CHROME_MAX_WORDS = 12  # on a page whose boilerplate is not labelled, a shorter block may be chrome
+CHROME_LINK_DENSITY = 0.3  # ... and so may a block with more of its text in links
+PROSE_PER_PAGE = 40  # editorial blocks without a cue word kept per such page (the rest say nothing new)
+
+
+def _unlabelled_chrome_kept(rows: Sequence[BlockRow], targets: Sequence[str], keep: list[int], seed: int) -> list[int]:
+    """The training rows of a page that labels its disclosures but not its boilerplate (realdev).
+
+    Its unlabelled blocks are "editorial" by default, menus and share buttons included: teaching that
+    would undo what data/'s boilerplate labels teach. So short or link-heavy unlabelled blocks are left
+    out; long unlabelled blocks are prose, and up to PROSE_PER_PAGE of them are kept, with every block
+    that holds a cue word (the disclosure words in another sense) and every labelled one.
+    """
+    from .lexicon import cue_counts
+
+    rng = np.random.default_rng(seed + 3)
+    out, prose = [], []
+    for k in keep:
+        r = rows[k]
+        if targets[k] != "editorial":
+            out.append(k)
+        elif r.n_words < CHROME_MAX_WORDS or r.link_density > CHROME_LINK_DENSITY:
+            continue
+        elif any(cue_counts(r.text)):
+            out.append(k)
+        else:
+            prose.append(k)
+    if len(prose) > PROSE_PER_PAGE:
+        prose = sorted(rng.choice(prose, PROSE_PER_PAGE, replace=False).tolist())
+    return sorted(out + prose)
 
 
 JUNK_PER_PAGE = 10  # number-, date-, code- and comment-like blocks added per training page
@@ -231,25 +265,52 @@ def _choose_threshold(y: np.ndarray, p: np.ndarray, prevalence: float = DEPLOYME
     return round(best_t, 3)
 
 
-def train(corpus: str | Path, options: TrainOptions = TrainOptions()) -> tuple[DetectorModel, dict]:
-    """Train on ``corpus``; returns the model (not yet saved) and a report with test metrics."""
-    from .card import grouped_metrics
-    from .evaluate import evaluate_pages
-    from .score import Detector
+@dataclass
+class TrainingSet:
+    """Prepared pages and their feature matrices, made once and sliced by page for each model fitted."""
 
-    t0 = time.time()
-    pages = load_corpus(corpus)
-    if options.limit:
-        pages = pages[: options.limit]
-    train_idx, test_idx = split_by_source(pages, options.test_share, options.seed)
-    prepared = Parallel(n_jobs=options.n_jobs)(delayed(prepare_page)(pages[i]) for i in train_idx)
-    bad = [p for p in prepared if p.error]
-    for p in bad:
-        log.warning("skipping %s: %s", p.page.id, p.error)
-    prepared = [p for p in prepared if not p.error and p.rows]
-    if not prepared:
-        raise ValueError(f"{corpus}: no readable training pages")
+    prepared: list[Prepared]
+    feats: BlockFeatures
+    M: sp.csr_matrix  # training rows (ignored blocks out, fragments and noisy copies in)
+    y: np.ndarray
+    owner: np.ndarray  # the page (index into ``prepared``) of each training row
+    M_page: sp.csr_matrix  # every block and unit each page is scored on
+    page_owner: np.ndarray
 
+    @property
+    def sites(self) -> np.ndarray:
+        return np.array(site_groups([p.page for p in self.prepared]))
+
+
+def site_groups(pages: Sequence[LabelledPage]) -> list[str]:
+    """Each page's site, the unit kept whole on one side of every split.
+
+    The registered domain of the page's URL; a page without one takes its source's site when the
+    source's other pages nearly all share one (a magazine's archive), else its ``source``.
+    """
+    by_source: dict[str, dict[str, int]] = {}
+    for p in pages:
+        if p.url:
+            c = by_source.setdefault(p.source, {})
+            c[p.site] = c.get(p.site, 0) + 1
+    main: dict[str, str] = {}
+    for src, counts in by_source.items():
+        site, n = max(counts.items(), key=lambda kv: kv[1])
+        if n >= 0.9 * sum(counts.values()):
+            main[src] = site
+    return [p.site if p.url else main.get(p.source, p.source) for p in pages]
+
+
+def prepare_pages(pages: Sequence[LabelledPage], n_jobs: int = 1) -> list[Prepared]:
+    """Every readable page prepared for training (unreadable ones logged and left out)."""
+    prepared = Parallel(n_jobs=n_jobs, batch_size=16)(delayed(prepare_page)(p) for p in pages)
+    for p in prepared:
+        if p.error:
+            log.warning("skipping %s: %s", p.page.id, p.error)
+    return [p for p in prepared if not p.error and p.rows]
+
+
+def training_set(prepared: list[Prepared], options: TrainOptions) -> TrainingSet:
     feats = BlockFeatures(
         text_weight=options.text_weight, layout_weight=options.layout_weight, context_weight=options.context_weight,
         char_weight=options.char_weight, binary_words=options.binary_words,
@@ -257,66 +318,118 @@ def train(corpus: str | Path, options: TrainOptions = TrainOptions()) -> tuple[D
     rows = [r for p in prepared for r in p.rows]
     y = np.array([t for p in prepared for t in p.targets])
     owner = np.concatenate([np.full(len(p.rows), k) for k, p in enumerate(prepared)])
-    M = feats.transform(rows)
-    # The rows each page is scored on (every block and unit, no fragments), for the page scorer.
     page_owner = np.concatenate([np.full(len(p.page_rows), k) for k, p in enumerate(prepared)])
-    M_page = feats.transform([r for p in prepared for r in p.page_rows])
-    log.info("features: %d rows x %d columns (%.1fs)", M.shape[0], M.shape[1], time.time() - t0)
+    return TrainingSet(prepared, feats, feats.transform(rows), y, owner,
+                       feats.transform([r for p in prepared for r in p.page_rows]), page_owner)
+
+
+def page_evidence(ts: TrainingSet, clf: BlockClassifier, ks: np.ndarray) -> np.ndarray:
+    """The page features (:func:`features.page_features`) of pages ``ks`` under block classifier ``clf``."""
+    ks = np.asarray(ks, dtype=np.int64)
+    out = np.zeros((len(ks), len(PAGE_FEATURE_NAMES)))
+    if not len(ks):
+        return out
+    prepared = ts.prepared
+    pmask = np.isin(ts.page_owner, ks)
+    proba = _align_proba(clf, ts.M_page[pmask], [r for k in np.unique(ks) for r in prepared[k].page_rows])
+    owners = ts.page_owner[pmask]
+    for j, k in enumerate(ks):
+        out[j] = page_features(proba[owners == k], prepared[k].page_rows, list(_ALL))
+    return out
+
+
+def fit_model(ts: TrainingSet, pages: Sequence[int] | None, options: TrainOptions,
+              evidence: dict | None = None) -> DetectorModel:
+    """A model fitted on the pages ``pages`` (indices into ``ts.prepared``; None: all of them).
+
+    The block classifier is fitted on their blocks; the page scorer on their page features, computed
+    from out-of-fold block probabilities (folds by site), so that it learns from evidence as it looks
+    on sites the block classifier never saw. The page threshold is chosen on the same out-of-fold scores.
+    """
+    idx = np.arange(len(ts.prepared)) if pages is None else np.asarray(pages, dtype=np.int64)
+    prepared, feats = ts.prepared, ts.feats
 
     def new_clf() -> BlockClassifier:
         return BlockClassifier(C=options.C, class_weight_power=options.class_weight_power, max_iter=options.max_iter)
 
-    def page_row(clf: BlockClassifier, k: int) -> np.ndarray:
-        proba = _align_proba(clf, M_page[page_owner == k], prepared[k].page_rows)
-        return page_features(proba, prepared[k].page_rows, list(_ALL))
+    def fit_blocks(on: np.ndarray) -> BlockClassifier:
+        rmask = np.isin(ts.owner, on)
+        return new_clf().fit_matrix(ts.M[rmask], ts.y[rmask], feats)
 
-    # Out-of-fold block probabilities, by source, for the page scorer.
-    groups = np.array([p.page.source for p in prepared])
-    page_y = np.array([1 if p.page.page == "sponsored" else 0 for p in prepared])
-    n_groups = len(set(groups))
-    X_page = np.zeros((len(prepared), len(PAGE_FEATURE_NAMES)))
+    def page_rows(clf: BlockClassifier, ks: np.ndarray) -> np.ndarray:
+        return page_evidence(ts, clf, ks)
+
+    groups = ts.sites[idx]
+    page_y = np.array([1 if prepared[k].page.page == "sponsored" else 0 for k in idx])
+    X_page = np.zeros((len(idx), len(PAGE_FEATURE_NAMES)))
+    n_groups = len(set(groups.tolist()))
     if n_groups >= 2:
-        folds = GroupKFold(n_splits=min(options.folds, n_groups))
-        for fold_train, fold_test in folds.split(np.zeros(len(prepared)), page_y, groups):
-            rmask = np.isin(owner, fold_train)
-            clf = new_clf().fit_matrix(M[rmask], y[rmask], feats)
-            for k in fold_test:
-                X_page[k] = page_row(clf, k)
-    blocks = new_clf().fit_matrix(M, y, feats)
+        for fold_train, fold_test in GroupKFold(n_splits=min(options.folds, n_groups)).split(idx, page_y, groups):
+            X_page[fold_test] = page_rows(fit_blocks(idx[fold_train]), idx[fold_test])
+    blocks = fit_blocks(idx)
     if n_groups < 2:
-        for k in range(len(prepared)):
-            X_page[k] = page_row(blocks, k)
-    keep = np.array([p.page.page != "excluded" for p in prepared])
+        X_page[:] = page_rows(blocks, idx)
+    keep = np.array([prepared[k].page.page != "excluded" for k in idx])
     page_model = PageScorer().fit(X_page[keep], page_y[keep])
+    if evidence is not None:  # the out-of-fold page features, for experiments with the page scorer
+        evidence.update(X=X_page[keep], y=page_y[keep], groups=groups[keep])
     oof = page_model.predict_proba(X_page[keep])[:, 1]
     threshold = options.threshold if options.threshold is not None else _choose_threshold(page_y[keep], oof)
-    for prev in (0.005, 0.01, 0.014, 0.02, 0.05):
-        log.info("out-of-fold threshold at prevalence %.3f: %.3f", prev, _choose_threshold(page_y[keep], oof, prev))
-    log.info("trained in %.1fs; threshold %.3f", time.time() - t0, threshold)
+    log.info("%d pages, %d sites: threshold %.3f", len(idx), n_groups, threshold)
+    return DetectorModel(blocks=blocks, page=page_model, threshold=threshold,
+                         sponsored_block_threshold=options.sponsored_block_threshold)
 
-    model = DetectorModel(
-        blocks=blocks, page=page_model, threshold=threshold,
-        sponsored_block_threshold=options.sponsored_block_threshold,
-    )
+
+def _corpus_list(corpus: str | Path | Sequence[str | Path]) -> list[Path]:
+    return [Path(corpus)] if isinstance(corpus, (str, Path)) else [Path(c) for c in corpus]
+
+
+def train(corpus: str | Path | Sequence[str | Path], options: TrainOptions = TrainOptions()) -> tuple[DetectorModel, dict]:
+    """Train on one corpus folder or several; returns the model (not yet saved) and a report with test metrics.
+
+    With ``options.test_share`` above 0, that share of the sites is held out and measured; with 0 every
+    page is trained on (measure such a model by :func:`detector.crossval.cross_validate`).
+    """
+    from .card import grouped_metrics
+    from .evaluate import evaluate_pages
+    from .score import Detector
+
+    t0 = time.time()
+    folders = _corpus_list(corpus)
+    pages = load_corpora(folders)
+    if options.limit:
+        pages = pages[: options.limit]
+    train_idx, test_idx = split_by_site(pages, options.test_share, options.seed)
+    prepared = prepare_pages([pages[i] for i in train_idx], options.n_jobs)
+    if not prepared:
+        raise ValueError(f"{', '.join(map(str, folders))}: no readable training pages")
+    ts = training_set(prepared, options)
+    log.info("features: %d rows x %d columns (%.1fs)", ts.M.shape[0], ts.M.shape[1], time.time() - t0)
+    model = fit_model(ts, None, options)
+    log.info("trained in %.1fs; threshold %.3f", time.time() - t0, model.threshold)
+
     report: dict = {
         "train_pages": len(prepared),
-        "train_blocks": int(M.shape[0]),
-        "skipped_pages": len(bad),
+        "train_blocks": int(ts.M.shape[0]),
+        "skipped_pages": len(train_idx) - len(prepared),
         "test_pages": len(test_idx),
-        "train_sources": sorted(set(groups.tolist())),
+        "train_sources": sorted({p.page.source for p in prepared}),
         "test_sources": sorted({pages[i].source for i in test_idx}),
+        "test_sites": sorted(set(site_groups([pages[i] for i in test_idx]))),
         "seconds": round(time.time() - t0, 1),
     }
     if test_idx:
         result = evaluate_pages(Detector(model), [pages[i] for i in test_idx], n_jobs=options.n_jobs)
         report["test_metrics"] = result.metrics
-        report["test_metrics_by"] = grouped_metrics(result.pages, threshold)  # for MODEL_CARD.md
+        report["test_metrics_by"] = grouped_metrics(result.pages, model.threshold)  # for MODEL_CARD.md
     model.metadata = {
         "training_data": {
-            "corpus": Path(corpus).name,
-            "sha256": corpus_hash(corpus),
+            "corpus": " + ".join(f.name for f in folders),
+            "corpora": [{"name": f.name, "sha256": corpus_hash(f), "pages": sum(p.path.is_relative_to(f) for p in pages)}
+                        for f in folders],
+            "sha256": corpus_hash(folders[0]) if len(folders) == 1 else _combined_hash(folders),
             "pages": len(pages),
-            "split": "by source",
+            "split": "by site",
             "test_share": options.test_share,
         },
         "seed": options.seed,
@@ -329,6 +442,33 @@ def train(corpus: str | Path, options: TrainOptions = TrainOptions()) -> tuple[D
     }
     return model, report
 
+
+def _combined_hash(folders: Sequence[Path]) -> str:
+    import hashlib
+
+    return hashlib.sha256("".join(corpus_hash(f) for f in folders).encode()).hexdigest()
+
+
+def held_out(pages: Sequence[LabelledPage], report: dict) -> list[LabelledPage]:
+    """The pages of a training report's test split (its held-out sites; its sources for older models)."""
+    if "test_sites" in report:
+        sites = set(report["test_sites"])
+        return [p for p, g in zip(pages, site_groups(pages)) if g in sites]
+    sources = set(report.get("test_sources", []))
+    return [p for p in pages if p.source in sources]
+
+
+def split_by_site(pages: Sequence[LabelledPage], test_share: float = 0.2, seed: int = 0) -> tuple[list[int], list[int]]:
+    """Indices of train and test pages; every site (:func:`site_groups`) lies wholly on one side."""
+    if test_share <= 0:
+        return list(range(len(pages))), []
+    groups = site_groups(pages)
+    sites = sorted(set(groups))
+    rng = np.random.default_rng(seed)
+    rng.shuffle(sites)
+    n_test = max(1, round(len(sites) * test_share)) if len(sites) > 1 else 0
+    test_sites = set(sites[:n_test])
+    return ([i for i, g in enumerate(groups) if g not in test_sites], [i for i, g in enumerate(groups) if g in test_sites])
 
 
 def _align_proba(clf: BlockClassifier, M: sp.csr_matrix, rows: Sequence[BlockRow]) -> np.ndarray:

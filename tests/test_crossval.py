@@ -1,0 +1,79 @@
+"""Cross-validation by site: the sites, the folds that keep them whole, and a small run end to end."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from detector.cli import main
+from detector.corpus import LabelledPage, load_corpus, site_of
+from detector.train import site_groups, split_by_site
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+
+@pytest.mark.parametrize("url, site", [
+    ("https://www.example.com/news/1", "example.com"),
+    ("http://blog.example.com/a?b=c", "example.com"),
+    ("https://www.bbc.co.uk/news/x", "bbc.co.uk"),
+    ("https://abc.net.au/x", "abc.net.au"),
+    ("https://user@shop.example.de:8080/p", "example.de"),
+    ("", ""),
+    ("not a url", ""),
+])
+def test_site_of_is_the_registered_domain(url, site):
+    assert site_of(url) == site
+
+
+def _page(source: str, url: str) -> LabelledPage:
+    return LabelledPage(id=url or source, file="f", path=Path("f"), lang="en", source=source, page="editorial",
+                        kind="none", url=url)
+
+
+def test_pages_without_a_url_join_their_sources_site_or_stay_their_source():
+    pages = [_page("mag", f"https://www.mag.com/{i}") for i in range(19)] + [_page("mag", "")]
+    pages += [_page("mixed", "https://a.org/1"), _page("mixed", "https://b.org/1"), _page("mixed", "")]
+    groups = site_groups(pages)
+    assert groups[19] == "mag.com"  # a magazine's archive page without its URL is still the magazine
+    assert groups[-1] == "mixed"  # a source of many sites: its URL-less page is its own group
+    assert groups[20:22] == ["a.org", "b.org"]
+
+
+def test_the_split_keeps_every_site_on_one_side():
+    pages = load_corpus(DATA)
+    train, test = split_by_site(pages, 0.2, seed=0)
+    groups = site_groups(pages)
+    assert train and test and len(train) + len(test) == len(pages)
+    assert not {groups[i] for i in train} & {groups[i] for i in test}
+
+
+@pytest.mark.slow
+def test_crossval_scores_every_page_with_a_model_that_never_saw_its_site():
+    from detector.crossval import cross_validate, format_cv
+
+    result = cross_validate([DATA], folds=2, limit=240)
+    assert len(result.detector) == len(result.keyword) == len(result.rows) == 240
+    assert all(o.score is not None for o in result.detector if o.error is None)
+    assert len(result.thresholds) == 2 and all(0 < t < 1 for t in result.thresholds)
+    m = result.metrics()
+    assert m["page"]["positives"] > 10 and 0.5 < m["page"]["roc_auc"] <= 1
+    # the held-out pages of each fold are the sites its model was not trained on
+    for ev in result.evidence:
+        assert len(ev["test"]) == len(ev["X_test"]) and len(ev["X"]) == len(ev["y"])
+    table = format_cv(result)
+    assert "| data |" in table and "**pooled**" in table
+
+
+@pytest.mark.slow
+def test_crossval_command_writes_its_json(tmp_path):
+    out = tmp_path / "cv.json"
+    result = CliRunner().invoke(main, ["crossval", str(DATA), "--folds", "2", "--limit", "120", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(out.read_text())
+    assert summary["folds"] == 2 and set(summary["pooled"]) == {"detector", "keyword"}
+    assert np.isfinite(summary["pooled"]["detector"]["page"]["precision"])
