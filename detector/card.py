@@ -143,13 +143,21 @@ def model_card(meta: dict, groups: dict[str, list[dict]] | None = None, *, name:
         f"- **Written with**: {versions}. Another scikit-learn minor version refuses to load it.", "",
         "## Training data", "",
         f"- **Corpus**: `{td.get('corpus', '?')}`, {td.get('pages', '?')} pages, sha256 `{td.get('sha256', '?')}` "
-        "(labels.jsonl and every page, in order: `detector.corpus.corpus_hash`).",
-        f"- **Split**: {td.get('split', '?')}, {_f(td.get('test_share'))} of the sources held out, seed "
+        "(labels.jsonl and every page, in order: `detector.corpus.corpus_hash`; for several corpora, the sha256 of "
+        "their hashes in order).",
+        *[f"  - `{c['name']}`: {c['pages']} pages, sha256 `{c['sha256']}`" for c in td.get("corpora", [])],
+        f"- **Split**: {td.get('split', '?')}, {_f(td.get('test_share'))} of the sites held out, seed "
         f"{meta.get('seed', '?')}: {rep.get('train_pages', '?')} training pages ({rep.get('train_blocks', '?')} "
         f"blocks with the augmented ones) from {len(rep.get('train_sources', []))} sources; "
-        f"{rep.get('test_pages', '?')} test pages from {len(rep.get('test_sources', []))} sources never trained on.",
+        f"{rep.get('test_pages', '?')} test pages from {len(rep.get('test_sites', rep.get('test_sources', [])))} "
+        "sites never trained on.",
         *(["- `data/` is generated from our own writing in six languages (en, de, fr, es, it, nl): fictional sites, "
-           "layouts and brands (see data/README.md)."] if td.get("corpus") == "data" else []),
+           "layouts and brands (see data/README.md)."] if any(c.get("name") == "data" for c in td.get("corpora", []))
+          or td.get("corpus") == "data" else []),
+        *(["- `realdev` holds real public pages (see its README): the weights hold hashed features of their "
+           "words, never their text; the pages themselves are not part of the project."]
+          if any(c.get("name") == "realdev" for c in td.get("corpora", [])) else []),
+        *([f"- **Rebuild**: `{meta['command']}`"] if meta.get("command") else []),
         "- Training adds noisy copies of notices, short prose fragments and number, date and code blocks.",
         f"- **Options**: {', '.join(f'{k}={v}' for k, v in sorted(opts.items()))}.", "",
         "## Intended use", "",
@@ -176,8 +184,15 @@ def model_card(meta: dict, groups: dict[str, list[dict]] | None = None, *, name:
         "slot: boilerplate.", "",
         "## Metrics", "",
     ]
+    cv = meta.get("crossval")
+    if cv:
+        from .crossval import format_cv
+
+        lines += ["### Cross-validation by site (every page scored by a model that never saw its site)", "",
+                  "The figures that predict pages of sites the model never saw. One row per corpus, per source "
+                  "for a corpus of few sources; `realdev/…` rows are real pages.", "", format_cv(cv), ""]
     metrics = meta.get("metrics", {})
-    shown = False
+    shown = bool(cv)
     for key, m in metrics.items():
         if isinstance(m, dict) and "page" in m:
             title = "Test split of the training corpus (sources never trained on)" if key == "data_test" else key
@@ -195,6 +210,8 @@ def model_card(meta: dict, groups: dict[str, list[dict]] | None = None, *, name:
         "## Known limits", "",
         *(["- Trained on generated pages only: real pages word notices in endless ways, and sites unlike the "
            "generated layouts are scored less well."] if td.get("corpus") == "data" else []),
+        "- Real sponsored pages in the training corpora are few and most come from one magazine: read the "
+        "cross-validation rows per source, not only the pooled one.",
         "- Measure on your own pages (`detector evaluate CORPUS --report DIR`) before relying on it.",
         "- Notices without any cue word (\"part of the web development series from …\") are missed; sentences "
         "about advertising (\"Why do advertisers pay for ads?\") can be taken for notices.",

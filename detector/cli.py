@@ -279,9 +279,12 @@ def _evaluate_with_report(det: Any, pages: list, corpus: Path, out: Path, *, job
 @click.option("--limit", type=int, default=None, help="Train on the first N pages only.")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=None,
               help="Page threshold (default: chosen on out-of-fold scores of the corpus).")
+@click.option("--crossval", "crossval_folds", type=click.IntRange(min=0), default=0, metavar="FOLDS",
+              help="Also cross-validate by site in FOLDS folds on the same corpora; the figures go into the "
+                   "metadata and the model card.")
 @click.option("--force", is_flag=True, help="Overwrite an existing model folder.")
 def train(corpora: tuple[Path, ...], output: Path, seed: int, test_share: float, jobs: int, limit: int | None,
-          threshold: float | None, force: bool) -> None:
+          threshold: float | None, crossval_folds: int, force: bool) -> None:
     """Train a model on labelled corpora (LABELS.md format), split by site; write a model folder.
 
     Example: detector train data ../shared/realdev -o models/mine -j 2
@@ -291,8 +294,14 @@ def train(corpora: tuple[Path, ...], output: Path, seed: int, test_share: float,
 
     if output.exists() and any(output.iterdir()) and not force:
         raise click.ClickException(f"{output} exists and is not empty (use --force to overwrite)")
-    opts = TrainOptions(seed=seed, test_share=test_share, n_jobs=jobs, limit=limit, threshold=threshold)
+    opts = TrainOptions(seed=seed, test_share=test_share, n_jobs=jobs, limit=limit, threshold=threshold,
+                        crossval_folds=crossval_folds)
     model, report = do_train(list(corpora), opts)
+    model.metadata["command"] = " ".join(["detector", "train", *map(str, corpora), "-o", str(output), "-j", str(jobs),
+                                          "--test-share", str(test_share), "--seed", str(seed)]
+                                         + (["--threshold", str(threshold)] if threshold is not None else [])
+                                         + (["--crossval", str(crossval_folds)] if crossval_folds else [])
+                                         + (["--limit", str(limit)] if limit else []) + (["--force"] if force else []))
     try:
         model.save(output, force=force)
     except ModelError as err:

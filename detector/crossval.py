@@ -154,9 +154,9 @@ def _fmt(v: Any) -> str:
     return "–" if v is None else f"{v:.3f}" if isinstance(v, float) else str(v)
 
 
-def format_cv(result: CVResult) -> str:
-    """The per-row table (detector vs keyword list) and the pooled row, as Markdown."""
-    s = result.summary()
+def format_cv(result: CVResult | dict[str, Any]) -> str:
+    """The per-row table (detector vs keyword list) and the pooled row, as Markdown (of a result or its summary)."""
+    s = result.summary() if isinstance(result, CVResult) else result
     cols = [("pages", "page.pages"), ("sponsored", "page.positives"), ("AP", "page.average_precision"),
             ("ROC AUC", "page.roc_auc"), ("precision", "page.precision"), ("recall", "page.recall"),
             ("FPR", "page.false_positive_rate"), ("sponsored notices", "spans.sponsored.share"),
@@ -175,6 +175,6 @@ def format_cv(result: CVResult) -> str:
                 cells.append(f"{_fmt(d)} ({_fmt(k)})")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines.append("")
-    lines.append(f"Each cell: detector (keyword list). {result.folds} folds by site; page thresholds chosen inside "
-                 f"each fold: {', '.join(f'{t:.3f}' for t in result.thresholds)}. {s['seconds']:.0f} s.")
+    lines.append(f"Each cell: detector (keyword list). {s['folds']} folds by site; page thresholds chosen inside "
+                 f"each fold: {', '.join(f'{t:.3f}' for t in s['thresholds'])}. {s['seconds']:.0f} s.")
     return "\n".join(lines)

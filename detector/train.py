@@ -51,6 +51,7 @@ class TrainOptions:
     threshold: float | None = None  # page threshold; None: chosen on out-of-fold scores (see _choose_threshold)
     n_jobs: int = 1
     limit: int | None = None  # use only the first N pages (quick runs and tests)
+    crossval_folds: int = 0  # > 0: also cross-validate by site on the same corpora; the result goes into the metadata
 
 
 @dataclass
@@ -433,13 +434,19 @@ def train(corpus: str | Path | Sequence[str | Path], options: TrainOptions = Tra
             "test_share": options.test_share,
         },
         "seed": options.seed,
-        "options": {k: v for k, v in options.__dict__.items() if k != "n_jobs"},
+        "options": {k: v for k, v in options.__dict__.items() if k not in ("n_jobs", "crossval_folds")},
         "metrics": {
             "data_test": report.get("test_metrics", {}),
             **{f"data_test_{k}": v for k, v in report.get("test_metrics_by", {}).items()},
         },
         "report": {k: v for k, v in report.items() if k not in ("test_metrics", "test_metrics_by")},
     }
+    if options.crossval_folds:
+        from .crossval import cross_validate
+
+        cv = cross_validate(folders, folds=options.crossval_folds, options=options, n_jobs=options.n_jobs,
+                            limit=options.limit)
+        model.metadata["crossval"] = report["crossval"] = cv.summary()
     return model, report
 
 

@@ -36,7 +36,7 @@ def test_train_writes_a_model_folder_with_metadata(small_model):
     meta = json.loads((folder / META_FILE).read_text())
     for key in ("format_version", "model_sha256", "versions", "classes", "threshold", "training_data", "metrics"):
         assert key in meta, key
-    assert meta["training_data"]["split"] == "by source"
+    assert meta["training_data"]["split"] == "by site"
     assert meta["seed"] == 3
     assert set(meta["classes"]) >= {"editorial", "sponsored", "boilerplate"}
 
@@ -45,8 +45,13 @@ def test_train_writes_a_model_folder_with_metadata(small_model):
 def test_train_and_test_sources_do_not_overlap(small_model):
     folder, _ = small_model
     report = json.loads((folder / META_FILE).read_text())["report"]
-    assert report["test_sources"] and report["train_sources"]
-    assert not set(report["test_sources"]) & set(report["train_sources"])
+    assert report["test_sites"] and report["train_sources"]
+    pages = load_corpus(DATA)[:SLICE]
+    from detector.train import held_out, site_groups
+
+    test_ids = {p.id for p in held_out(pages, report)}
+    train_sites = {g for p, g in zip(pages, site_groups(pages)) if p.id not in test_ids}
+    assert test_ids and not set(report["test_sites"]) & train_sites
 
 
 @pytest.mark.slow
