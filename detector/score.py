@@ -316,8 +316,8 @@ class Detector:
         """A section heading between two paragraphs of the story is part of the story.
 
         A short line without end punctuation, set between two editorial paragraphs, is a subheading
-        of the text around it, not site chrome, when the model was not sure it is chrome. A label with
-        a colon ("Read more: …", "Recommended Article: …") is left as it is.
+        of the text around it, not site chrome, when the model was not sure it is chrome. A line with
+        a colon ("Read more: …", "Recommended Article: …") is left as it is, unless it is a heading element.
         """
         labels, texts = t.labels, t.texts
         for i in range(1, len(labels) - 1):
@@ -326,7 +326,7 @@ class Detector:
             if labels[i - 1] != "editorial" or labels[i + 1] != "editorial":
                 continue
             words = texts[i].split()
-            if len(words) > STORY_HEADING_MAX_WORDS or ":" in texts[i] or _END_PUNCT.search(texts[i]):
+            if len(words) > STORY_HEADING_MAX_WORDS or _END_PUNCT.search(texts[i]) or (":" in texts[i] and not t.headings[i]):
                 continue
             if len(texts[i - 1].split()) < STORY_PARAGRAPH_MIN_WORDS or len(texts[i + 1].split()) < STORY_PARAGRAPH_MIN_WORDS:
                 continue

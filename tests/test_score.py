@@ -96,11 +96,12 @@ def test_labelled_headline_end_to_end(det):
     assert labels[next(t for t in labels if t.startswith("Paragraph 0"))] == "editorial"
 
 
-def _story_heading_table(middle: str, chrome: float):
+def _story_heading_table(middle: str, chrome: float, heading: bool = False):
     from detector.score import _Table, LabelledBlock
 
     para = " ".join(["The committee met again on Tuesday to weigh the new budget for the harbour works."] * 2)
-    blocks = [LabelledBlock(0, "editorial", 0.99, para, 0, 0), LabelledBlock(1, "boilerplate", chrome, middle, 0, 0),
+    blocks = [LabelledBlock(0, "editorial", 0.99, para, 0, 0),
+              LabelledBlock(1, "boilerplate", chrome, middle, 0, 0, heading=heading),
               LabelledBlock(2, "editorial", 0.99, para, 0, 0)]
     return _Table.of(blocks)
 
@@ -113,6 +114,12 @@ def _story_heading_table(middle: str, chrome: float):
 ])
 def test_a_subheading_between_story_paragraphs_is_editorial(middle, chrome, want):
     t = _story_heading_table(middle, chrome)
+    Detector._revise_story_headings_t(t)
+    assert t.labels[1] == want
+
+
+def test_a_heading_element_with_a_colon_between_story_paragraphs_is_editorial():
+    t = _story_heading_table("The lightest: the Vuelo Pack", 0.6, heading=True)
     Detector._revise_story_headings_t(t)
     assert t.labels[1] == want
 
