@@ -36,6 +36,7 @@ class PageOutcome:
     error: str | None
     spans: list[dict] = field(default_factory=list)  # each labelled span with "found" and "got"
     sponsored_blocks: list[str] = field(default_factory=list)
+    sponsored_scores: list[float] = field(default_factory=list)  # the score of each sponsored block
 
 
 @dataclass
@@ -82,8 +83,13 @@ def _outcome(lp: LabelledPage, a: Analysis) -> PageOutcome:
                 got_by[a.blocks[blk].label] = got_by.get(a.blocks[blk].label, 0) + 1
         found = total > 0 and got_by.get(lab, 0) / total > MOST
         got = max(got_by, key=got_by.get) if got_by else "not located"
-        out.spans.append({"label": lab, "text": s.get("text", ""), "found": bool(found), "got": got})
+        # the lowest score among the blocks that give the span its label (how sure the finding is)
+        scores = [a.blocks[blk].score for b, e in hits for blk in set(al.owner[b:e].tolist())
+                  if a.blocks[blk].label == lab]
+        out.spans.append({"label": lab, "text": s.get("text", ""), "found": bool(found), "got": got,
+                          "score": min(scores) if found and scores else None})
     out.sponsored_blocks = [b.text for b in a.blocks if b.label == "sponsored"]
+    out.sponsored_scores = [float(b.score) for b in a.blocks if b.label == "sponsored"]
     return out
 
 
