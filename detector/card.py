@@ -180,7 +180,7 @@ def model_card(meta: dict, groups: dict[str, list[dict]] | None = None, *, name:
            "Chosen on out-of-fold scores at a crawl's prevalence of sponsored pages (1.4 %)."),
         f"- **Sponsored block threshold**: {meta.get('sponsored_block_threshold')} — a block is labelled "
         "`sponsored` only at this probability; below it takes its runner-up label.",
-        "- On a page scoring below 0.75, a bare label of up to three words (\"Anzeige\", \"Paid Post\") is an ad "
+        "- On a page scoring below 0.75 and below the page threshold, a bare label of up to three words (\"Anzeige\", \"Paid Post\") is an ad "
         "slot: boilerplate.", "",
         "## Metrics", "",
     ]

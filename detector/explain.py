@@ -243,8 +243,11 @@ def _notes(
     if own == "sponsored" and p_sp < need:
         own = max((gated[j], OUTPUT_LABEL[c]) for j, c in enumerate(classes) if OUTPUT_LABEL[c] != "sponsored")[1]
     if b.label != own:
-        if b.label == "boilerplate" and own == "sponsored" and page_score < BARE_LABEL_PAGE_MAX:
-            notes.append(f"a bare label on a page scoring below {BARE_LABEL_PAGE_MAX}: an ad slot, so boilerplate")
+        bar = min(BARE_LABEL_PAGE_MAX, det.model.threshold)
+        if b.label == "boilerplate" and own == "sponsored" and page_score < bar:
+            notes.append(f"a bare label on a page scoring below {bar:g}: an ad slot, so boilerplate")
+        elif b.label == "editorial" and own == "boilerplate":
+            notes.append("a short heading between two story paragraphs: part of the story")
         elif not b.from_unit:
             notes.append(f"a short heading above a {b.label} notice: takes the notice's label (its own: {own})")
     if b.from_unit and row.unit:

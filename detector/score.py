@@ -297,16 +297,20 @@ class Detector:
         merged = _merge(proba, self._classes)
         labels, scores = self._decide(merged)
         table = self._assemble(page, labels, scores, merged, len(page.blocks))
-        self._revise(table, score)
+        self._revise(table, score, self.model.threshold)
         label = "sponsored" if score >= self.model.threshold else "editorial"
         return Analysis(path=page.path, score=score, label=label, table=table, text=page.text)
 
     @classmethod
-    def _revise(cls, t: "_Table", score: float) -> None:
-        """The revisions of a page's labelled blocks, by its score (``analyze_page``'s last step)."""
+    def _revise(cls, t: "_Table", score: float, threshold: float = 1.0) -> None:
+        """The revisions of a page's labelled blocks, by its score (``analyze_page``'s last step).
+
+        A bare label is an ad slot on a page below ``BARE_LABEL_PAGE_MAX`` that the model does not flag
+        (``threshold``: its page threshold); on any other page it heads the title under it.
+        """
         cls._revise_story_headings_t(t)
         cls._revise_headings_t(t)
-        if score < BARE_LABEL_PAGE_MAX:
+        if score < min(BARE_LABEL_PAGE_MAX, threshold):
             cls._revise_bare_labels_t(t)
         else:
             cls._revise_label_titles_t(t)
