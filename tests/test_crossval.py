@@ -77,3 +77,24 @@ def test_crossval_command_writes_its_json(tmp_path):
     summary = json.loads(out.read_text())
     assert summary["folds"] == 2 and set(summary["pooled"]) == {"detector", "keyword"}
     assert np.isfinite(summary["pooled"]["detector"]["page"]["precision"])
+
+
+def test_a_page_without_boilerplate_labels_trains_on_prose_cue_blocks_and_notices_only():
+    from detector.features import BlockRow
+    from detector.train import PROSE_PER_PAGE, _unlabelled_chrome_kept
+
+    def row(text, links=0.0):
+        return BlockRow(text, "", "", "", "p", ("body",), 0.5, links, len(text.split()), False, "")
+
+    prose = "The council approved the new harbour budget after a long debate about repairs and costs."
+    rows = [row("Home News Sport"),  # a menu: maybe chrome, left out
+            row(prose, links=0.9),  # link-heavy: left out
+            row("Brands spend more on sponsored content every year, and regulators are watching."),  # cue word
+            row("This article is sponsored by Example Bank."),  # a labelled notice
+            *[row(f"{prose} Paragraph {i}.") for i in range(PROSE_PER_PAGE + 10)]]
+    targets = ["editorial", "editorial", "editorial", "sponsored"] + ["editorial"] * (PROSE_PER_PAGE + 10)
+    kept = _unlabelled_chrome_kept(rows, targets, list(range(len(rows))), seed=0)
+    assert 0 not in kept and 1 not in kept
+    assert 2 in kept and 3 in kept
+    assert len(kept) == 2 + PROSE_PER_PAGE
+    assert kept == sorted(kept)
