@@ -23,25 +23,25 @@ SPONSORED_CUES = re.compile(
     r"""sponsor|advertorial|advertis|\bads?\b|paid|\bpay(?:ing|s)?\b|partner|supported\sby|presented\sby|
     brought\sto\s(?:you|us)|in\sassociation\swith|in\scollaboration|collaborat|commissioned|promot|
     branded|compensat|produced\s(?:for|by|in)|on\sbehalf\sof|courtesy\sof|funded\sby|
-    made\spossible\sby|powered\sby|fee-based|created\s(?:with|by|for)|content\sby|presented\scontent|brand\s?(?:story|studio|voice|content)|
+    made\spossible\sby|fee-based|presented\scontent|brand\s?(?:story|studio|voice|content)|
     # de ("gesponsert" holds no "sponsor")
-    anzeige|werbung|werbe|kooperation|zusammenarbeit|bezahl|geld\svon|zur\sverfügung\sgestellt|präsentiert|unterstützt|unterstützung|gefördert|
+    anzeige|werbung|werbe|kooperation|zusammenarbeit|bezahl|geld\svon|zur\sverfügung\sgestellt|präsentiert|unterstützt|mit\s(?:freundlicher\s|finanzieller\s)?unterstützung|gefördert|
     gesponser|sonderveröffentlichung|verlagsbeilage|entgeltlich|
     # fr
     partenariat|partenaire|publireportage|publi-?rédactionnel|publi-?communiqué|publicit|contenu\sde\smarque|
-    présenté\spar|proposé\spar|soutenu|soutien|mécène|mécénat|parrain|offert\spar|en\scollaboration|en\sassociation|rémunér|
-    contenu\spayant|communication\scommerciale|pour\sle\scompte\sde|annonce|
+    présenté\spar|proposé\spar|soutenue?s?\spar|annonce\s?:|avec\sle\ssoutien|mécène|mécénat|parrain|offert\spar|en\scollaboration|en\sassociation|rémunér|
+    contenu\spayant|communication\scommerciale|pour\sle\scompte\sde|
     # es
     patrocin|publicidad|publirreportaje|colaboraci[oó]n|presentado\spor|ofrecido\spor|pagado|remunerad|
-    contenido\sde\smarca|promoci|apoyo|estudio\sde\smarca|alianza|aliado|socio|compensaci|
-    comunicaci[oó]n\scomercial|financiad|mecenas|anuncio|contenido\selaborado|un\scontenido\sde|
+    contenido\sde\smarca|promoci|con\sel\sapoyo|estudio\sde\smarca|en\salianza|aliad[oa]s?\scon|anuncio\s?:|socio\s?:|de\sun\ssocio|compensaci|
+    comunicaci[oó]n\scomercial|financiad[oa]\spor|mecenas|contenido\selaborado|un\scontenido\sde|
     # it
     sponsorizzat|collaborazione|pubbliredazionale|pubblicit|offerto\sda|presentato\sda|
-    a\spagamento|promoss|promozion|sostenut|sostegno|sostenitor|pagat|compenso|retribuit|
-    supporto|annuncio|comunicazione\scommerciale|presentat[ao]\sda|realizzato\sper|
+    a\spagamento|promoss|promozion|sostenut[oa]\sda|con\sil\ssostegno|sostenitor|pagat[oa]\sda|compenso|retribuit|
+    con\sil\ssupporto|annuncio\s?:|comunicazione\scommerciale|presentat[ao]\sda|realizzato\sper|
     # nl
     gesponsord|samenwerking|advertentie|betaald|mogelijk\sgemaakt|aangeboden\sdoor|gepresenteerd|reclame|
-    een\sproductie\svan|met\sdank\saan|in\sopdracht\svan|ondersteund|gemaakt\svoor|samen\smet""",
+    een\sproductie\svan|met\sdank\saan|in\sopdracht\svan|ondersteund\sdoor|gemaakt\svoor""",
     re.I | re.X,
 )
 
