@@ -400,7 +400,8 @@ class Builder:
 
     @staticmethod
     def headline_with_label(title, notes, F, r):
-        """The title with a sponsored label inside it: "[Werbung] <title>", "<title> (Anzeige)", "Sponsored: <title>"."""
+        """The title with a sponsored label inside it ("[Werbung] <title>", "<title> (Anzeige)", "Sponsored: <title>"),
+        and the label as it stands there: the span is the label, not the headline's own words."""
         labs = notes.get("headline_label") or notes["sponsored_label"]
         lab = F(r.choice(labs)).strip("[]() ")
         x = r.random()
@@ -408,9 +409,11 @@ class Builder:
             lab = lab.upper()
         elif x < 0.18:
             lab = lab.lower()
-        forms = [f"[{lab}] {title}", f"{title} ({lab})", f"{lab}: {title}", f"({lab}) {title}", f"{title} [{lab}]",
-                 f"{lab} – {title}", f"{lab} | {title}", f"{title} | {lab}", f"*{lab}* {title}", f"{title} *{lab}"]
-        return r.choices(forms, weights=[5, 4, 4, 2, 2, 2, 2, 1, 1, 1])[0]
+        forms = [(f"[{lab}]", "{} " + title), (f"({lab})", title + " {}"), (f"{lab}:", "{} " + title),
+                 (f"({lab})", "{} " + title), (f"[{lab}]", title + " {}"), (lab, "{} – " + title),
+                 (lab, "{} | " + title), (lab, title + " | {}"), (f"*{lab}*", "{} " + title), (f"*{lab}", title + " {}")]
+        label, form = r.choices(forms, weights=[5, 4, 4, 2, 2, 2, 2, 1, 1, 1])[0]
+        return form.format(label), label
 
     # -- main loop ----------------------------------------------------------------------------
     def plan(self):
@@ -644,9 +647,9 @@ class Builder:
                 p.kicker = None
                 if placement == "label" and r.random() < 0.45:
                     # the label is part of the headline ("[Werbung] <title>", "<title> (Anzeige)", "Sponsored: <title>")
-                    p.title = self.headline_with_label(p.title, notes, F, r)
+                    p.title, label = self.headline_with_label(p.title, notes, F, r)
                     self.headline_label_pages += 1
-                    add_span("sponsored", p.title)
+                    add_span("sponsored", label)
                 else:
                     p.top_label = lab
                     add_span("sponsored", lab)
@@ -662,10 +665,10 @@ class Builder:
                 add_span("sponsored", bl)
             if placement not in ("label", "combo") and r.random() < HEADLINE_LABEL_SHARE.get(lang, 0.1):
                 # a label inside the headline on top of the page's other notice (blogs label both)
-                p.title = self.headline_with_label(p.title, notes, F, r)
+                p.title, label = self.headline_with_label(p.title, notes, F, r)
                 self.headline_label_pages += 1
                 p.kicker = None
-                add_span("sponsored", p.title)
+                add_span("sponsored", label)
             if placement == "intro":
                 t = F(r.choice(notes["sponsored_intro"]))
                 first = pidx[0]
@@ -2026,7 +2029,7 @@ as in LABELS.md, plus fields of ours:
 Labelling follows realdev: a heading above a notice is part of the span ("IMPORTANT NOTICE This
 article is …"); a leading label above the title of a sponsored page ("Paid Post") is a sponsored span;
 a label inside the headline ("[Werbung] <title>", "<title> (Anzeige)", "Sponsored: <title>",
-"<title> | Publicidad") makes the whole headline the sponsored span ({n_head} pages: most of them carry a
+"<title> | Publicidad") makes the label as it stands in the headline the sponsored span ({n_head} pages: most of them carry a
 second notice too, as blogs label both the title and the text); deal boxes and site-wide sponsor credits
 are sponsored spans on editorial pages; bare teaser labels get no span (a teaser label that names its
 sponsor, "Offered by X", does). Languages are drawn in the shares
