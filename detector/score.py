@@ -41,8 +41,14 @@ TITLE_MAX_WORDS = 25  # a labelled headline is at most this long
 STORY_PARAGRAPH_MIN_WORDS = 20
 STORY_HEADING_MAX_WORDS = 15
 STORY_HEADING_MAX_CHROME = 0.8
+STORY_HEADING_MIN_EDITORIAL = 0.2  # ... and called editorial with at least this
 HEADING_MIN_SHARE = 0.05  # the heading's own probability of its notice's label must reach this
 _END_PUNCT = re.compile(r"[.!?…)\]]$")
+# A line that opens with a read-more label links to another article: chrome, whatever words its title holds.
+_READ_MORE = re.compile(
+    r"^\s*(?:recommended(?:\s+(?:article|story|reading))?|read\s+(?:more|also|next)|related(?:\s+(?:article|story))?|"
+    r"see\s+also|lesen\s+sie\s+(?:auch|mehr)|auch\s+interessant|mehr\s+zum\s+thema|(?:à\s+)?lire\s+aussi|"
+    r"lee\s+(?:también|más)|leggi\s+anche|lees\s+ook)\s*[:|»>–-]", re.I)
 
 
 @dataclass(slots=True)
@@ -308,12 +314,24 @@ class Detector:
         A bare label is an ad slot on a page below ``BARE_LABEL_PAGE_MAX`` that the model does not flag
         (``threshold``: its page threshold); on any other page it heads the title under it.
         """
+        cls._revise_read_more_t(t)
         cls._revise_story_headings_t(t)
         cls._revise_headings_t(t)
         if score < min(BARE_LABEL_PAGE_MAX, threshold):
             cls._revise_bare_labels_t(t)
         else:
             cls._revise_label_titles_t(t)
+
+    @staticmethod
+    def _revise_read_more_t(t: "_Table") -> None:
+        """A "Recommended Article: …" / "Lesen Sie auch: …" line is a link to another page: boilerplate.
+
+        The title after the label may hold any word ("… Strategic Partnership …"); it is no notice about
+        this page.
+        """
+        for i, lab in enumerate(t.labels):
+            if lab in NOTICE_LABELS and not t.units[i] and _READ_MORE.match(t.texts[i]):
+                t.relabel(i, "boilerplate", t.prob(i, "boilerplate"))
 
     @staticmethod
     def _revise_story_headings_t(t: "_Table") -> None:
@@ -327,6 +345,8 @@ class Detector:
         for i in range(1, len(labels) - 1):
             if labels[i] != "boilerplate" or t.scores[i] >= STORY_HEADING_MAX_CHROME or t.units[i]:
                 continue
+            if t.prob(i, "editorial") < STORY_HEADING_MIN_EDITORIAL:
+                continue  # chrome or a label ("ANZEIGE") the model never took for text
             if labels[i - 1] != "editorial" or labels[i + 1] != "editorial":
                 continue
             words = texts[i].split()

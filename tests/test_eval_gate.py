@@ -1,7 +1,14 @@
-"""Evaluation gate: the shipped model's metrics may not fall below pinned floors.
+"""Evaluation gate: the shipped model's figures may not fall below pinned floors.
 
 Floors live in tests/eval_gate.json with the hash of the corpus they were measured on and a stated
 tolerance. Raising a floor is a commit of its own; lowering one needs a reason in that commit.
+
+- ``crossval_data``: cross-validation by site on a slice of data/: models trained here, each scoring
+  sites it never saw. It gates the training recipe (features, options, thresholds), not the shipped
+  weights, and runs wherever the tests run.
+- ``realdev``: the shipped model on ../shared/realdev (skipped when absent). The shipped model is
+  trained on realdev, so these are in-sample figures: a guard against regressions, not a measure of
+  quality on unseen sites (``detector crossval`` and the model card give that).
 """
 
 from __future__ import annotations
@@ -42,25 +49,27 @@ def detector() -> Detector:
 
 @pytest.mark.slow
 def test_shipped_model_was_trained_on_this_data(detector):
-    meta = detector.model.metadata["training_data"]
-    assert meta["sha256"] == corpus_hash(ROOT / "data"), "data/ changed since the shipped model was trained: retrain it"
+    corpora = {c["name"]: c["sha256"] for c in detector.model.metadata["training_data"].get("corpora", [])}
+    assert corpora.get("data") == corpus_hash(ROOT / "data"), "data/ changed since the shipped model was trained: retrain it"
 
 
 @pytest.mark.slow
-def test_gate_on_the_test_split_of_data(detector):
-    gate = GATE["data_test"]
+def test_gate_on_crossval_by_site_over_data():
+    from detector.crossval import cross_validate
+
+    gate = GATE["crossval_data"]
     assert corpus_hash(ROOT / "data") == gate["corpus_sha256"], "data/ changed: re-measure the gate"
-    test_sources = set(detector.model.metadata["report"]["test_sources"])
-    pages = [p for p in load_corpus(ROOT / "data") if p.source in test_sources]
-    result = evaluate_pages(detector, pages, n_jobs=2)
-    assert not _check(result.metrics, gate["floors"], GATE["tolerance"])
+    result = cross_validate([ROOT / "data"], folds=gate["folds"], limit=gate["pages"], n_jobs=2)
+    failures = _check(result.metrics(), gate["floors"], GATE["tolerance"])
+    assert not failures, failures
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not REALDEV.is_dir(), reason="../shared/realdev is not here")
-def test_gate_on_realdev(detector):
+def test_in_sample_gate_on_realdev(detector):
     gate = GATE["realdev"]
     digest = hashlib.sha256((REALDEV / "labels.jsonl").read_bytes()).hexdigest()
     assert digest == gate["labels_sha256"], "realdev labels changed: re-measure the gate"
     result = evaluate_pages(detector, load_corpus(REALDEV), n_jobs=2)
-    assert not _check(result.metrics, gate["floors"], GATE["tolerance"])
+    failures = _check(result.metrics, gate["floors"], GATE["tolerance"])
+    assert not failures, failures
