@@ -36,7 +36,11 @@ def test_the_shipped_model_has_a_card_that_matches_it():
     card = (default_model_dir() / CARD_FILE).read_text(encoding="utf-8")
     assert meta["model_sha256"] in card, "MODEL_CARD.md is stale: detector card detector/models/default --corpus data"
     assert meta["training_data"]["sha256"] in card
-    assert "### Per language (test split)" in card and "### Per source (test split)" in card
+    for corpus in meta["training_data"]["corpora"]:  # every corpus it was trained on, with its hash
+        assert f"`{corpus['name']}`: {corpus['pages']} pages, sha256 `{corpus['sha256']}`" in card
+    # trained on every page: its figures are the cross-validation by site, per source and pooled
+    assert "### Cross-validation by site" in card and "| **pooled** |" in card and "| realdev/" in card
+    assert f"**Rebuild**: `{meta['command']}`" in card
 
 
 def test_writing_a_card_leaves_the_model_alone(model_copy):
@@ -53,8 +57,13 @@ def test_the_card_states_data_use_metrics_threshold_and_limits(model_copy):
     for heading in ("## Training data", "## Intended use", "## Out-of-scope use", "## Thresholds", "## Metrics",
                     "## Known limits"):
         assert heading in card
-    pg = meta["metrics"]["data_test"]["page"]
-    assert f"| page ROC AUC | {pg['roc_auc']:.3f} |" in card
+    if meta["metrics"].get("data_test"):  # a model trained with a test split: its figures
+        pg = meta["metrics"]["data_test"]["page"]
+        assert f"| page ROC AUC | {pg['roc_auc']:.3f} |" in card
+    else:  # trained on every page: the cross-validation's pooled row
+        pooled = meta["crossval"]["pooled"]
+        ap, kw = pooled["detector"]["page"]["average_precision"], pooled["keyword"]["page"]["average_precision"]
+        assert f"| **pooled** | {pooled['detector']['page']['pages']} |" in card and f"{ap:.3f} ({kw:.3f})" in card
     assert f"**Page threshold**: {meta['threshold']}" in card
     assert meta["training_data"]["sha256"] in card
 
