@@ -163,7 +163,7 @@ def test_page_features_tolerate_missing_classes(page):
 
 # -- the fast transform is the vectorizers' transform -------------------------------------------------
 def _reference_layout_tokens(r: BlockRow) -> str:
-    """The layout tokens as first written (one function, lower-casing the whole text)."""
+    """The layout tokens by the reference rule (one function, lower-casing the whole text)."""
     from detector.features import _HEAD_WORDS, _LETTER, _UPPER, _norm
 
     toks = ["tag_" + r.tag, "unit_" + (r.unit or "block")]
@@ -194,7 +194,7 @@ def _reference_layout_tokens(r: BlockRow) -> str:
 
 
 def _reference_transform(feats: BlockFeatures, X: list[BlockRow]) -> sp.csr_matrix:
-    """BlockFeatures.transform as first written: each of _vectorizers() on its texts, stacked."""
+    """BlockFeatures.transform by reference: each of _vectorizers() on its texts, stacked."""
     from detector.features import CHAR_MAX, _dense, _norm
 
     words, chars, context, layout = feats._vectorizers()

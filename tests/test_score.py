@@ -210,7 +210,7 @@ def test_the_kernels_block_json_writes_every_rounded_score_and_any_other_float_a
 
 
 def _revise_headings_reference(t) -> None:
-    """Detector._revise_headings_t as first written: every block, bottom up."""
+    """Detector._revise_headings_t by its plain reference rule: every block, bottom up."""
     from detector.score import (BARE_LABEL_MAX_WORDS, HEADING_MAX_WORDS, HEADING_MIN_SHARE, NOTICE_LABELS,
                                 _END_PUNCT)
 
