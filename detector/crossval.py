@@ -25,23 +25,11 @@ from .corpus import LabelledPage, load_corpus
 from .evaluate import PageOutcome, compute_metrics
 from .train import TrainOptions, fit_model, page_evidence, prepare_pages, site_groups, training_set
 
-__all__ = ["CVResult", "cross_validate", "format_cv", "BARS"]
+__all__ = ["CVResult", "cross_validate", "format_cv"]
 
 log = logging.getLogger(__name__)
 
 MAX_SOURCES_PER_ROW = 20  # a corpus of more sources than this (our own data/) is one row
-
-# What a row must reach (held-out sites), as (metric path, bar, "min" or "max").
-BARS = (
-    ("page.average_precision", 0.85, "min"),
-    ("page.precision", 0.8, "min"),
-    ("page.recall", 0.8, "min"),
-    ("spans.sponsored.share", 0.8, "min"),
-    ("spans.affiliate.share", 0.85, "min"),
-    ("spans.disclaimer.share", 0.7, "min"),
-    ("false_sponsored_blocks.share", 0.005, "max"),
-)
-
 
 @dataclass
 class CVResult:
@@ -111,7 +99,7 @@ def cross_validate(
     prepared = prepare_pages(pages, n_jobs)
     ts = training_set(prepared, options)
     log.info("%d pages prepared, %d training rows (%.0fs)", len(prepared), ts.M.shape[0], time.time() - t0)
-    groups = np.array(site_groups(pages))
+    groups = np.array(site_groups(pages))  # of every page, prepared or not (a fold's held-out sites)
     index_of = {str(p.page.path): k for k, p in enumerate(prepared)}
     prep_of_page = np.array([index_of.get(str(p.path), -1) for p in pages])
     detector: list[PageOutcome | None] = [None] * len(pages)

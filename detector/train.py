@@ -6,6 +6,7 @@ metrics written into the model's metadata.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 import zlib
@@ -277,10 +278,7 @@ class TrainingSet:
     owner: np.ndarray  # the page (index into ``prepared``) of each training row
     M_page: sp.csr_matrix  # every block and unit each page is scored on
     page_owner: np.ndarray
-
-    @property
-    def sites(self) -> np.ndarray:
-        return np.array(site_groups([p.page for p in self.prepared]))
+    sites: np.ndarray  # each prepared page's site (:func:`site_groups`)
 
 
 def site_groups(pages: Sequence[LabelledPage]) -> list[str]:
@@ -321,7 +319,8 @@ def training_set(prepared: list[Prepared], options: TrainOptions) -> TrainingSet
     owner = np.concatenate([np.full(len(p.rows), k) for k, p in enumerate(prepared)])
     page_owner = np.concatenate([np.full(len(p.page_rows), k) for k, p in enumerate(prepared)])
     return TrainingSet(prepared, feats, feats.transform(rows), y, owner,
-                       feats.transform([r for p in prepared for r in p.page_rows]), page_owner)
+                       feats.transform([r for p in prepared for r in p.page_rows]), page_owner,
+                       np.array(site_groups([p.page for p in prepared])))
 
 
 def page_evidence(ts: TrainingSet, clf: BlockClassifier, ks: np.ndarray) -> np.ndarray:
@@ -357,19 +356,16 @@ def fit_model(ts: TrainingSet, pages: Sequence[int] | None, options: TrainOption
         rmask = np.isin(ts.owner, on)
         return new_clf().fit_matrix(ts.M[rmask], ts.y[rmask], feats)
 
-    def page_rows(clf: BlockClassifier, ks: np.ndarray) -> np.ndarray:
-        return page_evidence(ts, clf, ks)
-
     groups = ts.sites[idx]
     page_y = np.array([1 if prepared[k].page.page == "sponsored" else 0 for k in idx])
     X_page = np.zeros((len(idx), len(PAGE_FEATURE_NAMES)))
     n_groups = len(set(groups.tolist()))
     if n_groups >= 2:
         for fold_train, fold_test in GroupKFold(n_splits=min(options.folds, n_groups)).split(idx, page_y, groups):
-            X_page[fold_test] = page_rows(fit_blocks(idx[fold_train]), idx[fold_test])
+            X_page[fold_test] = page_evidence(ts, fit_blocks(idx[fold_train]), idx[fold_test])
     blocks = fit_blocks(idx)
     if n_groups < 2:
-        X_page[:] = page_rows(blocks, idx)
+        X_page[:] = page_evidence(ts, blocks, idx)
     keep = np.array([prepared[k].page.page != "excluded" for k in idx])
     page_model = PageScorer().fit(X_page[keep], page_y[keep])
     if evidence is not None:  # the out-of-fold page features, for experiments with the page scorer
@@ -423,12 +419,13 @@ def train(corpus: str | Path | Sequence[str | Path], options: TrainOptions = Tra
         result = evaluate_pages(Detector(model), [pages[i] for i in test_idx], n_jobs=options.n_jobs)
         report["test_metrics"] = result.metrics
         report["test_metrics_by"] = grouped_metrics(result.pages, model.threshold)  # for MODEL_CARD.md
+    hashes = [corpus_hash(f) for f in folders]  # each corpus read once (realdev: 9,000 files)
     model.metadata = {
         "training_data": {
             "corpus": " + ".join(f.name for f in folders),
-            "corpora": [{"name": f.name, "sha256": corpus_hash(f), "pages": sum(p.path.is_relative_to(f) for p in pages)}
-                        for f in folders],
-            "sha256": corpus_hash(folders[0]) if len(folders) == 1 else _combined_hash(folders),
+            "corpora": [{"name": f.name, "sha256": h, "pages": sum(p.path.is_relative_to(f) for p in pages)}
+                        for f, h in zip(folders, hashes)],
+            "sha256": hashes[0] if len(hashes) == 1 else hashlib.sha256("".join(hashes).encode()).hexdigest(),
             "pages": len(pages),
             "split": "by site",
             "test_share": options.test_share,
@@ -448,12 +445,6 @@ def train(corpus: str | Path | Sequence[str | Path], options: TrainOptions = Tra
                             limit=options.limit)
         model.metadata["crossval"] = report["crossval"] = cv.summary()
     return model, report
-
-
-def _combined_hash(folders: Sequence[Path]) -> str:
-    import hashlib
-
-    return hashlib.sha256("".join(corpus_hash(f) for f in folders).encode()).hexdigest()
 
 
 def held_out(pages: Sequence[LabelledPage], report: dict) -> list[LabelledPage]:
