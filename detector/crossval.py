@@ -41,7 +41,8 @@ class CVResult:
     folds: int
     thresholds: list[float]
     seconds: float = 0.0
-    # per fold: the page features of its training pages (out of fold) and of its held-out pages
+    # per fold: the page features of its training pages (out of fold) and of its held-out pages, the
+    # held-out pages (indices) and the fold's model
     evidence: list[dict] = field(default_factory=list)
 
     def metrics(self, which: str = "detector", row: str | None = None) -> dict[str, Any]:
@@ -115,6 +116,7 @@ def cross_validate(
         test_k = prep_of_page[te]
         ev["test"] = te[test_k >= 0]
         ev["X_test"] = page_evidence(ts, model.blocks, test_k[test_k >= 0])
+        ev["held_out"], ev["model"] = te, model  # to score the held-out pages again (revisions of the score)
         evidence.append(ev)
         chunks = np.array_split(te, max(1, min(n_jobs, len(te))))
         got = Parallel(n_jobs=n_jobs)(delayed(_score_fold)(model, [pages[i] for i in ch]) for ch in chunks)

@@ -17,7 +17,7 @@ from functools import cache
 from itertools import accumulate
 from typing import Any, Callable, Iterator, Sequence
 
-__all__ = ["SELF_REFERENCE", "has_self_reference", "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "has_sponsored_cue", "has_affiliate_cue", "cue_counts", "cue_counts_many", "cue_candidates"]
+__all__ = ["SELF_REFERENCE", "has_self_reference", "DECLARED_SPONSORED", "declares_sponsored", "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "has_sponsored_cue", "has_affiliate_cue", "cue_counts", "cue_counts_many", "cue_candidates"]
 
 SPONSORED_CUES = re.compile(
     r"""sponsor|advertorial|advertis|\bads?\b|paid|\bpay(?:ing|s)?\b|partner|supported\sby|presented\sby|
@@ -80,6 +80,58 @@ SELF_REFERENCE = re.compile(
 
 def has_self_reference(text: str) -> bool:
     return SELF_REFERENCE.search(text) is not None
+
+
+# The page's own content declares that it is paid for: "this post is sponsored by …", "AWS sponsors this
+# article", "Dieser Beitrag wurde von … bezahlt", "cet article est sponsorisé", "[Werbung]" heading a title.
+# A block that says so is a sponsored notice, whatever else it holds ("Disclaimer: this post is sponsored
+# by …"), and its page is sponsored (see score.Detector._revise_declared).
+_CONTENT = r"""(?:article|post|blog\s?post|story|content|feature|piece|page|video|episode|newsletter|review|guide|series|
+    beitrag|artikel|text|inhalt|blogpost|bericht|billet|contenu|publication|reportage|art[ií]culo|contenido|
+    publicaci[oó]n|entrada|texto|articolo|contenuto|pubblicazione|servizio|inhoud|stuk|blog)"""
+DECLARED_SPONSORED = re.compile(
+    r"""
+    # en: this post is/was (kindly) sponsored by; this article is a paid partnership / an advertorial
+    \b(?:this|the\sfollowing)\s(?:\w+\s){0,2}""" + _CONTENT + r"""\s(?:is|was|has\sbeen|is\sbeing)\s(?:(?:\w+ly|also|in\spart)\s)?
+      (?:sponsored|paid\sfor|funded|commissioned|underwritten|brought\sto\syou|presented|supported\sby|
+         (?:an?\s)?(?:paid|sponsored|promoted)\s(?:post|partnership|collaboration|placement|promotion|article|content|feature)|
+         an?\s(?:advertorial|advertisement|advert|ad)\b|advertising\b|in\s(?:paid\s)?partnership|created\sin\spartnership|produced\sin\spartnership)
+    |\b(?:sponsors|sponsored|sponsoring|paid\sfor|funded)\sthis\s(?:\w+\s)?""" + _CONTENT + r"""
+    # de: dieser Beitrag ist/wurde/entstand … gesponsert / bezahlt / in (bezahlter) Kooperation / Werbung
+    |\b(?:dieser|diese|dieses|der\sfolgende)\s(?:\w+\s){0,1}""" + _CONTENT + r"""\s(?:ist|wurde|wird|entstand|enthält)\s(?:(?!nicht\b|kein|unbezahlt)\w+\s){0,6}?
+      (?:gesponsert|bezahlt|finanziert|beauftragt|werbung\b|anzeige\b|in\s(?:\w+\s)?(?:kooperation|zusammenarbeit))
+    # fr: cet article est sponsorisé / a été financé / est un contenu sponsorisé / réalisé en partenariat
+    |\b(?:cet|ce|cette)\s(?:\w+\s){0,1}""" + _CONTENT + r"""\s(?:est|a\sété)\s(?:(?!pas\b|ne\b|no\b|non\b|niet\b|geen\b|nicht\b)\w+\s){0,3}?
+      (?:sponsoris|financ|rémunér|publicit|payant|réalisé\sen\spartenariat|en\spartenariat|publi-?rédactionnel|publireportage)
+    # es
+    |\b(?:este|esta)\s(?:\w+\s){0,1}""" + _CONTENT + r"""\s(?:es|ha\ssido|está|fue)\s(?:(?!pas\b|ne\b|no\b|non\b|niet\b|geen\b|nicht\b)\w+\s){0,3}?
+      (?:patrocinad|pagad|financiad|publicidad|publirreportaje|una\scolaboraci[oó]n\spagada|en\scolaboraci[oó]n\scon)
+    # it
+    |\b(?:questo|questa)\s(?:\w+\s){0,1}""" + _CONTENT + r"""\s(?:è|e'|è\sstato|è\sstata)\s(?:(?!pas\b|ne\b|no\b|non\b|niet\b|geen\b|nicht\b)\w+\s){0,3}?
+      (?:sponsorizzat|pagat|finanziat|realizzat[oa]\sin\scollaborazione|pubbliredazionale|a\spagamento)
+    # nl
+    |\b(?:dit|deze)\s(?:\w+\s){0,1}""" + _CONTENT + r"""\s(?:is|werd|wordt)\s(?:(?!pas\b|ne\b|no\b|non\b|niet\b|geen\b|nicht\b)\w+\s){0,3}?
+      (?:gesponsord|betaald|gefinancierd|in\s(?:betaalde\s)?samenwerking|een\sadvertentie|mogelijk\sgemaakt)
+    # a label in brackets heading a title: "[Werbung] Drei Tage …", "(Anzeige)", "[Sponsored]"
+    |^\W{0,2}[\[(](?:werbung|anzeige|sponsored|gesponsert|paid\spost|advertisement|advertorial|publicité|publicidad|
+      pubblicità|advertentie|gesponsord|sponsorisé|patrocinado|sponsorizzato)[\])]
+    """,
+    re.I | re.X,
+)
+
+
+_NEGATED = re.compile(r"\b(?:no|not|nobody|never|none|kein\w*|nicht|niemand|pas|personne|ni|ningún|ninguna|nadie|non|nessun\w*|niet|geen|niemand)\b[^.!?]{0,40}$", re.I)
+
+
+def declares_sponsored(text: str) -> bool:
+    """Whether ``text`` says that the page's own content is sponsored (:data:`DECLARED_SPONSORED`), not
+    that it is not ("No company paid for this article")."""
+    m = DECLARED_SPONSORED.search(text)
+    while m is not None:
+        if not _NEGATED.search(text, max(0, m.start() - 60), m.start()):
+            return True
+        m = DECLARED_SPONSORED.search(text, m.end())
+    return False
 
 
 def has_sponsored_cue(text: str) -> bool:

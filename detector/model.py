@@ -95,7 +95,8 @@ class BlockClassifier(_FittedState, Params):
         M = feats.transform(X)
         return self.fit_matrix(M, y, feats)
 
-    def fit_matrix(self, M: sp.csr_matrix, y: Sequence[str], feats: BlockFeatures) -> "BlockClassifier":
+    def fit_matrix(self, M: sp.csr_matrix, y: Sequence[str], feats: BlockFeatures,
+                   sample_weight: np.ndarray | None = None) -> "BlockClassifier":
         y = np.asarray(y)
         classes, counts = np.unique(y, return_counts=True)
         # Rare classes weigh more, but only by the square root of their rarity: full balancing
@@ -105,7 +106,7 @@ class BlockClassifier(_FittedState, Params):
         from sklearn.linear_model import LogisticRegression
 
         clf = LogisticRegression(C=self.C, max_iter=self.max_iter, class_weight=cw, tol=1e-3)
-        clf.fit(M, y)
+        clf.fit(M, y, sample_weight=sample_weight)
         coef = clf.coef_
         if self.max_nonzero and coef.size > self.max_nonzero:
             cut = np.partition(np.abs(coef).ravel(), coef.size - self.max_nonzero)[coef.size - self.max_nonzero]

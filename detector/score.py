@@ -23,6 +23,7 @@ _DUMPS = json.JSONEncoder(ensure_ascii=False).encode
 from .corpus import OUTPUT_LABEL
 from .features import page_features, rows_for_page
 from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits, guess_kind, is_path_like, read_input
+from .lexicon import declares_sponsored
 from .model import DetectorModel
 from .segment import Page, segment
 
@@ -36,6 +37,7 @@ BARE_LABEL_MAX_WORDS = 3  # "Anzeige", "Paid Post", "In association with": label
 # only disclosure is a label score between 0.75 and 0.94 (data/'s test split), and keep their label.
 BARE_LABEL_PAGE_MAX = 0.75
 TITLE_MAX_WORDS = 25  # a labelled headline is at most this long
+DECLARED_MAX_WORDS = 80  # a block that declares the page sponsored is a notice up to this long (else prose)
 # A line between two story paragraphs of at least this many words, no longer than STORY_HEADING_MAX_WORDS
 # and called chrome with less than STORY_HEADING_MAX_CHROME, is a subheading of the story.
 STORY_PARAGRAPH_MIN_WORDS = 20
@@ -304,6 +306,8 @@ class Detector:
         labels, scores = self._decide(merged)
         table = self._assemble(page, labels, scores, merged, len(page.blocks))
         self._revise(table, score, self.model.threshold)
+        if self._revise_declared_t(table):  # the page's own content says it is paid for
+            score = max(score, self.model.threshold)
         label = "sponsored" if score >= self.model.threshold else "editorial"
         return Analysis(path=page.path, score=score, label=label, table=table, text=page.text)
 
@@ -321,6 +325,24 @@ class Detector:
             cls._revise_bare_labels_t(t)
         else:
             cls._revise_label_titles_t(t)
+
+    @staticmethod
+    def _revise_declared_t(t: "_Table") -> bool:
+        """A block that declares the page's content paid for is a sponsored notice; True if the page has one.
+
+        "Disclaimer: this post is sponsored by …", "AWS sponsors this article", "Dieser Beitrag wurde von …
+        bezahlt", "[Werbung] Drei Tage im Illertal" (:func:`lexicon.declares_sponsored`): whatever label the
+        model gave it but boilerplate (site chrome quoting a notice), and whatever the page looks like, its
+        page is sponsored. A long paragraph is prose that may quote such a sentence, not a notice.
+        """
+        found = False
+        for i, lab in enumerate(t.labels):
+            if lab == "boilerplate" or len(t.texts[i].split()) > DECLARED_MAX_WORDS or not declares_sponsored(t.texts[i]):
+                continue
+            if lab != "sponsored":
+                t.relabel(i, "sponsored", max(t.prob(i, "sponsored"), t.scores[i]))
+            found = True
+        return found
 
     @staticmethod
     def _revise_read_more_t(t: "_Table") -> None:

@@ -91,10 +91,27 @@ def test_a_page_without_boilerplate_labels_trains_on_prose_cue_blocks_and_notice
             row(prose, links=0.9),  # link-heavy: left out
             row("Brands spend more on sponsored content every year, and regulators are watching."),  # cue word
             row("This article is sponsored by Example Bank."),  # a labelled notice
+            row("State-sponsored hackers hit ports"),  # a short headline with a cue word: kept
+            row("Advertisement"),  # a bare label (an ad slot, unlabelled): left out
             *[row(f"{prose} Paragraph {i}.") for i in range(PROSE_PER_PAGE + 10)]]
-    targets = ["editorial", "editorial", "editorial", "sponsored"] + ["editorial"] * (PROSE_PER_PAGE + 10)
+    targets = ["editorial", "editorial", "editorial", "sponsored", "editorial", "editorial"] + ["editorial"] * (PROSE_PER_PAGE + 10)
     kept = _unlabelled_chrome_kept(rows, targets, list(range(len(rows))), seed=0)
-    assert 0 not in kept and 1 not in kept
-    assert 2 in kept and 3 in kept
-    assert len(kept) == 2 + PROSE_PER_PAGE
+    assert 0 not in kept and 1 not in kept and 5 not in kept
+    assert 2 in kept and 3 in kept and 4 in kept
+    assert len(kept) == 3 + PROSE_PER_PAGE
     assert kept == sorted(kept)
+
+
+def test_rows_with_a_cue_that_are_no_notice_weigh_more():
+    import scipy.sparse as sp
+
+    from detector.train import TrainingSet, cue_negative_weights
+
+    y = np.array(["editorial", "editorial", "sponsored", "boilerplate", "sponsored_other"])
+    cued = np.array([True, False, True, True, True])
+    ts = TrainingSet([], None, sp.csr_matrix((5, 1)), y, np.zeros(5), sp.csr_matrix((0, 1)), np.zeros(0),
+                     np.array([]), cued)
+    assert cue_negative_weights(ts, np.ones(5, dtype=bool), 1.0) is None
+    w = cue_negative_weights(ts, np.ones(5, dtype=bool), 5.0)
+    assert w.tolist() == [5.0, 1.0, 1.0, 5.0, 1.0]
+    assert cue_negative_weights(ts, np.array([False, True, True, True, False]), 5.0).tolist() == [1.0, 1.0, 5.0]

@@ -356,3 +356,41 @@ def test_the_compiled_candidate_loop_marks_the_texts_the_python_loop_marks(monke
     slow = [L.cue_candidates(texts) for texts in pages]
     assert fast == slow
     assert sum(map(sum, fast)) > 100 and sum(len(f) - sum(f) for f in fast) > 100  # both answers, many times
+
+
+DECLARED = [
+    "Disclosure: this post is sponsored by Harbour Analytics. I tested the tool for a month.",
+    "Northwind Cloud sponsors this article and the series it belongs to.",
+    "Thanks to Northwind Cloud for sponsoring this post.",
+    "This guide is kindly supported by our friends at Lumen Tools.",
+    "This story was created in partnership with Kestrel Tea, who paid for its production.",
+    "Dieser Beitrag wurde von der Sparkasse Altmühl bezahlt.",
+    "Anzeige: Dieser Artikel ist in Kooperation mit Bergwerk Outdoor entstanden.",
+    "[Werbung] Vier Tage im Allgäu mit dem E-Bike",
+    "Cet article est sponsorisé par la Maison Vérel.",
+    "Este artículo ha sido patrocinado por Bodegas Almenara.",
+    "Questo articolo è sponsorizzato da Caseificio Val Tanaro.",
+    "Dit artikel is gesponsord door Veldhuis Bank.",
+]
+NOT_DECLARED = [
+    "The senator sponsored the bill that expanded rural broadband.",
+    "This story is about sponsored content and why readers miss the label.",
+    "This article is not sponsored.",
+    "No company paid for this article.",
+    "Nobody sponsored this review, and the maker did not see it before publication.",
+    "Dieser Beitrag enthält unbezahlte Werbung durch Verlinkung.",
+    "Dieser Artikel ist nicht gesponsert.",
+    "Cet article n'est pas sponsorisé.",
+    "Dit artikel is niet gesponsord.",
+    "Werbung: Wie Marken um junge Leser werben",
+]
+
+
+@pytest.mark.parametrize("text", DECLARED)
+def test_a_notice_that_declares_the_content_paid_for_is_recognised(text):
+    assert L.declares_sponsored(text)
+
+
+@pytest.mark.parametrize("text", NOT_DECLARED)
+def test_a_mention_or_a_denial_of_sponsorship_declares_nothing(text):
+    assert not L.declares_sponsored(text)

@@ -255,3 +255,39 @@ def test_heading_revisions_match_the_block_by_block_reference_on_random_pages():
         assert (a.labels, a.scores) == (b.labels, b.scores)
         changed += a.labels != labels
     assert changed > 100  # revisions happened, in many pages
+
+
+STORY = "".join(f"<p>Paragraph {i} of a review of a genomics platform: we ran three pipelines on it and compared "
+                f"the results and the run times with those of our own cluster.</p>" for i in range(8))
+
+
+@pytest.mark.parametrize("notice", [
+    "<p><strong>Disclaimer:</strong> This post is sponsored by Harbour Omics. I have personally tested the platform.</p>",
+    "<p>Dieser Beitrag wurde von den Stadtwerken Rheinauen bezahlt.</p>",
+    "<p>Northwind Cloud sponsors this article and the series it belongs to.</p>",
+])
+def test_a_page_whose_notice_declares_it_paid_for_is_sponsored_whatever_the_model_calls_the_notice(det, notice):
+    page = f"<html><body><h1>Three pipelines, one week</h1>{notice}{STORY}</body></html>"
+    a = det.analyze(page)
+    assert a.label == "sponsored" and a.score >= det.threshold
+    declared = [b for b in a.record()["blocks"] if b["text"].strip() in notice.replace("<strong>", "").replace("</strong>", "")
+                .replace("<p>", "").replace("</p>", "")]
+    assert declared and all(b["label"] == "sponsored" for b in declared)
+
+
+def test_a_denial_of_sponsorship_leaves_the_page_editorial(det):
+    page = f"<html><body><h1>Three pipelines, one week</h1><p>No company paid for this article.</p>{STORY}</body></html>"
+    a = det.analyze(page)
+    assert a.label == "editorial"
+    assert all(b["label"] != "sponsored" for b in a.record()["blocks"])
+
+
+def test_a_long_paragraph_that_quotes_a_notice_is_not_one():
+    from detector.score import DECLARED_MAX_WORDS, _Table
+
+    quote = ("It would be easy to end by saying this post was sponsored by a mattress maker. " * 12).strip()
+    assert len(quote.split()) > DECLARED_MAX_WORDS
+    blocks = [_lb(0, "editorial", quote), _lb(1, "boilerplate", "This article is sponsored by Example Bank.")]
+    t = _Table.of(blocks)
+    assert not Detector._revise_declared_t(t)
+    assert t.labels == ["editorial", "boilerplate"]

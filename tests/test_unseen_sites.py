@@ -219,9 +219,6 @@ def blocks_with(a, fragment: str):
 # What the shipped model still gets wrong on these pages: (test, case id[, notice fragment]) -> why. Each is
 # a strict xfail, so a model that gets one right fails the run until the entry is removed.
 KNOWN_MISSES: dict[tuple[str, ...], str] = {
-    ("page_label", "de-amp-anzeige"): "the notice is called a disclaimer; the page stays under the threshold",
-    ("notice", "de-amp-anzeige", "Dieser Beitrag wurde von den Stadtwerken Rheinauen bezahlt"):
-        "a paid-for notice worded as a note is called a disclaimer",
     ("page_label", "en-next-paid-post"): "a label and a brand byline alone score under the threshold",
     ("notice", "en-next-paid-post", "Paid Post"): "the bare label is taken for an ad slot on a page not flagged",
     ("page_label", "en-next-adindustry"): "a headline about sponsored content is taken for a notice",
