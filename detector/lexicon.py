@@ -17,7 +17,7 @@ from functools import cache
 from itertools import accumulate
 from typing import Any, Callable, Iterator, Sequence
 
-__all__ = ["SELF_REFERENCE", "has_self_reference", "DECLARED_SPONSORED", "declares_sponsored", "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "has_sponsored_cue", "has_affiliate_cue", "cue_counts", "cue_counts_many", "cue_candidates"]
+__all__ = ["SELF_REFERENCE", "has_self_reference", "DECLARED_SPONSORED", "declares_sponsored", "CONTENT_LABEL", "is_content_label", "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "has_sponsored_cue", "has_affiliate_cue", "cue_counts", "cue_counts_many", "cue_candidates"]
 
 SPONSORED_CUES = re.compile(
     r"""sponsor|advertorial|advertis|\bads?\b|paid|\bpay(?:ing|s)?\b|partner|supported\sby|presented\sby|
@@ -118,6 +118,23 @@ DECLARED_SPONSORED = re.compile(
     """,
     re.I | re.X,
 )
+
+
+# A label that names the content under it as paid for, alone on its line ("Paid Post", "Sponsored Content",
+# "Advertorial", "Contenu sponsorisé"). Not the ad-slot words ("Advertisement", "Anzeige", "Werbung"): those
+# also head banners.
+CONTENT_LABEL = re.compile(
+    r"""(?:paid|sponsored|promoted|partner|brand(?:ed)?)\s(?:post|content|story|article|feature)s?|sponsored|advertorial|
+    paid\spartnership|publi-?reportage|publirreportaje|pubbliredazionale|contenido\spatrocinado|
+    contenu\s(?:sponsoris[ée]|partenaire|de\smarque)|contenuto\s(?:sponsorizzato|sponsorizzata|a\spagamento)|
+    gesponsorde\s(?:inhoud|content|post)|gesponserte[rs]?\s(?:beitrag|artikel|inhalt)|sonderveröffentlichung""",
+    re.I | re.X,
+)
+
+
+def is_content_label(text: str) -> bool:
+    """Whether ``text`` is only a label of paid content (:data:`CONTENT_LABEL`), brackets and marks aside."""
+    return CONTENT_LABEL.fullmatch(text.strip(" \t\n[](){}|*:·•–—-_.!")) is not None
 
 
 _NEGATED = re.compile(r"\b(?:no|not|nobody|never|none|kein\w*|nicht|niemand|pas|personne|ni|ningún|ninguna|nadie|non|nessun\w*|niet|geen|niemand)\b[^.!?]{0,40}$", re.I)

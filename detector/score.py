@@ -23,7 +23,7 @@ _DUMPS = json.JSONEncoder(ensure_ascii=False).encode
 from .corpus import OUTPUT_LABEL
 from .features import page_features, rows_for_page
 from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits, guess_kind, is_path_like, read_input
-from .lexicon import declares_sponsored
+from .lexicon import declares_sponsored, is_content_label
 from .model import DetectorModel
 from .segment import Page, segment
 
@@ -38,6 +38,7 @@ BARE_LABEL_MAX_WORDS = 3  # "Anzeige", "Paid Post", "In association with": label
 BARE_LABEL_PAGE_MAX = 0.75
 TITLE_MAX_WORDS = 25  # a labelled headline is at most this long
 DECLARED_MAX_WORDS = 80  # a block that declares the page sponsored is a notice up to this long (else prose)
+LABEL_TOP = 0.3  # a label of paid content above a headline in this share of the page's text labels the page
 # A line between two story paragraphs of at least this many words, no longer than STORY_HEADING_MAX_WORDS
 # and called chrome with less than STORY_HEADING_MAX_CHROME, is a subheading of the story.
 STORY_PARAGRAPH_MIN_WORDS = 20
@@ -333,7 +334,9 @@ class Detector:
         "Disclaimer: this post is sponsored by …", "AWS sponsors this article", "Dieser Beitrag wurde von …
         bezahlt", "[Werbung] Drei Tage im Illertal" (:func:`lexicon.declares_sponsored`): whatever label the
         model gave it but boilerplate (site chrome quoting a notice), and whatever the page looks like, its
-        page is sponsored. A long paragraph is prose that may quote such a sentence, not a notice.
+        page is sponsored. A long paragraph is prose that may quote such a sentence, not a notice. So is a
+        label of paid content ("Paid Post", :func:`lexicon.is_content_label`) right above a headline in the
+        top ``LABEL_TOP`` of the page, with the headline.
         """
         found = False
         for i, lab in enumerate(t.labels):
@@ -341,6 +344,17 @@ class Detector:
                 continue
             if lab != "sponsored":
                 t.relabel(i, "sponsored", max(t.prob(i, "sponsored"), t.scores[i]))
+            found = True
+        # "Paid Post" / "Sponsored Content" alone, right above the page's headline near its top
+        end = t.ends[-1] if t.ends else 0
+        for i in range(len(t.labels) - 1):
+            j = i + 1
+            if (t.units[i] or t.units[j] or t.starts[i] > LABEL_TOP * end or not t.headings[j]
+                    or len(t.texts[j].split()) > TITLE_MAX_WORDS or not is_content_label(t.texts[i])):
+                continue
+            for k in (i, j):
+                if t.labels[k] != "sponsored":
+                    t.relabel(k, "sponsored", max(t.prob(k, "sponsored"), t.scores[k]))
             found = True
         return found
 

@@ -291,3 +291,28 @@ def test_a_long_paragraph_that_quotes_a_notice_is_not_one():
     t = _Table.of(blocks)
     assert not Detector._revise_declared_t(t)
     assert t.labels == ["editorial", "boilerplate"]
+
+
+def test_a_label_of_paid_content_above_the_headline_labels_the_page(det):
+    page = ("<html><body><nav><a href='/'>Home</a> <a href='/w'>World</a> <a href='/t'>Tech</a></nav>"
+            "<p class='kicker'>Sponsored Content</p><h1>How cold rooms help us sleep</h1>" + STORY + "</body></html>")
+    a = det.analyze(page)
+    assert a.label == "sponsored"
+    labels = {b["text"]: b["label"] for b in a.record()["blocks"]}
+    assert labels.get("Sponsored Content") == "sponsored" and labels.get("How cold rooms help us sleep") == "sponsored"
+
+
+def test_a_label_of_paid_content_low_on_the_page_is_a_teaser_not_the_pages_label():
+    from detector.score import _Table
+
+    story = "A paragraph of the story, long enough to be prose on any page of any site. " * 3
+    blocks = [_lb(0, "editorial", "Council approves the plan", heading=True)]
+    blocks += [_lb(i, "editorial", story) for i in range(1, 9)]
+    blocks += [_lb(9, "boilerplate", "Sponsored Content"), _lb(10, "editorial", "Five ways to cut your bills", heading=True)]
+    start = 0
+    for b in blocks:
+        b.start, b.end = start, start + len(b.text)
+        start = b.end + 1
+    t = _Table.of(blocks)
+    assert not Detector._revise_declared_t(t)
+    assert t.labels[9:] == ["boilerplate", "editorial"]

@@ -219,8 +219,6 @@ def blocks_with(a, fragment: str):
 # What the shipped model still gets wrong on these pages: (test, case id[, notice fragment]) -> why. Each is
 # a strict xfail, so a model that gets one right fails the run until the entry is removed.
 KNOWN_MISSES: dict[tuple[str, ...], str] = {
-    ("page_label", "en-next-paid-post"): "a label and a brand byline alone score under the threshold",
-    ("notice", "en-next-paid-post", "Paid Post"): "the bare label is taken for an ad slot on a page not flagged",
     ("page_label", "en-next-adindustry"): "a headline about sponsored content is taken for a notice",
     ("page_label", "en-next-partner-teaser"): "the sidebar's partner box lifts the page over the threshold",
     ("notice", "de-wp-werbung-kooperation", "[Werbung] Drei Tage im Illertal"):
