@@ -333,20 +333,23 @@ class Detector:
 
         "Disclaimer: this post is sponsored by …", "AWS sponsors this article", "Dieser Beitrag wurde von …
         bezahlt", "[Werbung] Drei Tage im Illertal" (:func:`lexicon.declares_sponsored`): whatever label the
-        model gave it but boilerplate (site chrome quoting a notice), and whatever the page looks like, its
+        model gave it but boilerplate (site chrome quoting a notice; a heading in the top ``LABEL_TOP`` of
+        the page is the page's title, not chrome), and whatever the page looks like, its
         page is sponsored. A long paragraph is prose that may quote such a sentence, not a notice. So is a
         label of paid content ("Paid Post", :func:`lexicon.is_content_label`) right above a headline in the
         top ``LABEL_TOP`` of the page, with the headline.
         """
         found = False
+        end = t.ends[-1] if t.ends else 0
         for i, lab in enumerate(t.labels):
-            if lab == "boilerplate" or len(t.texts[i].split()) > DECLARED_MAX_WORDS or not declares_sponsored(t.texts[i]):
+            top_heading = t.headings[i] and t.starts[i] <= LABEL_TOP * end  # "[Werbung] …" as the page's title
+            if ((lab == "boilerplate" and not top_heading) or len(t.texts[i].split()) > DECLARED_MAX_WORDS
+                    or not declares_sponsored(t.texts[i])):
                 continue
             if lab != "sponsored":
                 t.relabel(i, "sponsored", max(t.prob(i, "sponsored"), t.scores[i]))
             found = True
         # "Paid Post" / "Sponsored Content" alone, right above the page's headline near its top
-        end = t.ends[-1] if t.ends else 0
         for i in range(len(t.labels) - 1):
             j = i + 1
             if (t.units[i] or t.units[j] or t.starts[i] > LABEL_TOP * end or not t.headings[j]

@@ -221,8 +221,6 @@ def blocks_with(a, fragment: str):
 KNOWN_MISSES: dict[tuple[str, ...], str] = {
     ("page_label", "en-next-adindustry"): "a headline about sponsored content is taken for a notice",
     ("page_label", "en-next-partner-teaser"): "the sidebar's partner box lifts the page over the threshold",
-    ("notice", "de-wp-werbung-kooperation", "[Werbung] Drei Tage im Illertal"):
-        "a label inside the headline leaves the headline editorial",
     ("paragraphs", "nl-next-samenwerking"): "a story paragraph is cut as a notice",
     ("paragraphs", "nl-amp-beleggingsadvies"): "a story paragraph is cut as a disclaimer",
     ("paragraphs", "en-next-adindustry"): "a story paragraph about sponsored content is cut as a notice",
