@@ -17,7 +17,7 @@ from functools import cache
 from itertools import accumulate
 from typing import Any, Callable, Iterator, Sequence
 
-__all__ = ["SELF_REFERENCE", "has_self_reference", "DECLARED_SPONSORED", "declares_sponsored", "CONTENT_LABEL", "is_content_label", "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "has_sponsored_cue", "has_affiliate_cue", "cue_counts", "cue_counts_many", "cue_candidates"]
+__all__ = ["SELF_REFERENCE", "has_self_reference", "DECLARED_SPONSORED", "declares_sponsored", "CONTENT_LABEL", "is_content_label", "TAGGED_SPONSORED", "tagged_sponsored", "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "has_sponsored_cue", "has_affiliate_cue", "cue_counts", "cue_counts_many", "cue_candidates"]
 
 SPONSORED_CUES = re.compile(
     r"""sponsor|advertorial|advertis|\bads?\b|paid|\bpay(?:ing|s)?\b|partner|supported\sby|presented\sby|
@@ -97,6 +97,10 @@ DECLARED_SPONSORED = re.compile(
          (?:an?\s)?(?:paid|sponsored|promoted)\s(?:post|partnership|collaboration|placement|promotion|article|content|feature)|
          an?\s(?:advertorial|advertisement|advert|ad)\b|advertising\b|in\s(?:paid\s)?partnership|created\sin\spartnership|produced\sin\spartnership)
     |\b(?:sponsors|sponsored|sponsoring|paid\sfor|funded)\sthis\s(?:\w+\s)?""" + _CONTENT + r"""
+    # en, the author speaking: "compensation was provided by …", "I was compensated by …", "in exchange
+    # for this review", "a sponsored conversation"
+    |\bcompensation\s(?:was|has\sbeen|is)\sprovided\sby|\b(?:i|we)\s(?:was|were|have\sbeen|am|are)\s(?:\w+ly\s)?compensated\s(?:by|for)\b|
+    \bin\sexchange\sfor\s(?:this|my|our)\s(?:\w+\s)?(?:post|review|article|video|mention)|\bsponsored\sconversation\b
     # de: dieser Beitrag ist/wurde/entstand … gesponsert / bezahlt / in (bezahlter) Kooperation / Werbung
     |\b(?:dieser|diese|dieses|der\sfolgende)\s(?:\w+\s){0,1}""" + _CONTENT + r"""\s(?:ist|wurde|wird|entstand|enthält)\s(?:(?!nicht\b|kein|unbezahlt)\w+\s){0,6}?
       (?:gesponsert|bezahlt|finanziert|beauftragt|werbung\b|anzeige\b|in\s(?:\w+\s)?(?:kooperation|zusammenarbeit))
@@ -118,6 +122,23 @@ DECLARED_SPONSORED = re.compile(
     """,
     re.I | re.X,
 )
+
+
+# The page's own tag or category line files it as paid content: "Tags: Podcasts SPONSORED Video",
+# "Labels: Dairy, Sponsored Recipe", "Sujets : Collaboration commerciale, Sport".
+TAGGED_SPONSORED = re.compile(
+    r"""^\W{0,2}(?:tags?|labels?|categor(?:y|ies|ie|ía|ia|ías)|filed\sunder|posted\sin|schlagw[öo]rter|stichw[öo]rter|
+    kategorien?|themen|étiquettes?|catégories?|rubriques?|sujets|mots-clés|etiquetas|temas|parole\schiave|argomenti|
+    trefwoorden|onderwerpen|rubrieken)\s?:[^.!?]{0,200}?
+    \b(?:sponsored|paid\s(?:content|post)|partner\s(?:content|post)|advertorial|gesponsert\w*|sponsoris\w+|patrocinad\w+|
+    sponsorizzat\w+|gesponsord\w*|betaalde\s\w+|collaboration\scommerciale|publireportage|publirreportaje|pubbliredazionale)\b""",
+    re.I | re.X,
+)
+
+
+def tagged_sponsored(text: str) -> bool:
+    """Whether ``text`` is a tag or category line that files the page as paid content (:data:`TAGGED_SPONSORED`)."""
+    return TAGGED_SPONSORED.search(text) is not None
 
 
 # A label that names the content under it as paid for, alone on its line ("Paid Post", "Sponsored Content",

@@ -23,7 +23,7 @@ _DUMPS = json.JSONEncoder(ensure_ascii=False).encode
 from .corpus import OUTPUT_LABEL
 from .features import page_features, rows_for_page
 from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits, guess_kind, is_path_like, read_input
-from .lexicon import declares_sponsored, is_content_label
+from .lexicon import declares_sponsored, is_content_label, tagged_sponsored
 from .model import DetectorModel
 from .segment import Page, segment
 
@@ -337,14 +337,17 @@ class Detector:
         the page is the page's title, not chrome), and whatever the page looks like, its
         page is sponsored. A long paragraph is prose that may quote such a sentence, not a notice. So is a
         label of paid content ("Paid Post", :func:`lexicon.is_content_label`) right above a headline in the
-        top ``LABEL_TOP`` of the page, with the headline.
+        top ``LABEL_TOP`` of the page, with the headline, and the page's own tag or category line when it
+        files the page as paid content ("Tags: Podcasts SPONSORED Video", :func:`lexicon.tagged_sponsored`).
         """
         found = False
         end = t.ends[-1] if t.ends else 0
         for i, lab in enumerate(t.labels):
+            text = t.texts[i]
+            if len(text.split()) > DECLARED_MAX_WORDS:
+                continue
             top_heading = t.headings[i] and t.starts[i] <= LABEL_TOP * end  # "[Werbung] …" as the page's title
-            if ((lab == "boilerplate" and not top_heading) or len(t.texts[i].split()) > DECLARED_MAX_WORDS
-                    or not declares_sponsored(t.texts[i])):
+            if not ((lab != "boilerplate" or top_heading) and declares_sponsored(text)) and not tagged_sponsored(text):
                 continue
             if lab != "sponsored":
                 t.relabel(i, "sponsored", max(t.prob(i, "sponsored"), t.scores[i]))

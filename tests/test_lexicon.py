@@ -371,6 +371,8 @@ DECLARED = [
     "Este artículo ha sido patrocinado por Bodegas Almenara.",
     "Questo articolo è sponsorizzato da Caseificio Val Tanaro.",
     "Dit artikel is gesponsord door Veldhuis Bank.",
+    "Disclosure: compensation was provided by Harbour Skincare. The opinions are my own.",
+    "I was compensated by Lumen Tools for my time writing this review.",
 ]
 NOT_DECLARED = [
     "The senator sponsored the bill that expanded rural broadband.",
@@ -383,6 +385,8 @@ NOT_DECLARED = [
     "Cet article n'est pas sponsorisé.",
     "Dit artikel is niet gesponsord.",
     "Werbung: Wie Marken um junge Leser werben",
+    "We were paid by the council for the land, the farmers said.",
+    "We may receive compensation when you click on links to products.",
 ]
 
 
@@ -394,3 +398,16 @@ def test_a_notice_that_declares_the_content_paid_for_is_recognised(text):
 @pytest.mark.parametrize("text", NOT_DECLARED)
 def test_a_mention_or_a_denial_of_sponsorship_declares_nothing(text):
     assert not L.declares_sponsored(text)
+
+
+@pytest.mark.parametrize("text, want", [
+    ("Tags: Podcasts SPONSORED Video Health", True),
+    ("Labels: Dairy and Eggs, Sponsored Recipe, Vegetables", True),
+    ("Sujets : Collaboration commerciale, Sport, Auto", True),
+    ("Categorie: Economie Betaalde partnerbijdrage Wonen", True),
+    ("Tags: sponsorship, football, Premier League", False),
+    ("Tags: advertising, media, regulation", False),
+    ("The senator sponsored the bill. Tags: politics", False),
+])
+def test_a_tag_line_that_files_the_page_as_paid_content(text, want):
+    assert L.tagged_sponsored(text) is want
