@@ -220,15 +220,9 @@ def blocks_with(a, fragment: str):
 # a strict xfail, so a model that gets one right fails the run until the entry is removed.
 KNOWN_MISSES: dict[tuple[str, ...], str] = {
     ("page_label", "en-next-adindustry"): "a headline about sponsored content is taken for a notice",
-    ("page_label", "en-next-partner-teaser"): "the sidebar's partner box lifts the page over the threshold",
-    ("paragraphs", "nl-next-samenwerking"): "a story paragraph is cut as a notice",
     ("paragraphs", "nl-amp-beleggingsadvies"): "a story paragraph is cut as a disclaimer",
-    ("paragraphs", "en-next-adindustry"): "a story paragraph about sponsored content is cut as a notice",
-    ("headings", "fr-amp-article-sponsorise"): "a section heading is called a disclaimer",
     ("headings", "es-md-afiliados"): "a section heading is called chrome",
     ("headings", "en-amp-state-sponsored"): "a heading with \"sponsored\" in another sense is taken for a notice",
-    ("trap", "en-next-adindustry"): "a headline about sponsored content is taken for a notice",
-    ("trap", "en-wp-shirt-sponsor"): "a headline about a shirt sponsorship is taken for a notice",
     ("trap", "en-amp-state-sponsored"): "\"state-sponsored\" in a headline is taken for a notice",
 }
 
