@@ -17,7 +17,7 @@ from functools import cache
 from itertools import accumulate
 from typing import Any, Callable, Iterator, Sequence
 
-__all__ = ["SELF_REFERENCE", "has_self_reference", "DECLARED_SPONSORED", "declares_sponsored", "CONTENT_LABEL", "is_content_label", "TAGGED_SPONSORED", "tagged_sponsored", "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "has_sponsored_cue", "has_affiliate_cue", "cue_counts", "cue_counts_many", "cue_candidates"]
+__all__ = ["SELF_REFERENCE", "has_self_reference", "DECLARED_SPONSORED", "declares_sponsored", "CONTENT_LABEL", "is_content_label", "TAGGED_SPONSORED", "tagged_sponsored", "AFFILIATE_MARKER", "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "has_sponsored_cue", "has_affiliate_cue", "cue_counts", "cue_counts_many", "cue_candidates"]
 
 SPONSORED_CUES = re.compile(
     r"""sponsor|advertorial|advertis|\bads?\b|paid|\bpay(?:ing|s)?\b|partner|supported\sby|presented\sby|
@@ -120,6 +120,17 @@ DECLARED_SPONSORED = re.compile(
     |^\W{0,2}[\[(](?:werbung|anzeige|sponsored|gesponsert|paid\spost|advertisement|advertorial|publicité|publicidad|
       pubblicità|advertentie|gesponsord|sponsorisé|patrocinado|sponsorizzato)[\])]
     """,
+    re.I | re.X,
+)
+
+
+# An affiliate marker inside a paragraph, after the link it marks: "(affiliate link)", "*Werbelink",
+# "(lien partenaire)", "(commission earned)".
+AFFILIATE_MARKER = re.compile(
+    r"""(?:[(\[]\s*\*?|(?<![\w*])\*\s?)(?:affiliate[\s-]?links?|affiliate|commission\searned|paid\slink|werbe-?links?|affiliate-links?|
+    provisions-?links?|partner-?links?|lien\s(?:affilié|partenaire|commercial|sponsorisé)|liens\saffiliés|
+    enlaces?\s(?:de\s)?afiliad[oa]s?|enlace\scomercial|link\s(?:di\s)?affiliazione|link\saffiliat[oi]|affiliatelinks?|
+    partnerlinks?)(?:\s*[)\]]|(?=\s*(?:$|[.:]\s)))""",
     re.I | re.X,
 )
 

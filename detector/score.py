@@ -23,7 +23,7 @@ _DUMPS = json.JSONEncoder(ensure_ascii=False).encode
 from .corpus import OUTPUT_LABEL
 from .features import page_features, rows_for_page
 from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits, guess_kind, is_path_like, read_input
-from .lexicon import declares_sponsored, is_content_label, tagged_sponsored
+from .lexicon import AFFILIATE_MARKER, declares_sponsored, has_affiliate_cue, is_content_label, tagged_sponsored
 from .model import DetectorModel
 from .segment import Page, segment
 
@@ -230,6 +230,25 @@ class _Table:
     def relabel(self, i: int, label: str, score: float) -> None:
         self.labels[i], self.scores[i] = label, score
 
+    def cut(self, i: int, a: int, e: int, label: str, score: float, rest: tuple[str, float] | None = None) -> None:
+        """Cut characters ``a:e`` of block ``i``'s text out as a block of its own with ``label``; the text
+        before and after (white space trimmed) keeps the block's label and score, or takes ``rest``'s. Each
+        piece keeps the block's probabilities."""
+        text, start = self.texts[i], self.starts[i]
+        rest_label, rest_score = rest or (self.labels[i], self.scores[i])
+        pieces = [(0, _rstrip(text, 0, a), rest_label, rest_score), (a, e, label, score),
+                  (_lstrip(text, e, len(text)), len(text), rest_label, rest_score)]
+        pieces = [p for p in pieces if p[1] > p[0]]
+        row = self.probs[i]
+        self.labels[i:i + 1] = [p[2] for p in pieces]
+        self.scores[i:i + 1] = [p[3] for p in pieces]
+        self.texts[i:i + 1] = [text[p[0]:p[1]] for p in pieces]
+        self.starts[i:i + 1] = [start + p[0] for p in pieces]
+        self.ends[i:i + 1] = [start + p[1] for p in pieces]
+        self.units[i:i + 1] = [len(pieces) > 1] * len(pieces)
+        self.headings[i:i + 1] = [self.headings[i] and len(pieces) == 1] * len(pieces)
+        self.probs = np.concatenate([self.probs[:i], np.repeat(row[None, :], len(pieces), axis=0), self.probs[i + 1:]])
+
     def apply(self, blocks: Sequence[LabelledBlock]) -> None:
         """Labels and scores back onto the blocks the table was made ``of``."""
         for b, lab, sc in zip(blocks, self.labels, self.scores):
@@ -320,6 +339,7 @@ class Detector:
         (``threshold``: its page threshold); on any other page it heads the title under it.
         """
         cls._revise_read_more_t(t)
+        cls._revise_affiliate_markers_t(t)
         cls._revise_story_headings_t(t)
         cls._revise_headings_t(t)
         if score < min(BARE_LABEL_PAGE_MAX, threshold):
@@ -363,6 +383,28 @@ class Detector:
                     t.relabel(k, "sponsored", max(t.prob(k, "sponsored"), t.scores[k]))
             found = True
         return found
+
+    @staticmethod
+    def _revise_affiliate_markers_t(t: "_Table") -> None:
+        """An affiliate marker in a paragraph ("… on Wednesday. (affiliate link)", "*Werbelink") is an
+        affiliate notice: cut out of the paragraph, or the whole block when it opens with the marker (a
+        footnote: "* Affiliatelink. Prices were …"). What is left of a paragraph that the model called
+        affiliate for its marker alone (no commission cue word left in it) is editorial."""
+        i = 0
+        while i < len(t.labels):
+            text = t.texts[i]
+            m = AFFILIATE_MARKER.search(text) if t.labels[i] in ("editorial", "affiliate") else None
+            if m is None or t.units[i]:
+                i += 1
+                continue
+            score = max(t.prob(i, "affiliate"), t.scores[i] if t.labels[i] == "affiliate" else 0.0)
+            rest = text[:m.start()] + " " + text[m.end():]
+            if m.start() == 0 or not rest.strip():
+                if t.labels[i] == "editorial":
+                    t.relabel(i, "affiliate", score)
+            elif t.labels[i] == "editorial" or not has_affiliate_cue(rest):
+                t.cut(i, m.start(), m.end(), "affiliate", score, rest=("editorial", t.prob(i, "editorial")))
+            i += 1
 
     @staticmethod
     def _revise_read_more_t(t: "_Table") -> None:

@@ -316,3 +316,43 @@ def test_a_label_of_paid_content_low_on_the_page_is_a_teaser_not_the_pages_label
     t = _Table.of(blocks)
     assert not Detector._revise_declared_t(t)
     assert t.labels[9:] == ["boilerplate", "editorial"]
+
+
+@pytest.mark.parametrize("paragraph, marker", [
+    ("The network will add 400 rapid chargers by the end of next year, under new plans. (affiliate link)",
+     "(affiliate link)"),
+    ("Für Kunden, die nicht anreisen können, gibt es eine telefonische Beratung. *Werbelink", "*Werbelink"),
+    ("Des milliards de bactéries vivent dans un gramme de sol (lien partenaire) et nourrissent les plantes.",
+     "(lien partenaire)"),
+])
+def test_an_affiliate_marker_inside_a_paragraph_is_cut_out_as_affiliate(det, paragraph, marker):
+    page = f"<html><body><h1>Chargers</h1>{STORY}<p>{paragraph}</p></body></html>"
+    a = det.analyze(page)
+    blocks = a.record(all_blocks=True)["blocks"]
+    assert [b["label"] for b in blocks if b["text"] == marker] == ["affiliate"]
+    assert marker not in a.editorial_text
+    assert paragraph.replace(marker, "").split()[0] in a.editorial_text  # the rest of the paragraph stays
+    for b in blocks:
+        assert a.text[b["start"]:b["end"]] == b["text"]
+
+
+def test_a_paragraph_about_affiliate_links_keeps_its_words():
+    from detector.lexicon import AFFILIATE_MARKER
+
+    for text in ("The affiliate link program pays well.", "We earn from affiliate links (see our policy).",
+                 "Version 2*affiliate is out."):
+        assert AFFILIATE_MARKER.search(text) is None, text
+
+
+def test_a_cut_keeps_offsets_and_probabilities():
+    from detector.score import _Table
+
+    text = "Prices fell again this week. (affiliate link) More below."
+    t = _Table.of([_lb(0, "editorial", "Title", heading=True), _lb(1, "editorial", text)])
+    t.starts[1], t.ends[1] = 6, 6 + len(text)
+    a = text.index("(")
+    t.cut(1, a, a + len("(affiliate link)"), "affiliate", 0.9)
+    assert t.labels == ["editorial", "editorial", "affiliate", "editorial"]
+    assert t.texts[1:] == ["Prices fell again this week.", "(affiliate link)", "More below."]
+    assert [e - s for s, e in zip(t.starts, t.ends)] == [len(x) for x in t.texts]
+    assert t.starts[2] == 6 + a and t.units[1:] == [True, True, True] and t.probs.shape == (4, t.probs.shape[1])
