@@ -182,13 +182,17 @@ class _Table:
     written from it, and the LabelledBlocks are made only when someone reads ``Analysis.blocks``.
     """
 
-    __slots__ = ("labels", "scores", "texts", "starts", "ends", "probs", "units", "headings")
+    __slots__ = ("labels", "scores", "texts", "starts", "ends", "probs", "units", "headings", "cued")
 
     def __init__(self, labels: list[str], scores: list[float], texts: list[str], starts: list[int],
-                 ends: list[int], probs: np.ndarray, units: list[bool], headings: list[bool]) -> None:
+                 ends: list[int], probs: np.ndarray, units: list[bool], headings: list[bool],
+                 cued: np.ndarray | None = None) -> None:
         # probs: (blocks, 5) float64, each row the block's OUTPUT_LABELS probabilities as it shows them
         self.labels, self.scores, self.texts, self.starts, self.ends = labels, scores, texts, starts, ends
         self.probs, self.units, self.headings = probs, units, headings
+        # cued: (blocks, 2) bool, whether each block holds a sponsorship and a commission cue word (the
+        # gate left p > 0 unrounded); by default read from the rounded probabilities
+        self.cued = cued if cued is not None else self.probs[:, [_SPONSORED, _AFFILIATE]] > 0
 
     @classmethod
     def of(cls, blocks: Sequence[LabelledBlock]) -> "_Table":
@@ -248,11 +252,15 @@ class _Table:
         self.units[i:i + 1] = [len(pieces) > 1] * len(pieces)
         self.headings[i:i + 1] = [self.headings[i] and len(pieces) == 1] * len(pieces)
         self.probs = np.concatenate([self.probs[:i], np.repeat(row[None, :], len(pieces), axis=0), self.probs[i + 1:]])
+        self.cued = np.concatenate([self.cued[:i], np.repeat(self.cued[i:i + 1], len(pieces), axis=0), self.cued[i + 1:]])
 
     def apply(self, blocks: Sequence[LabelledBlock]) -> None:
         """Labels and scores back onto the blocks the table was made ``of``."""
         for b, lab, sc in zip(blocks, self.labels, self.scores):
             b.label, b.score = lab, sc
+
+
+_SPONSORED, _AFFILIATE = OUTPUT_LABELS.index("sponsored"), OUTPUT_LABELS.index("affiliate")
 
 
 def _merge(proba: np.ndarray, classes: Sequence[str]) -> np.ndarray:
@@ -362,8 +370,10 @@ class Detector:
         """
         found = False
         end = t.ends[-1] if t.ends else 0
-        for i, lab in enumerate(t.labels):
-            text = t.texts[i]
+        # only a block with a sponsorship cue word can declare anything: the gate left the others p = 0
+        cued = np.flatnonzero(t.cued[:, 0]).tolist()
+        for i in cued:
+            text, lab = t.texts[i], t.labels[i]
             if len(text.split()) > DECLARED_MAX_WORDS:
                 continue
             top_heading = t.headings[i] and t.starts[i] <= LABEL_TOP * end  # "[Werbung] …" as the page's title
@@ -373,9 +383,9 @@ class Detector:
                 t.relabel(i, "sponsored", max(t.prob(i, "sponsored"), t.scores[i]))
             found = True
         # "Paid Post" / "Sponsored Content" alone, right above the page's headline near its top
-        for i in range(len(t.labels) - 1):
+        for i in cued:
             j = i + 1
-            if (t.units[i] or t.units[j] or t.starts[i] > LABEL_TOP * end or not t.headings[j]
+            if (j >= len(t.labels) or t.units[i] or t.units[j] or t.starts[i] > LABEL_TOP * end or not t.headings[j]
                     or len(t.texts[j].split()) > TITLE_MAX_WORDS or not is_content_label(t.texts[i])):
                 continue
             for k in (i, j):
@@ -390,12 +400,12 @@ class Detector:
         affiliate notice: cut out of the paragraph, or the whole block when it opens with the marker (a
         footnote: "* Affiliatelink. Prices were …"). What is left of a paragraph that the model called
         affiliate for its marker alone (no commission cue word left in it) is editorial."""
-        i = 0
-        while i < len(t.labels):
+        # only a block with a commission cue word can hold a marker (the gate left the others p = 0); from
+        # the last, so that a cut leaves the blocks before it where they were
+        for i in reversed(np.flatnonzero(t.cued[:, 1]).tolist()):
             text = t.texts[i]
             m = AFFILIATE_MARKER.search(text) if t.labels[i] in ("editorial", "affiliate") else None
             if m is None or t.units[i]:
-                i += 1
                 continue
             score = max(t.prob(i, "affiliate"), t.scores[i] if t.labels[i] == "affiliate" else 0.0)
             rest = text[:m.start()] + " " + text[m.end():]
@@ -404,7 +414,6 @@ class Detector:
                     t.relabel(i, "affiliate", score)
             elif t.labels[i] == "editorial" or not has_affiliate_cue(rest):
                 t.cut(i, m.start(), m.end(), "affiliate", score, rest=("editorial", t.prob(i, "editorial")))
-            i += 1
 
     @staticmethod
     def _revise_read_more_t(t: "_Table") -> None:
@@ -511,8 +520,9 @@ class Detector:
         probs = round4(merged)  # the probabilities each block shows, rounded once for all
         scores_ = scores.tolist()
         # most blocks are not cut: their columns are the blocks' own (b.text is text[b.start:b.end])
+        cued = merged[:, [_SPONSORED, _AFFILIATE]] > 0
         t = _Table(labels[:n], scores_[:n], [b.text for b in blocks], [b.start for b in blocks],
-                   [b.end for b in blocks], probs[:n], [False] * n, [b.heading for b in blocks])
+                   [b.end for b in blocks], probs[:n], [False] * n, [b.heading for b in blocks], cued[:n])
         if not units_of:
             return t
         # the pieces' probabilities as rows of ``probs`` (a block's own, or its unit's)
@@ -544,7 +554,7 @@ class Detector:
         for col, o in zip(cols, out):
             o.extend(col[done:])
         labels_, scores_, texts, starts, ends, rows, units, headings = out
-        return _Table(labels_, scores_, texts, starts, ends, probs[rows], units, headings)
+        return _Table(labels_, scores_, texts, starts, ends, probs[rows], units, headings, cued[rows])
 
     @classmethod
     def _revise_headings(cls, blocks: list[LabelledBlock]) -> None:
