@@ -253,8 +253,61 @@ def segment_html(text: str, limits: ReadLimits = DEFAULT_LIMITS, utf8: bytes | N
     return blocks
 
 
+# Attributes of one element that the parsers read; the rest are dropped before parsing. lexbor and libxml2
+# check each new attribute against the element's others, so one element with 200,000 attributes (a 2.5 MB
+# page) costs minutes; attributes carry no visible text, and no real element holds this many.
+MAX_ATTRIBUTES = 1000
+LONG_TAG = 8192  # characters: a start tag of more attributes is longer than this
+_ATTRIBUTE = re.compile(r"""[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>`]+))?""")
+
+
+def _in_raw_text(text: str, at: int) -> bool:
+    """Whether ``at`` lies inside a ``<script>`` or ``<style>`` element (where "<" opens no tag)."""
+    return any(max(text.rfind(f"<{t}", 0, at) for t in (name, name.upper())) >
+               max(text.rfind(f"</{t}", 0, at) for t in (name, name.upper())) for name in ("script", "style"))
+
+
+def cap_attributes(text: str, limit: int = MAX_ATTRIBUTES) -> str:
+    """``text`` with each start tag of more than ``limit`` attributes cut to its name and its first
+    ``limit`` ones; ``text`` itself where none has more.
+
+    A page is read by a few ``str.find`` calls, one per LONG_TAG characters: a start tag of 2 * LONG_TAG
+    characters or more covers a whole stretch of LONG_TAG characters without ">". A tag shorter than that
+    holds at most ~8,000 attributes, which the parsers read in a tenth of a second.
+    """
+    out: list[str] = []
+    done = 0  # text[:done] is in out
+    i = LONG_TAG
+    while i < len(text) - LONG_TAG:
+        if text.find(">", i, i + LONG_TAG) >= 0:
+            i += LONG_TAG
+            continue
+        start = text.rfind("<", done, i + LONG_TAG)
+        end = text.find(">", max(start, 0))  # the end of the tag that "<" opens
+        end = len(text) if end < 0 else end + 1
+        if (start >= 0 and end - start >= LONG_TAG and text[start + 1:start + 2].isalpha()
+                and text.find("<", start + 1, end) < 0 and not _in_raw_text(text, start)):
+            tag = text[start:end]
+            name_end = 2
+            while name_end < len(tag) and not tag[name_end].isspace() and tag[name_end] not in "/>":
+                name_end += 1
+            attrs = _ATTRIBUTE.finditer(tag, name_end)
+            kept = [m.group(0) for _, m in zip(range(limit + 1), attrs)]
+            if len(kept) > limit:
+                out += [text[done:start], tag[:name_end], " ", " ".join(kept[:limit]), ">" if tag.endswith(">") else ""]
+                done = end
+        i = max(end, i + LONG_TAG)
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
+
+
 def _segment_html(text: str, limits: ReadLimits, utf8: bytes | None = None) -> list[Block]:
     """The blocks of an HTML page read once: by lexbor, else lxml, else flat when too deep for lxml."""
+    capped = cap_attributes(text)
+    if capped is not text:
+        text, utf8 = capped, None
     if PARSER == "lexbor":
         blocks = _lexbor_blocks(text, limits.max_depth, utf8)
         if blocks is not None:

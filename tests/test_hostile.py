@@ -489,6 +489,20 @@ def test_big_inputs_cost_bounded_time_and_memory(hostile):
         assert s["rss"] - base < growth, (name, (s["rss"] - base) / MiB)
 
 
+def test_an_element_with_200000_attributes_is_scored_in_bounded_time(tmp_path):
+    """The parsers check each attribute against the element's others: uncapped, this page costs minutes."""
+    path = tmp_path / "attributes.html"
+    bomb = " ".join(f'a{i}="x"' for i in range(200_000))
+    path.write_text(f"<html><body><div {bomb}>{NOTICE}</div><p>{CAFE}.</p></body></html>", encoding="utf-8")
+    t0 = time.perf_counter()
+    result = CliRunner().invoke(main, ["score", str(path), "--format", "json"])
+    seconds = time.perf_counter() - t0
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.output)
+    assert record["error"] is None and record["label"] == "sponsored"
+    assert seconds < 10, seconds
+
+
 # -- kill -9 at random moments, resume, repeat ------------------------------------------------------
 _LAUNCHER = textwrap.dedent(
     """

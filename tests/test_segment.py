@@ -685,3 +685,36 @@ def test_sentence_splits_are_those_of_the_look_behind_pattern():
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randrange(0, 24)))
         assert [(m.start() + 1, m.end()) for m in _SENT_SPLIT.finditer(text)] == [
             m.span() for m in behind.finditer(text)], repr(text)
+
+
+def test_a_start_tag_keeps_its_first_attributes_up_to_the_cap():
+    from detector.segment import MAX_ATTRIBUTES, cap_attributes
+
+    many = " ".join(f'data-a{i}="v{i}"' for i in range(MAX_ATTRIBUTES + 500))
+    html = f"<html><body><div {many} class=late>Hello there.</div><p {'b ' * 20000}>Second line.</p></body></html>"
+    out = cap_attributes(html)
+    assert out.count("data-a") == MAX_ATTRIBUTES and f'data-a{MAX_ATTRIBUTES - 1}="v{MAX_ATTRIBUTES - 1}"' in out
+    assert f"data-a{MAX_ATTRIBUTES}=" not in out and "class=late" not in out
+    assert out.count(" b") == MAX_ATTRIBUTES
+    assert "<div data-a0=" in out and ">Hello there.</div>" in out and ">Second line.</p>" in out
+
+
+@pytest.mark.parametrize("html", [
+    "<html><body><p>" + "A long paragraph of the story. " * 2000 + "</p></body></html>",  # long text, no tag
+    "<html><head><script>var s = '<e" + " y" * 30000 + "';</script></head><body><p>Hi</p></body></html>",
+    '<html><body><div title="' + "x" * 100_000 + '">Hello.</div></body></html>',  # one huge value
+    "<html><body>" + "".join(f'<a href="/p{i}" class="c">Link {i}</a>' for i in range(3000)) + "</body></html>",
+])
+def test_pages_without_an_attribute_bomb_are_left_as_they_are(html):
+    from detector.segment import cap_attributes
+
+    assert cap_attributes(html) is html
+
+
+def test_an_attribute_bomb_reads_like_the_page_without_it():
+    bomb = " ".join(f'a{i}="x"' for i in range(200_000))
+    page = RawPage(text=f"<html><body><div {bomb}>Hello world, this is the page.</div></body></html>", kind="html",
+                   path="bomb.html", encoding="utf-8")
+    plain = RawPage(text="<html><body><div>Hello world, this is the page.</div></body></html>", kind="html",
+                    path="plain.html", encoding="utf-8")
+    assert [b.text for b in segment(page).blocks] == [b.text for b in segment(plain).blocks]
