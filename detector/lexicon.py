@@ -4,6 +4,11 @@ A block may only be labelled ``sponsored`` when it holds a sponsorship cue, and 
 holds a commission cue. The model decides among the candidates; the cues keep it from calling a date,
 a code line or a short heading "sponsored" just because it looks like nothing it has seen.
 
+Beside the cues, a few stricter patterns that the score's revisions read: a block that declares the page's
+own content paid for (:data:`DECLARED_SPONSORED`), a tag line that files the page as paid content
+(:data:`TAGGED_SPONSORED`), a label of paid content alone on its line (:data:`CONTENT_LABEL`) and an
+affiliate marker inside a paragraph (:data:`AFFILIATE_MARKER`).
+
 Provenance: written by hand from the examples in LABELS.md and from our own notice pools
 (data/source/notices/*.json), in en, de, fr, es, it, nl. Generous on purpose: a cue only makes a block
 a candidate. Pages in other languages get no sponsored or affiliate blocks (a stated limit).
