@@ -80,7 +80,7 @@ def run_scoring(tree: Path, listing: Path) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--ref", required=True, help="the git revision to compare with (e.g. the session's start)")
+    ap.add_argument("--ref", required=True, help="the git revision to compare with (e.g. the commit before a change)")
     ap.add_argument("-n", type=int, default=600, help="pages (default 600)")
     ap.add_argument("--rounds", type=int, default=8, help="runs of each tree (default 8)")
     ap.add_argument("--batch", default="", help="also detector batch with these -j values, e.g. 1,2")
