@@ -64,7 +64,6 @@ class Prepared:
     rows: list[BlockRow] = field(default_factory=list)  # training rows (ignored blocks out, fragments in)
     targets: list[str] = field(default_factory=list)
     page_rows: list[BlockRow] = field(default_factory=list)  # the page's own blocks and units, as scored
-    page_targets: list[str] = field(default_factory=list)  # their classes (IGNORE where left out of training)
     error: str | None = None
 
 
@@ -89,7 +88,6 @@ def prepare_page(lp: LabelledPage) -> Prepared:
         rows=[rows[k] for k in keep] + extra + noisy,
         targets=[targets[k] for k in keep] + ["editorial"] * len(extra) + noisy_targets,
         page_rows=rows,
-        page_targets=targets,
     )
 
 
