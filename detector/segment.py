@@ -202,9 +202,10 @@ def _flat_html_blocks(text: str) -> list[Block]:
     return segment_text("\n\n".join(" ".join(c.split()) for c in chunks))
 
 
-# A page whose visible text holds fewer words than this is read a second time with its hidden content
-# shown (segment_html): its text may sit in wrappers that scripts reveal.
+# A page whose visible text holds fewer words than this outside links is read a second time with its
+# hidden content shown (segment_html): its text may sit in wrappers that scripts reveal.
 MIN_VISIBLE_WORDS = 30
+LINK_TEXT = 0.5  # a block with more of its text in links than this is navigation: its words do not count
 _START_TAG = re.compile(r"<[a-zA-Z][^<>]*>")
 _HIDDEN_ATTR = re.compile(r"(?<=\s)hidden(?=[\s=/>])", re.I)  # the attribute, not aria-hidden nor a value's end
 _REVEAL_TAGS = re.compile(r"<(/?)(noscript|svg|text)(?=[\s/>])", re.I)
@@ -220,9 +221,12 @@ def _reveal_hidden(text: str) -> str:
 
 
 def _count_words(blocks: list[Block], cap: int) -> int:
-    """The words of the blocks' texts, counted until ``cap`` is reached."""
+    """The words of the blocks' texts outside navigation (blocks mostly made of links), counted until
+    ``cap`` is reached."""
     n = 0
     for b in blocks:
+        if b.link_chars > LINK_TEXT * len(b.text):
+            continue
         n += len(_WORD.findall(b.text))
         if n >= cap:
             break
@@ -233,11 +237,12 @@ def segment_html(text: str, limits: ReadLimits = DEFAULT_LIMITS, utf8: bytes | N
     """Blocks of an HTML page, in document order (``utf8``: the text's UTF-8 bytes, where at hand).
 
     Hidden elements, ``<noscript>`` and ``<svg>`` are not visible text. But when a page's visible text
-    holds fewer than MIN_VISIBLE_WORDS (30) words, its content may sit in wrappers that scripts reveal
-    (a streamed React page's ``<div hidden id="S:0">``, a display:none wrapper, a forum archive readable
-    only in ``<noscript>``, text drawn in an inline SVG): the page is then read a second time with that
-    content shown (``_reveal_hidden``), by the same parser and walk, and the second reading is used when
-    it holds more words. Pages with more visible text are read once, as before.
+    holds fewer than MIN_VISIBLE_WORDS (30) words outside navigation (blocks mostly made of links), its
+    content may sit in wrappers that scripts reveal (a streamed React page's ``<div hidden id="S:0">``, a
+    display:none wrapper, a forum archive readable only in ``<noscript>`` under a menu, text drawn in an
+    inline SVG): the page is then read a second time with that content shown (``_reveal_hidden``), by the
+    same parser and walk, and the second reading is used when it holds more such words. Pages with more
+    visible text are read once.
     """
     blocks = _segment_html(text, limits, utf8)
     seen = _count_words(blocks, MIN_VISIBLE_WORDS)

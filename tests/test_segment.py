@@ -109,6 +109,21 @@ def test_noscript_only_page_is_read_from_its_noscript(parser, monkeypatch):
 
 
 @PARSERS
+def test_noscript_posts_under_a_menu_are_read(parser, monkeypatch):
+    # A forum archive: a long menu of links is all the page shows without scripts; the posts sit in
+    # <noscript>. Link text is navigation, not content: the posts are read.
+    menu = "".join(f'<li><a href="/f/{i}">Board number {i} of the garden forum</a></li>' for i in range(12))
+    html = (
+        f"<html><body><nav><ul>{menu}</ul></nav><div id='app'></div><noscript>"
+        "<p>I have kept bees on the allotment for six years now, and this spring was the first time a whole "
+        "colony swarmed before I could split it.</p></noscript></body></html>"
+    )
+    page = seg_with(parser, html, monkeypatch)
+    assert sum(len(t.split()) for t in texts(page)) > 12 * 7
+    assert texts(page)[-1].startswith("I have kept bees on the allotment")
+
+
+@PARSERS
 @pytest.mark.parametrize(
     "wrapper",
     ['<div style="display: none" class="page">', '<main style="opacity:0;VISIBILITY:hidden">',
