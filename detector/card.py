@@ -157,6 +157,9 @@ def model_card(meta: dict, groups: dict[str, list[dict]] | None = None, *, name:
         *(["- `realdev` holds real public pages (see its README): the weights hold hashed features of their "
            "words, never their text; the pages themselves are not part of the project."]
           if any(c.get("name") == "realdev" for c in td.get("corpora", [])) else []),
+        *([f"- **Chrome of pages without boilerplate labels** (realdev): labelled by {td['chrome_reference']}'s "
+           "main text: a block it keeps is editorial, a short, link-heavy or navigation-placed block it drops is "
+           "boilerplate, other blocks are left out."] if td.get("chrome_reference") else []),
         *([f"- **Rebuild**: `{meta['command']}`"] if meta.get("command") else []),
         "- Training adds noisy copies of notices, short prose fragments and number, date and code blocks.",
         f"- **Options**: {', '.join(f'{k}={v}' for k, v in sorted(opts.items()))}.", "",

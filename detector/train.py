@@ -21,7 +21,7 @@ from sklearn.model_selection import GroupKFold
 
 from .corpus import CLASSES, IGNORE, LabelledPage, block_targets, corpus_hash, load_corpora
 from .features import PAGE_FEATURE_NAMES, BlockFeatures, BlockRow, gate_proba, page_features, row_cues, rows_for_page
-from .io import InputError, read_input
+from .io import InputError, RawPage, read_input
 from .model import BlockClassifier, DetectorModel, PageScorer
 
 __all__ = ["TrainOptions", "train", "prepare_page", "prepare_pages", "training_set", "fit_model", "site_groups", "split_by_site", "held_out", "page_evidence"]
@@ -72,7 +72,8 @@ def prepare_page(lp: LabelledPage) -> Prepared:
     from .segment import segment
 
     try:
-        page = segment(read_input(lp.path))
+        raw = read_input(lp.path)
+        page = segment(raw)
     except InputError as err:
         return Prepared(lp, error=str(err))
     items = list(page.blocks) + list(page.units)
@@ -82,7 +83,11 @@ def prepare_page(lp: LabelledPage) -> Prepared:
     noisy, noisy_targets = noisy_notice_rows(rows, targets, seed=seed)
     keep = [k for k, t in enumerate(targets) if t != IGNORE]
     if not lp.chrome_labelled:
-        keep = _unlabelled_chrome_kept(rows, targets, keep, seed)
+        main = reference_main_text(raw) if page.kind == "html" else None
+        if main is not None:
+            keep, targets = _reference_chrome(rows, targets, keep, main, seed)
+        else:
+            keep = _unlabelled_chrome_kept(rows, targets, keep, seed)
     return Prepared(
         lp,
         rows=[rows[k] for k in keep] + extra + noisy,
@@ -123,6 +128,96 @@ def _unlabelled_chrome_kept(rows: Sequence[BlockRow], targets: Sequence[str], ke
     if len(prose) > PROSE_PER_PAGE:
         prose = sorted(rng.choice(prose, PROSE_PER_PAGE, replace=False).tolist())
     return sorted(out + prose)
+
+
+REFERENCE_MIN_CHARS = 200  # a reference main text shorter than this is an extractor's failure: not used
+CHROME_PATH = frozenset(
+    """nav navbar navigation menu menubar submenu dropdown header footer aside sidebar widget breadcrumb
+    breadcrumbs share sharing social follow related recommended trending popular comment comments cookie
+    cookies consent newsletter subscribe signup login account search sitemap skip logo copyright legal tags
+    tag toolbar pagination masthead banner contentinfo complementary dialog modal popup""".split()
+)  # the structural words of segment.STRUCT_WORDS that place a block in site chrome
+CHROME_PER_PAGE = 60  # reference-chrome rows kept per page (a mega-menu of 300 links says nothing new)
+CHROME_NEAREST = 3  # a long block is chrome by its markup when one of its 3 nearest structural words says so
+BARE_LABEL_WORDS = 3  # "Advertisement", "Paid Post": an ad-slot label, chrome even with its cue word
+
+
+def chrome_reference() -> str | None:
+    """What labels the chrome of pages without boilerplate labels: "trafilatura VERSION", or None."""
+    from .baselines import have_trafilatura
+
+    if not have_trafilatura():
+        return None
+    import trafilatura
+
+    return f"trafilatura {trafilatura.__version__}"
+
+
+def reference_main_text(raw: RawPage) -> str | None:
+    """trafilatura's main text of an HTML page, the reference that labels the chrome of a corpus which
+    labels only its disclosures (realdev); None without trafilatura or where it finds next to nothing."""
+    from .baselines import have_trafilatura
+
+    if not have_trafilatura():
+        return None
+    import trafilatura
+
+    try:
+        main = trafilatura.extract(raw.text, include_comments=False, include_tables=True) or ""
+    except Exception:  # noqa: BLE001 - a page trafilatura cannot read keeps the rule without a reference
+        return None
+    return main if len(main) >= REFERENCE_MIN_CHARS else None
+
+
+def _reference_chrome(rows: Sequence[BlockRow], targets: Sequence[str], keep: list[int], main: str,
+                      seed: int) -> tuple[list[int], list[str]]:
+    """The training rows and targets of an HTML page whose boilerplate is not labelled, given a reference
+    main text (trafilatura's).
+
+    A block the reference keeps is editorial (short ones too: subheadings, captions it keeps), unless it
+    is mostly links (a "Follow us" line an extractor lets through: left out). A block the reference drops
+    is boilerplate when it is short (under CHROME_MAX_WORDS words) or mostly links, or when it is longer
+    but its nearest ancestors' class, id or role words place it in chrome (navigation, footer, sidebar,
+    share, comments, related lists…); other blocks it drops are left out (long prose the reference missed,
+    or a page whose whole body sits in a "has-sidebar" wrapper). A dropped block of more than
+    BARE_LABEL_WORDS words that holds a disclosure cue word is left out too: it may be a notice the labels
+    call by another name, and teaching it as chrome would hide notices. The page's title heading (an
+    ``h1`` above the middle of the page, which the reference lists as metadata, not text) stays
+    editorial. Labelled blocks (disclosures) keep their labels. Up to PROSE_PER_PAGE long editorial
+    blocks and CHROME_PER_PAGE boilerplate blocks are kept per page.
+    """
+    from .corpus import _norm
+    from .lexicon import cue_counts
+
+    stream = _norm(main)
+    lines = {_norm(ln) for ln in main.splitlines()}
+    rng = np.random.default_rng(seed + 5)
+    targets = list(targets)
+    out, prose, chrome = [], [], []
+    for k in keep:
+        r = rows[k]
+        if targets[k] != "editorial":
+            out.append(k)
+            continue
+        key = _norm(r.text)
+        if not key:
+            continue
+        links = r.link_density > 0.5
+        if key in lines or (len(key) >= 20 and key in stream):
+            if not links:
+                (prose if r.n_words >= CHROME_MAX_WORDS else out).append(k)
+        elif r.tag == "h1" and r.position < 0.5 and r.link_density <= CHROME_LINK_DENSITY:
+            out.append(k)
+        elif r.n_words > BARE_LABEL_WORDS and any(cue_counts(r.text)):
+            continue
+        elif links or r.n_words < CHROME_MAX_WORDS or not CHROME_PATH.isdisjoint(r.path[-CHROME_NEAREST:]):
+            targets[k] = "boilerplate"
+            chrome.append(k)
+    if len(prose) > PROSE_PER_PAGE:
+        prose = rng.choice(prose, PROSE_PER_PAGE, replace=False).tolist()
+    if len(chrome) > CHROME_PER_PAGE:
+        chrome = rng.choice(chrome, CHROME_PER_PAGE, replace=False).tolist()
+    return sorted(out + prose + chrome), targets
 
 
 JUNK_PER_PAGE = 10  # number-, date-, code- and comment-like blocks added per training page
@@ -419,6 +514,10 @@ def train(corpus: str | Path | Sequence[str | Path], options: TrainOptions = Tra
     if options.limit:
         pages = pages[: options.limit]
     train_idx, test_idx = split_by_site(pages, options.test_share, options.seed)
+    reference = chrome_reference()
+    if reference is None and not all(p.chrome_labelled for p in pages):
+        log.warning("trafilatura is not installed (pip install 'detector[train]'): the chrome of pages without "
+                    "boilerplate labels is left out of training instead of labelled")
     prepared = prepare_pages([pages[i] for i in train_idx], options.n_jobs)
     if not prepared:
         raise ValueError(f"{', '.join(map(str, folders))}: no readable training pages")
@@ -451,6 +550,7 @@ def train(corpus: str | Path | Sequence[str | Path], options: TrainOptions = Tra
             "pages": len(pages),
             "split": "by site",
             "test_share": options.test_share,
+            "chrome_reference": reference,
         },
         "seed": options.seed,
         "options": {k: v for k, v in options.__dict__.items() if k not in ("n_jobs", "crossval_folds")},

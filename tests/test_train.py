@@ -121,3 +121,36 @@ def test_corpus_in_data_meets_the_data_card():
     assert sum(p.page == "sponsored" for p in pages) >= 400
     assert len({p.lang for p in pages}) >= 6
     assert all(p.path.is_file() for p in pages)
+
+
+def test_a_page_without_chrome_labels_learns_its_chrome_from_the_reference_main_text(tmp_path):
+    # realdev labels its notices only: trafilatura's main text tells its chrome from its story.
+    pytest.importorskip("trafilatura")
+    from detector.corpus import LabelledPage
+    from detector.train import prepare_page
+
+    story = ("The harbour committee met on Monday evening to discuss the winter timetable of the passenger "
+             "ferry, the price of a season ticket and the queue of lorries that forms on the quay on Fridays.")
+    more = ("Members agreed that the morning crossing should stay, and asked the operator for new figures on "
+            "passenger numbers by the end of March, before the budget is set for the coming year.")
+    menu = "".join(f'<li><a href="/s/{w.lower()}">{w}</a></li>' for w in
+                   ("Home", "Politics", "Harbour", "Weather", "Sport", "Contact us"))
+    html = (f"<html><head><title>Ferry timetable</title></head><body><header><nav><ul>{menu}</ul></nav></header>"
+            f"<article><h1>Ferry keeps its winter timetable</h1><p>{story}</p><p>{more}</p>"
+            "<p>This article is sponsored content paid for by Northwind Ferries Ltd.</p></article>"
+            '<footer><p><a href="/privacy">Privacy policy</a> | <a href="/terms">Terms of use</a></p>'
+            "<p>Copyright 2026 Harbour Gazette. All rights reserved.</p></footer></body></html>")
+    (tmp_path / "p.html").write_text(html, encoding="utf-8")
+    lp = LabelledPage(id="p", file="p.html", path=tmp_path / "p.html", lang="en", source="s", page="sponsored",
+                      kind="sponsored", spans=[{"label": "sponsored", "text": "This article is sponsored content "
+                                                "paid for by Northwind Ferries Ltd."}], chrome_labelled=False)
+    prep = prepare_page(lp)
+    target = {}
+    for row, t in zip(prep.rows, prep.targets):
+        target.setdefault(row.text, t)
+    assert target[story] == target[more] == "editorial"
+    assert target["Ferry keeps its winter timetable"] == "editorial"  # the title: metadata to trafilatura
+    assert target["This article is sponsored content paid for by Northwind Ferries Ltd."] == "sponsored"
+    for item in ("Home", "Politics", "Contact us", "Privacy policy | Terms of use"):
+        assert target[item] == "boilerplate"
+    assert target["Copyright 2026 Harbour Gazette. All rights reserved."] == "boilerplate"
