@@ -21,7 +21,7 @@ from .compiled import fasthash as _fasthash
 # an option (a few us each, several a record)
 _DUMPS = json.JSONEncoder(ensure_ascii=False).encode
 from .corpus import OUTPUT_LABEL
-from .features import page_features, rows_for_page
+from .features import BlockRow, page_features, rows_for_page
 from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits, guess_kind, is_path_like, read_input
 from .lexicon import AFFILIATE_MARKER, declares_sponsored, has_affiliate_cue, is_content_label, tagged_sponsored
 from .model import DetectorModel
@@ -31,6 +31,7 @@ __all__ = ["Detector", "Analysis", "LabelledBlock", "OUTPUT_LABELS"]
 
 OUTPUT_LABELS = ("editorial", "sponsored", "affiliate", "disclaimer", "boilerplate")
 NOTICE_LABELS = ("sponsored", "affiliate", "disclaimer")
+_SPONSORED_LABEL, _BOILERPLATE_LABEL = OUTPUT_LABELS.index("sponsored"), OUTPUT_LABELS.index("boilerplate")
 HEADING_MAX_WORDS = 6  # a block this short without end punctuation may be a notice's heading
 BARE_LABEL_MAX_WORDS = 3  # "Anzeige", "Paid Post", "In association with": labels, not statements
 # Below this page score a bare label is an ad slot. Lower than the page threshold on purpose: pages whose
@@ -45,7 +46,14 @@ STORY_PARAGRAPH_MIN_WORDS = 20
 STORY_HEADING_MAX_WORDS = 15
 STORY_HEADING_MAX_CHROME = 0.8
 STORY_HEADING_MIN_EDITORIAL = 0.2  # ... and called editorial with at least this
+# A block of prose (this many words or more, mostly not links) is boilerplate only with at least this
+# probability, else it takes its runner-up label: a page's own paragraphs are rarely site chrome, and
+# cutting one loses text the reader came for.
+PROSE_MIN_WORDS = 25
+PROSE_MAX_LINK_DENSITY = 0.3
+PROSE_BOILERPLATE_MIN = 0.9
 HEADING_MIN_SHARE = 0.05  # the heading's own probability of its notice's label must reach this
+READ_MORE_MAX_WORDS = 30  # a read-more line, not a paragraph that happens to open with "Related:"
 _END_PUNCT = re.compile(r"[.!?…)\]]$")
 # A line that opens with a read-more label links to another article: chrome, whatever words its title holds.
 _READ_MORE = re.compile(
@@ -331,7 +339,7 @@ class Detector:
         feats = page_features(proba, rows, self._classes)
         score = float(self.model.page.predict_proba(feats.reshape(1, -1))[0, 1])
         merged = _merge(proba, self._classes)
-        labels, scores = self._decide(merged)
+        labels, scores = self._decide(merged, rows)
         table = self._assemble(page, labels, scores, merged, len(page.blocks))
         self._revise(table, score, self.model.threshold)
         if self._revise_declared_t(table):  # the page's own content says it is paid for
@@ -417,13 +425,16 @@ class Detector:
 
     @staticmethod
     def _revise_read_more_t(t: "_Table") -> None:
-        """A "Recommended Article: …" / "Lesen Sie auch: …" line is a link to another page: boilerplate.
+        """A "Recommended Article: …" / "Lesen Sie auch: …" line is a link to another page: boilerplate
+        (a notice or a line of up to READ_MORE_MAX_WORDS words the model called editorial).
 
         The title after the label may hold any word ("… Strategic Partnership …"); it is no notice about
         this page.
         """
         for i, lab in enumerate(t.labels):
-            if lab in NOTICE_LABELS and not t.units[i] and _READ_MORE.match(t.texts[i]):
+            if lab == "boilerplate" or t.units[i] or not _READ_MORE.match(t.texts[i]):
+                continue
+            if lab in NOTICE_LABELS or len(t.texts[i].split()) <= READ_MORE_MAX_WORDS:
                 t.relabel(i, "boilerplate", t.prob(i, "boilerplate"))
 
     @staticmethod
@@ -500,13 +511,23 @@ class Detector:
         return a.editorial_text
 
     # -- decisions ----------------------------------------------------------------------------
-    def _decide(self, merged: np.ndarray) -> tuple[list[str], np.ndarray]:
-        """Each block's label (its likeliest, but sponsored only above the block threshold) and score."""
+    def _decide(self, merged: np.ndarray, page_rows: Sequence[BlockRow] | None = None) -> tuple[list[str], np.ndarray]:
+        """Each block's label (its likeliest, but sponsored only above the block threshold, and boilerplate
+        for a block of prose only above PROSE_BOILERPLATE_MIN) and score."""
         order = np.argsort(-merged, axis=1)
         rows = np.arange(len(merged))
         j = order[:, 0].copy()
-        weak = (j == OUTPUT_LABELS.index("sponsored")) & (merged[rows, j] < self.model.sponsored_block_threshold)
+        weak = (j == _SPONSORED_LABEL) & (merged[rows, j] < self.model.sponsored_block_threshold)
         j[weak] = order[weak, 1]
+        if page_rows is not None:
+            chrome = (j == _BOILERPLATE_LABEL) & (merged[rows, j] < PROSE_BOILERPLATE_MIN)
+            for k in np.flatnonzero(chrome).tolist():
+                r = page_rows[k]
+                if r.n_words >= PROSE_MIN_WORDS and r.link_density <= PROSE_MAX_LINK_DENSITY:
+                    # the likeliest other label that may stand (a weak sponsored one may not)
+                    sponsored_ok = merged[k, _SPONSORED_LABEL] >= self.model.sponsored_block_threshold
+                    j[k] = next(c for c in order[k].tolist()
+                                if c != _BOILERPLATE_LABEL and (c != _SPONSORED_LABEL or sponsored_ok))
         return [OUTPUT_LABELS[k] for k in j.tolist()], merged[rows, j]
 
     def _assemble(self, page: Page, labels: list[str], scores: np.ndarray, merged: np.ndarray, n: int) -> "_Table":

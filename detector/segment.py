@@ -48,14 +48,16 @@ SKIP_TAGS = frozenset(
 )
 # Ancestor tags that say where on the page a block sits.
 LANDMARK_TAGS = frozenset("header footer nav aside article main form blockquote figure table li".split())
-# Class/id words that say where a block sits. Structural words only: nothing that names a notice, so
-# the model learns notices from their words and places, not from our corpus's class names.
+# Class/id/role words that say where a block sits. Structural words only: nothing that names a notice,
+# so the model learns notices from their words and places, not from our corpus's class names. The ARIA
+# landmark roles are among them (navigation, banner, contentinfo, complementary, search, dialog).
 STRUCT_WORDS = frozenset(
-    """header footer nav navbar menu sidebar aside widget comment comments share social related
-    recommended cookie cookies consent newsletter subscribe signup byline author meta breadcrumb
-    breadcrumbs tags tag copyright legal masthead banner hero title headline kicker lead standfirst
-    teaser promo ad ads advert card list content article post entry body main caption footnote
-    toolbar pagination""".split()
+    """header footer nav navbar navigation menu menubar submenu dropdown sidebar aside widget comment
+    comments share sharing social follow related recommended trending popular cookie cookies consent
+    newsletter subscribe signup login account search sitemap skip logo byline author meta breadcrumb
+    breadcrumbs tags tag copyright legal masthead banner contentinfo complementary dialog modal popup
+    hero title headline kicker lead standfirst teaser promo ad ads advert card list content article post
+    entry body main caption footnote toolbar pagination""".split()
 )
 _CLASS_SPLIT = re.compile(r"[^a-z]+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)

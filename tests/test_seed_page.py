@@ -57,3 +57,12 @@ def test_every_section_heading_of_the_story_stays_editorial(analysis):
     assert len(headings) >= 5
     labels = {b.text: b.label for b in analysis.blocks}
     assert {h: labels.get(h) for h in headings} == {h: "editorial" for h in headings}
+
+
+def test_the_editorial_text_is_the_story_alone(analysis):
+    # Every editorial line is a line of the story (above the notice), and every story line but the
+    # "Recommended Article" teaser is in it: title, standfirst, headings, paragraphs.
+    raw = SEED.read_text(encoding="utf-8")
+    story = [ln.strip() for ln in raw.split("IMPORTANT NOTICE")[0].split("\n") if ln.strip()]
+    editorial = [ln for ln in analysis.editorial_text.split("\n") if ln.strip()]
+    assert editorial == [ln for ln in story if not ln.startswith("Recommended Article")]

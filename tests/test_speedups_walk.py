@@ -162,7 +162,7 @@ def test_cases_say_what_they_should():
         ("Heading in a link", "h2", 17, True), ("more", "a", 4, False), ("h3 in x", "h3", 2, True)
     ]
     blocks = check(CASES["struct-words"])
-    assert blocks[0][3] == ("header", "nav", "main", "content", "menu", "list", "li", "post", "entry")
+    assert blocks[0][3] == ("header", "nav", "main", "content", "navigation", "menu", "list", "li", "post", "entry")
     assert blocks[1][3] == ("footer", "footer", "copyright")
     assert [b[3] for b in check(CASES["kelvin-and-dotted-i"])] == [
         ("kicker",), (), ("list",), (), ("sidebar",), ()
