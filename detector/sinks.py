@@ -111,17 +111,34 @@ def record_line(rec: dict[str, Any] | JsonLine) -> str:
 
 
 # -- appendable line files ----------------------------------------------------------------------
+def json_bytes(text: str) -> bytes:
+    """JSON text as UTF-8. A lone surrogate (a file name's byte that is not UTF-8, held as Python's
+    surrogate escape) is written as its JSON escape, ``\\udce9``: ``json.loads`` gives the same string back,
+    ``os.fsencode`` the name's bytes."""
+    return text.encode("utf-8", errors="backslashreplace")
+
+
+def raw_bytes(text: str) -> bytes:
+    """Text as UTF-8, a surrogate escape as the byte it stands for (the file name's own bytes): the CSV
+    output, read back with ``errors="surrogateescape"``, gives the same string."""
+    try:
+        return text.encode("utf-8", errors="surrogateescape")
+    except UnicodeEncodeError:  # a lone surrogate of another origin: escaped as in JSON
+        return text.encode("utf-8", errors="backslashreplace")
+
+
 class _LineFile:
     """A file of whole lines, appended a chunk at a time (one write, one flush)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, encode=json_bytes) -> None:
         self.path = path
         self._fh: IO[bytes] | None = None
+        self._encode = encode
 
     def append(self, data: str) -> None:
         if self._fh is None:
             self._fh = open(self.path, "ab")
-        self._fh.write(data.encode("utf-8", errors="replace"))
+        self._fh.write(self._encode(data))
         self._fh.flush()
 
     def close(self) -> None:
@@ -229,7 +246,10 @@ class StreamSink(Sink):
 
     def write(self, records: list[dict[str, Any]]) -> None:
         if records:
-            self.stream.write("".join(record_line(r) for r in records))
+            text = "".join(record_line(r) for r in records)
+            if not text.isascii():  # lone surrogates as JSON escapes, whatever the stream's error handler
+                text = json_bytes(text).decode("utf-8")
+            self.stream.write(text)
             self.stream.flush()
 
 
@@ -278,7 +298,7 @@ class CsvSink(_FileSink):
                 f"{path} has the columns {', '.join(header)}; this run writes {', '.join(self.fields)}"
                 " (resume with the same --editorial setting)"
             )
-        self._file = _LineFile(path)
+        self._file = _LineFile(path, raw_bytes)
         if header is None:
             self._file.append(self._rows([]))
 
@@ -331,7 +351,7 @@ def _repair_csv(path: Path) -> tuple[set[str], list[str] | None]:
             for raw in fh:
                 pos += len(raw)
                 last_complete = raw.endswith(b"\n")
-                yield raw.decode("utf-8", errors="replace")
+                yield raw.decode("utf-8", errors="surrogateescape")
 
         reader = csv.reader(lines(), strict=True)
         try:
@@ -373,8 +393,12 @@ class ParquetSink(_FileSink):
             if self.path.exists():
                 import pyarrow.parquet as pq
 
-                for batch in pq.ParquetFile(self.path).iter_batches(columns=["path"]):
-                    self._existing.update(batch.column(0).to_pylist())
+                pf = pq.ParquetFile(self.path)
+                cols = [c for c in ("path", "path_bytes") if c in pf.schema_arrow.names]
+                for batch in pf.iter_batches(columns=cols):
+                    names = batch.column(0).to_pylist()
+                    raws = batch.column(1).to_pylist() if len(cols) == 2 else [None] * len(names)
+                    self._existing.update(os.fsdecode(b) if b is not None else n for n, b in zip(names, raws))
         return self._existing
 
     def _stored_ids(self) -> Iterable[str]:
@@ -406,7 +430,7 @@ class ParquetSink(_FileSink):
             for rec in _journal_records(self.journal):
                 if rec.get("path") in existing:
                     continue  # killed after the rename last time: already in the file
-                rows.append(rec)
+                rows.append(_parquet_row(rec))
                 if len(rows) >= PARQUET_ROWS_PER_GROUP:
                     writer.write_table(pa.Table.from_pylist(rows, schema=schema))
                     rows = []
@@ -428,6 +452,32 @@ def _journal_records(path: Path) -> Iterator[dict[str, Any]]:
                 continue
             if isinstance(rec, dict):
                 yield rec
+
+
+def _utf8(value: Any) -> Any:
+    """``value`` with every string valid UTF-8 (Parquet's strings must be): a lone surrogate as its JSON
+    escape."""
+    if isinstance(value, str):
+        return value if value.isascii() else json_bytes(value).decode("utf-8")
+    if isinstance(value, list):
+        return [_utf8(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _utf8(v) for k, v in value.items()}
+    return value
+
+
+def _parquet_row(rec: dict[str, Any]) -> dict[str, Any]:
+    """A journal record as a Parquet row. A ``path`` that holds bytes which are not UTF-8 (surrogate escapes)
+    is also written whole as ``path_bytes`` (``os.fsdecode`` gives the id back); ``path`` then shows them as
+    JSON escapes. Other ids have ``path_bytes`` null."""
+    path = rec.get("path")
+    raw = None
+    if isinstance(path, str) and not path.isascii():
+        try:
+            path.encode("utf-8")
+        except UnicodeEncodeError:
+            raw = os.fsencode(path)
+    return {**_utf8(rec), "path_bytes": raw}
 
 
 def parquet_schema(editorial: bool = False) -> Any:
@@ -453,6 +503,7 @@ def parquet_schema(editorial: bool = False) -> Any:
     ]
     if editorial:
         fields.append(("editorial", pa.string()))
+    fields.append(("path_bytes", pa.binary()))  # the id's bytes where they are not UTF-8 (else null)
     return pa.schema(fields)
 
 

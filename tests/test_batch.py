@@ -619,9 +619,10 @@ def test_dask_run_gives_the_records_of_a_local_run(runner, tree, tmp_path):
         )
         assert result.exit_code == 0, result.output
     remote = read_output(out)
-    for r in remote:  # Parquet has a url column for every row; JSONL only where known
+    for r in remote:  # Parquet has url and path_bytes columns for every row; JSONL only where known
         if r["url"] is None:
             del r["url"]
+        assert r.pop("path_bytes") is None  # every id here is UTF-8
     assert sorted(remote, key=lambda r: r["path"]) == sorted(local, key=lambda r: r["path"])
     assert len(local) == 4 + 3 + 3
 
