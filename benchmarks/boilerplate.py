@@ -548,22 +548,24 @@ def run_crossval(tasks: list[tuple[str, LabelledPage, dict | None]], folders: Se
         mine = [k for k, t in enumerate(tasks) if fold_of.get(str(t[1].path)) == f]
         _DETECTOR = Detector(ev["model"])  # inherited by the forked workers
         logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-        if jobs <= 1:
-            got = [measure_page(tasks[k]) for k in mine]
-        else:
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                got = list(pool.imap(measure_page, [tasks[k] for k in mine], chunksize=4))
-        for k, rec in zip(mine, got):
+        for k, rec in zip(mine, _measure([tasks[k] for k in mine], jobs)):
             recs[k] = rec
     return [r for r in recs if r is not None], format_cv(cv)
 
 
-def run(tasks: list[tuple[str, LabelledPage, dict | None]], model: str | None, jobs: int) -> list[dict]:
+def _measure(tasks: list[tuple[str, LabelledPage, dict | None]], jobs: int, init: tuple = ()) -> list[dict]:
+    """measure_page over the tasks, in ``jobs`` forked processes; ``init``: (initializer, args) of each."""
     if jobs <= 1:
-        _init_worker(model)
+        if init:
+            init[0](*init[1])
         return [measure_page(t) for t in tasks]
-    with multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker, initargs=(model,)) as pool:
+    kw = {"initializer": init[0], "initargs": init[1]} if init else {}
+    with multiprocessing.get_context("fork").Pool(jobs, **kw) as pool:
         return list(pool.imap(measure_page, tasks, chunksize=4))
+
+
+def run(tasks: list[tuple[str, LabelledPage, dict | None]], model: str | None, jobs: int) -> list[dict]:
+    return _measure(tasks, jobs, (_init_worker, (model,)))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

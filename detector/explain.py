@@ -41,10 +41,7 @@ from .features import (
     rows_for_page,
 )
 from .io import InputError, is_path_like
-from .score import (
-    BARE_LABEL_PAGE_MAX, PROSE_BOILERPLATE_MIN, PROSE_MAX_LINK_DENSITY, PROSE_MIN_WORDS,
-    Analysis, Detector, LabelledBlock,
-)
+from .score import BARE_LABEL_PAGE_MAX, PROSE_BOILERPLATE_MIN, Analysis, Detector, LabelledBlock, is_prose
 from .segment import Page, segment
 
 __all__ = ["DEFINITION", "BlockExplanation", "Explanation", "Reason", "explain", "render_html", "render_table"]
@@ -250,8 +247,7 @@ def _notes(
         p_chrome = max((gated[j] for j, c in enumerate(classes) if OUTPUT_LABEL[c] == "boilerplate"), default=0.0)
         if b.label == "boilerplate" and own == "sponsored" and page_score < bar:
             notes.append(f"a bare label on a page scoring below {bar:g}: an ad slot, so boilerplate")
-        elif (own == "boilerplate" and p_chrome < PROSE_BOILERPLATE_MIN and row.n_words >= PROSE_MIN_WORDS
-              and row.link_density <= PROSE_MAX_LINK_DENSITY):
+        elif own == "boilerplate" and p_chrome < PROSE_BOILERPLATE_MIN and is_prose(row):
             notes.append(f"a paragraph of prose: boilerplate p {p_chrome:.2f} is below the {PROSE_BOILERPLATE_MIN} "
                          "it needs, so it took the runner-up")
         elif b.label == "editorial" and own == "boilerplate":

@@ -31,7 +31,9 @@ __all__ = ["Detector", "Analysis", "LabelledBlock", "OUTPUT_LABELS"]
 
 OUTPUT_LABELS = ("editorial", "sponsored", "affiliate", "disclaimer", "boilerplate")
 NOTICE_LABELS = ("sponsored", "affiliate", "disclaimer")
-_SPONSORED_LABEL, _BOILERPLATE_LABEL = OUTPUT_LABELS.index("sponsored"), OUTPUT_LABELS.index("boilerplate")
+# columns of the five output labels' probabilities
+_SPONSORED, _AFFILIATE = OUTPUT_LABELS.index("sponsored"), OUTPUT_LABELS.index("affiliate")
+_BOILERPLATE = OUTPUT_LABELS.index("boilerplate")
 HEADING_MAX_WORDS = 6  # a block this short without end punctuation may be a notice's heading
 BARE_LABEL_MAX_WORDS = 3  # "Anzeige", "Paid Post", "In association with": labels, not statements
 # Below this page score a bare label is an ad slot. Lower than the page threshold on purpose: pages whose
@@ -53,6 +55,13 @@ PROSE_MIN_WORDS = 25
 PROSE_MAX_LINK_DENSITY = 0.3
 PROSE_BOILERPLATE_MIN = 0.9
 HEADING_MIN_SHARE = 0.05  # the heading's own probability of its notice's label must reach this
+
+
+def is_prose(row: BlockRow) -> bool:
+    """A block of prose: PROSE_MIN_WORDS words or more, at most PROSE_MAX_LINK_DENSITY of its text in links."""
+    return row.n_words >= PROSE_MIN_WORDS and row.link_density <= PROSE_MAX_LINK_DENSITY
+
+
 READ_MORE_MAX_WORDS = 30  # a read-more line, not a paragraph that happens to open with "Related:"
 _END_PUNCT = re.compile(r"[.!?…)\]]$")
 # A line that opens with a read-more label links to another article: chrome, whatever words its title holds.
@@ -266,9 +275,6 @@ class _Table:
         """Labels and scores back onto the blocks the table was made ``of``."""
         for b, lab, sc in zip(blocks, self.labels, self.scores):
             b.label, b.score = lab, sc
-
-
-_SPONSORED, _AFFILIATE = OUTPUT_LABELS.index("sponsored"), OUTPUT_LABELS.index("affiliate")
 
 
 def _merge(proba: np.ndarray, classes: Sequence[str]) -> np.ndarray:
@@ -517,17 +523,16 @@ class Detector:
         order = np.argsort(-merged, axis=1)
         rows = np.arange(len(merged))
         j = order[:, 0].copy()
-        weak = (j == _SPONSORED_LABEL) & (merged[rows, j] < self.model.sponsored_block_threshold)
+        weak = (j == _SPONSORED) & (merged[rows, j] < self.model.sponsored_block_threshold)
         j[weak] = order[weak, 1]
         if page_rows is not None:
-            chrome = (j == _BOILERPLATE_LABEL) & (merged[rows, j] < PROSE_BOILERPLATE_MIN)
+            chrome = (j == _BOILERPLATE) & (merged[rows, j] < PROSE_BOILERPLATE_MIN)
             for k in np.flatnonzero(chrome).tolist():
-                r = page_rows[k]
-                if r.n_words >= PROSE_MIN_WORDS and r.link_density <= PROSE_MAX_LINK_DENSITY:
+                if is_prose(page_rows[k]):
                     # the likeliest other label that may stand (a weak sponsored one may not)
-                    sponsored_ok = merged[k, _SPONSORED_LABEL] >= self.model.sponsored_block_threshold
+                    sponsored_ok = merged[k, _SPONSORED] >= self.model.sponsored_block_threshold
                     j[k] = next(c for c in order[k].tolist()
-                                if c != _BOILERPLATE_LABEL and (c != _SPONSORED_LABEL or sponsored_ok))
+                                if c != _BOILERPLATE and (c != _SPONSORED or sponsored_ok))
         return [OUTPUT_LABELS[k] for k in j.tolist()], merged[rows, j]
 
     def _assemble(self, page: Page, labels: list[str], scores: np.ndarray, merged: np.ndarray, n: int) -> "_Table":

@@ -23,6 +23,7 @@ from .corpus import CLASSES, IGNORE, LabelledPage, block_targets, corpus_hash, l
 from .features import PAGE_FEATURE_NAMES, BlockFeatures, BlockRow, gate_proba, page_features, row_cues, rows_for_page
 from .io import InputError, RawPage, read_input
 from .model import BlockClassifier, DetectorModel, PageScorer
+from .segment import Page
 
 __all__ = ["TrainOptions", "train", "prepare_page", "prepare_pages", "training_set", "fit_model", "site_groups", "split_by_site", "held_out", "page_evidence"]
 
@@ -83,7 +84,7 @@ def prepare_page(lp: LabelledPage) -> Prepared:
     noisy, noisy_targets = noisy_notice_rows(rows, targets, seed=seed)
     keep = [k for k, t in enumerate(targets) if t != IGNORE]
     if not lp.chrome_labelled:
-        main = reference_main_text(raw) if page.kind == "html" else None
+        main = reference_main_text(raw, page) if page.kind == "html" else None
         if main is not None:
             keep, targets = _reference_chrome(rows, targets, keep, main, seed)
         else:
@@ -153,17 +154,16 @@ def chrome_reference() -> str | None:
     return f"trafilatura {trafilatura.__version__}"
 
 
-def reference_main_text(raw: RawPage) -> str | None:
-    """trafilatura's main text of an HTML page, the reference that labels the chrome of a corpus which
-    labels only its disclosures (realdev); None without trafilatura or where it finds next to nothing."""
-    from .baselines import have_trafilatura
+def reference_main_text(raw: RawPage, page: Page) -> str | None:
+    """trafilatura's main text of a page (:func:`detector.baselines.main_text`), the reference that labels
+    the chrome of a corpus which labels only its disclosures (realdev); None without trafilatura or where
+    it finds next to nothing."""
+    from .baselines import have_trafilatura, main_text
 
     if not have_trafilatura():
         return None
-    import trafilatura
-
     try:
-        main = trafilatura.extract(raw.text, include_comments=False, include_tables=True) or ""
+        main = main_text(raw, page)
     except Exception:  # noqa: BLE001 - a page trafilatura cannot read keeps the rule without a reference
         return None
     return main if len(main) >= REFERENCE_MIN_CHARS else None
