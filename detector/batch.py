@@ -33,6 +33,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
+from .budget import arm_worker, hard_limit, over_budget_error, worker_guard
 from .io import DEFAULT_LIMITS, InputError, ReadLimits
 from .sinks import JsonLine, json_line, open_sink
 from .sources import Item, SourceOptions, frame_items, iter_items, payload
@@ -169,6 +170,7 @@ _NO_MODEL = "\0"  # _init_worker's argument for a task that needs no model
 def _init_worker(model_dir: str | None, trust: bool = False, parent: int | None = None) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a worker forked from the CLI inherits its batch's handler
     _exit_with_parent(parent)
+    arm_worker()  # a page stuck in compiled code beyond its budget stops this worker (detector.budget)
     if model_dir != _NO_MODEL:
         get_detector(model_dir, trust=trust)
         tune_gc()
@@ -272,7 +274,11 @@ def score_chunk(
 ) -> list[dict[str, Any]]:
     """A chunk of items -> their records, with this process's cached model."""
     det = get_detector(model_dir, trust=trust, limits=limits)
-    return [score_item(det, it, editorial=editorial, all_blocks=all_blocks) for it in items]
+    out = []
+    for it in items:
+        with worker_guard(limits.max_seconds):
+            out.append(score_item(det, it, editorial=editorial, all_blocks=all_blocks))
+    return out
 
 
 def score_chunk_lines(
@@ -286,7 +292,11 @@ def score_chunk_lines(
     """:func:`score_chunk`, each record already written out as its JSON line (for a sink of JSON lines):
     the worker does the encoding, and the batch's own process little more than the writing."""
     det = get_detector(model_dir, trust=trust, limits=limits)
-    return [score_item_line(det, it, editorial=editorial, all_blocks=all_blocks) for it in items]
+    out = []
+    for it in items:
+        with worker_guard(limits.max_seconds):
+            out.append(score_item_line(det, it, editorial=editorial, all_blocks=all_blocks))
+    return out
 
 
 _MODEL_TASKS = (score_chunk, score_chunk_lines)  # tasks whose workers load the model as they start
@@ -475,9 +485,9 @@ def local_records(
         for chunk in chunks:
             window.append((chunk, submit(chunk)))
             if len(window) >= in_flight:
-                yield _result(*window.popleft(), submit, wrap)
+                yield _result(*window.popleft(), submit, wrap, limits.max_seconds)
         while window:
-            yield _result(*window.popleft(), submit, wrap)
+            yield _result(*window.popleft(), submit, wrap, limits.max_seconds)
     finally:
         for _, fut in window:
             fut.cancel()
@@ -488,9 +498,11 @@ def _result(
     fut: Future,
     submit: Callable[[list[Item]], Future],
     wrap: Callable[[dict[str, Any]], Any] | None = None,
+    budget: float | None = None,
 ) -> list[Any]:
     """A chunk's records; when its worker died, the chunk again, then its pages one at a time (a page
-    that kills its worker on its own gets an error record, passed through ``wrap`` when given)."""
+    that kills its worker on its own gets an error record, passed through ``wrap`` when given: over the
+    time ``budget`` when it ran for at least :func:`budget.hard_limit` of it, where its worker was stopped)."""
     from concurrent.futures.process import BrokenProcessPool
 
     try:
@@ -504,11 +516,15 @@ def _result(
             log.warning("a worker process died again; scoring those pages one at a time")
     out: list[dict[str, Any]] = []
     for it in chunk:
+        t0 = time.monotonic()
         try:
             out.extend(submit([it]).result())
         except BrokenProcessPool:
-            log.warning("the worker process died while scoring %s", it.id)
-            dead = replace(it, path=None, data=None, error="the worker process died while scoring this page")
+            slow = budget is not None and time.monotonic() - t0 >= hard_limit(budget)
+            log.warning("the worker process %s while scoring %s", "went over the time budget" if slow else "died", it.id)
+            why = (over_budget_error(budget) + ": its worker process was stopped" if slow and budget is not None
+                   else "the worker process died while scoring this page")
+            dead = replace(it, path=None, data=None, error=why)
             rec = score_item(None, dead)
             out.append(rec if wrap is None else wrap(rec))
     return out

@@ -54,23 +54,34 @@ class ByteSize(click.ParamType):
 
 
 def LIMIT_OPTIONS(f: Any) -> Any:  # noqa: N802
-    """--max-bytes, --max-decompressed and --max-depth: what one input may cost."""
+    """--max-bytes, --max-decompressed, --max-depth and --max-seconds (what one input may cost), handed to
+    the command as one ``limits`` argument (a :class:`~detector.io.ReadLimits`)."""
+    import functools
+
     from .io import DEFAULT_LIMITS as d
 
-    f = click.option("--max-depth", type=click.IntRange(min=1), default=d.max_depth, show_default=True,
-                     help="HTML nesting deeper than this is read as flat text.")(f)
-    f = click.option("--max-decompressed", type=ByteSize(), default=d.max_decompressed, show_default=True,
-                     help="Bytes a gzipped input may expand to; beyond, it is an error (a gzip bomb stops here).")(f)
-    f = click.option("--max-bytes", type=ByteSize(), default=d.max_bytes, show_default=True,
+    @functools.wraps(f)
+    def with_limits(*args: Any, max_bytes: int, max_decompressed: int, max_depth: int, max_seconds: float,
+                    **kwargs: Any) -> Any:
+        from .io import ReadLimits
+
+        limits = ReadLimits(max_bytes=max_bytes, max_decompressed=max_decompressed, max_depth=max_depth,
+                            max_seconds=max_seconds or None)
+        return f(*args, limits=limits, **kwargs)
+
+    g: Any = with_limits
+    g = click.option("--max-seconds", type=click.FloatRange(min=0, max=1e5), default=d.max_seconds,
+                     show_default=True,
+                     help="Time to score one page; beyond, the page gets an error record and the batch goes "
+                          "on (a worker stuck inside the parser is stopped and replaced). 0: no limit.")(g)
+    g = click.option("--max-depth", type=click.IntRange(min=1), default=d.max_depth, show_default=True,
+                     help="HTML nesting deeper than this is read as flat text.")(g)
+    g = click.option("--max-decompressed", type=ByteSize(), default=d.max_decompressed, show_default=True,
+                     help="Bytes a gzipped input may expand to; beyond, it is an error (a gzip bomb stops here).")(g)
+    g = click.option("--max-bytes", type=ByteSize(), default=d.max_bytes, show_default=True,
                      help="Bytes read from one input (compressed or not); a larger input is an error, "
-                          "found without reading it.")(f)
-    return f
-
-
-def _limits(max_bytes: int, max_decompressed: int, max_depth: int) -> Any:
-    from .io import ReadLimits
-
-    return ReadLimits(max_bytes=max_bytes, max_decompressed=max_decompressed, max_depth=max_depth)
+                          "found without reading it.")(g)
+    return g
 
 
 def _detector(model_dir: Path | None, trust: bool = False, limits: Any = None) -> Any:
@@ -146,7 +157,7 @@ def _csv(records: list[dict]) -> str:
 @MODEL_OPTION
 @LIMIT_OPTIONS
 def score(pages: tuple[str, ...], fmt: str, all_blocks: bool, editorial: bool, model_dir: Path | None, trust: bool,
-          max_bytes: int, max_decompressed: int, max_depth: int) -> None:
+          limits: Any) -> None:
     """Score pages: probability that the main content is sponsored, and every non-editorial block.
 
     PAGES are .html/.htm/.txt/.md files (optionally .gz), or - for stdin.
@@ -154,7 +165,7 @@ def score(pages: tuple[str, ...], fmt: str, all_blocks: bool, editorial: bool, m
 
     Example: detector score page.html --format jsonl
     """
-    det = _detector(model_dir, trust, _limits(max_bytes, max_decompressed, max_depth))
+    det = _detector(model_dir, trust, limits)
     records = []
     for p in pages:
         a = det.analyze(_source(p))
@@ -179,13 +190,12 @@ def score(pages: tuple[str, ...], fmt: str, all_blocks: bool, editorial: bool, m
 @click.option("--show", is_flag=True, help="Print every block with its label and score instead.")
 @MODEL_OPTION
 @LIMIT_OPTIONS
-def split(page: str, show: bool, model_dir: Path | None, trust: bool, max_bytes: int, max_decompressed: int,
-          max_depth: int) -> None:
+def split(page: str, show: bool, model_dir: Path | None, trust: bool, limits: Any) -> None:
     """Print the page's editorial text alone (or, with --show, every block and why it was cut).
 
     Example: detector split page.html --show
     """
-    det = _detector(model_dir, trust, _limits(max_bytes, max_decompressed, max_depth))
+    det = _detector(model_dir, trust, limits)
     a = det.analyze(_source(page))
     if a.error:
         raise click.ClickException(f"{page}: {a.error}")
@@ -209,7 +219,7 @@ def split(page: str, show: bool, model_dir: Path | None, trust: bool, max_bytes:
 @MODEL_OPTION
 @LIMIT_OPTIONS
 def explain(page: str, all_blocks: bool, top: int, fmt: str, html_out: Path | None, model_dir: Path | None,
-            trust: bool, max_bytes: int, max_decompressed: int, max_depth: int) -> None:
+            trust: bool, limits: Any) -> None:
     """Why each non-editorial block got its label, and why the page got its score.
 
     A block's reasons are the words, word pairs, character n-grams, neighbours' words and layout features
@@ -223,7 +233,7 @@ def explain(page: str, all_blocks: bool, top: int, fmt: str, html_out: Path | No
     """
     from .explain import explain as do_explain, render_html, render_table
 
-    det = _detector(model_dir, trust, _limits(max_bytes, max_decompressed, max_depth))
+    det = _detector(model_dir, trust, limits)
     ex = do_explain(_source(page), det, all_blocks=all_blocks, top=top)
     if ex.error:
         raise click.ClickException(f"{page}: {ex.error}")
@@ -420,8 +430,7 @@ def crossval(corpora: tuple[Path, ...], folds: int, jobs: int, limit: int | None
 def batch_command(inputs: tuple[str, ...], output: Path | None, jobs: int, pattern: str | None,
                   html_column: str | None, text_column: str | None, id_column: str | None, chunk_size: int | None,
                   editorial: bool, all_blocks: bool, min_score: float | None, resume: bool, force: bool,
-                  quiet: bool, scheduler: str | None, model_dir: Path | None, trust: bool, max_bytes: int,
-                  max_decompressed: int, max_depth: int) -> None:
+                  quiet: bool, scheduler: str | None, model_dir: Path | None, trust: bool, limits: Any) -> None:
     """Score many pages: folders, WARC files, JSONL/CSV/Parquet tables, or a list of paths on stdin (-).
 
     One record per page, as `detector score --format jsonl`, with `path` holding the page's id (a WARC
@@ -455,7 +464,7 @@ def batch_command(inputs: tuple[str, ...], output: Path | None, jobs: int, patte
                            min_score=min_score, model_dir=model_dir, trust=trust, scheduler=scheduler or None,
                            progress=False if quiet else None, own_process=True)
     sources = SourceOptions(glob=pattern, html_column=html_column, text_column=text_column, id_column=id_column,
-                            limits=_limits(max_bytes, max_decompressed, max_depth))
+                            limits=limits)
     terminate = _stop_on_sigterm()
     try:
         summary = run_batch(inputs, output, options=options, sources=sources, resume=resume, force=force,

@@ -31,12 +31,16 @@ class ReadLimits:
     max_bytes: int = 32 * 1024 * 1024  # compressed or raw bytes read from one input
     max_decompressed: int = 64 * 1024 * 1024  # bytes after gunzip (a gzip bomb stops here)
     max_depth: int = 2000  # HTML nesting beyond this is flattened by the segmenter
+    max_seconds: float | None = 60.0  # time to score one page; beyond, an error (see detector.budget); None: no limit
 
     def __post_init__(self) -> None:
         for name in ("max_bytes", "max_decompressed", "max_depth"):
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"ReadLimits.{name} must be a positive integer, not {value!r}")
+        s = self.max_seconds
+        if s is not None and (not isinstance(s, (int, float)) or isinstance(s, bool) or not 0 < s < 1e6):
+            raise ValueError(f"ReadLimits.max_seconds must be a positive number of seconds or None, not {s!r}")
 
 
 DEFAULT_LIMITS = ReadLimits()

@@ -15,6 +15,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from .budget import page_budget
 from .compiled import fasthash as _fasthash
 
 # json.dumps(v, ensure_ascii=False), without the new JSONEncoder json.dumps makes for each call that passes
@@ -329,13 +330,14 @@ class Detector:
         """Every block of the page with its label and score, and the page's score. Never raises on bad input."""
         label = name or (os.fspath(source) if is_path_like(source) else "<bytes>" if isinstance(source, bytes) else "<text>")
         try:
-            raw = self.read(source, name=name, kind=kind)
-            page = segment(raw, self.limits)
+            with page_budget(self.limits.max_seconds):  # a page over budget: PageTimeout, an InputError
+                raw = self.read(source, name=name, kind=kind)
+                page = segment(raw, self.limits)
+                return self.analyze_page(page)
         except InputError as err:
             return Analysis(path=label, score=None, label=None, error=str(err))
         except RecursionError:
             return Analysis(path=label, score=None, label=None, error="document nested too deeply")
-        return self.analyze_page(page)
 
     def analyze_page(self, page: Page) -> Analysis:
         if not page.blocks:

@@ -5,11 +5,14 @@ in batch processes."""
 from __future__ import annotations
 
 import gc
+import hashlib
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -18,6 +21,7 @@ import pytest
 
 from detector import batch as batch_mod
 from detector.batch import BatchOptions, Summary, run_batch, score_chunk, score_chunk_lines
+from detector.io import ReadLimits
 from detector.sinks import CsvSink, JsonLine, JsonlSink, json_line, record_line
 from detector.sources import Item
 
@@ -241,6 +245,57 @@ def test_a_page_that_kills_a_forked_worker_gets_an_error_record_and_the_batch_go
     assert [i for i, r in enumerate(recs) if r["error"]] == [5]
     assert "worker process died" in recs[5]["error"]
     assert all(r["score"] is not None for i, r in enumerate(recs) if i != 5)
+
+
+@linux_only
+def test_a_page_stuck_in_compiled_code_beyond_its_budget_stops_its_worker_and_the_batch_goes_on(monkeypatch):
+    analyze = batch_mod.analyze_item
+
+    def stuck_on_marked_pages(det, item):  # the forked workers inherit this patch
+        if item.data == b"stuck":  # compiled code, where no Python signal handler runs: only the worker guard
+            hashlib.pbkdf2_hmac("sha256", b"x", b"y", 3 * 10**7)  # stops it (~10 s of CPU if it did not)
+        return analyze(det, item)
+
+    monkeypatch.setattr(batch_mod, "analyze_item", stuck_on_marked_pages)
+    items = [Item(id=f"p{i}", data=b"stuck" if i == 3 else f"<p>Story {i} goes on here.</p>".encode())
+             for i in range(8)]
+    options = BatchOptions(n_jobs=2, own_process=True)
+    limits = ReadLimits(max_seconds=0.2)  # the worker stops after budget.hard_limit(0.2) = 1.4 s of CPU
+    t0 = time.monotonic()
+    try:
+        recs = [json.loads(r.text) for chunk in batch_mod.local_records(
+            batch_mod.chunked(items, 2), options, task=score_chunk_lines, limits=limits) for r in chunk]
+    finally:
+        batch_mod.stop_workers()
+    assert [r["path"] for r in recs] == [f"p{i}" for i in range(8)]
+    assert [i for i, r in enumerate(recs) if r["error"]] == [3]
+    assert recs[3]["error"] == "over the time budget of 0.2 s per page (limit max_seconds): its worker process was stopped"
+    assert all(r["score"] is not None for i, r in enumerate(recs) if i != 3)
+    assert time.monotonic() - t0 < 20  # three tries of the stuck page (chunk, chunk again, alone), 1.4 s each
+
+
+def test_a_page_over_its_budget_in_python_code_gets_an_error_and_the_next_page_is_scored_as_before(monkeypatch):
+    from detector import score as score_mod
+    from detector.score import Detector
+
+    segment = score_mod.segment
+
+    def slow_on_marked_pages(raw, limits):
+        if "slow page" in raw.text:
+            time.sleep(5)  # interrupted by the budget's alarm
+        return segment(raw, limits)
+
+    monkeypatch.setattr(score_mod, "segment", slow_on_marked_pages)
+    det = Detector.load(limits=ReadLimits(max_seconds=0.3))
+    page = "<p>This article is sponsored content, paid for by Example Bank.</p><p>A story of some length.</p>"
+    before = det.analyze(page).record()
+    t0 = time.monotonic()
+    slow = det.analyze("<p>A slow page.</p>").record()
+    assert time.monotonic() - t0 < 2
+    assert slow["error"] == "over the time budget of 0.3 s per page (limit max_seconds)" and slow["score"] is None
+    assert det.analyze(page).record() == before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # the alarm is disarmed after each page
+    assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, signal.default_int_handler, None)
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
