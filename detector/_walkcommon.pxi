@@ -9,6 +9,7 @@
 # tree, finds the attributes and the text runs, and calls _open / _leave / _append / _end_run / _flush.
 
 cimport cython
+from cpython.list cimport PyList_GET_SIZE
 from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
 from cpython.ref cimport Py_DECREF, Py_INCREF, Py_XDECREF, PyObject
 from cpython.tuple cimport PyTuple_GET_ITEM, PyTuple_New, PyTuple_SET_ITEM
@@ -48,6 +49,7 @@ class _Unreadable(Exception):
 
 cdef bint _configured = False
 cdef object _skip_tags, _block_tags, _heading_tags, _landmark_tags, _hidden_search
+cdef Py_ssize_t _max_blocks = 1  # segment.MAX_BLOCKS: the walk's last block takes the rest of the text
 cdef object _Block = None
 cdef list _keep = []  # owners of the borrowed pointers below
 # structural words, sorted by first letter: _sw_from[c - 'a'] .. _sw_from[c - 'a' + 1]
@@ -68,6 +70,7 @@ cdef tuple _empty = ()
 
 cdef int _configure() except -1:
     global _configured, _skip_tags, _block_tags, _heading_tags, _landmark_tags, _hidden_search, _Block
+    global _max_blocks
     global _n_fields, _direct_blocks
     import dataclasses
     import importlib
@@ -77,6 +80,7 @@ cdef int _configure() except -1:
     _skip_tags, _block_tags, _heading_tags, _landmark_tags = (
         seg.SKIP_TAGS, seg.BLOCK_TAGS, seg.HEADING_TAGS, seg.LANDMARK_TAGS)
     _hidden_search = seg._HIDDEN_STYLE.search
+    _max_blocks = max(1, int(seg.MAX_BLOCKS))
     _Block = seg.Block
     # structural words: only lower-case ASCII letters can match a run of [a-z]
     words = sorted(w for w in seg.STRUCT_WORDS if w.isascii() and w.isalpha() and w.islower() and len(w) <= MAX_WORD)
@@ -437,6 +441,14 @@ cdef class _BlockWalker:
         self.run_start = self.buf_len
 
     @cython.final
+    cdef int _end_block(self) except -1:
+        """A block tag ends the text in the buffer: a block of it, or, once the page holds MAX_BLOCKS - 1
+        blocks, a space (the rest of the page goes into its last block, flushed when the walk ends)."""
+        if PyList_GET_SIZE(self.blocks) < _max_blocks - 1:
+            return self._flush()
+        return self._append(<const unsigned char*> b" ", 1)
+
+    @cython.final
     cdef int _flush(self) except -1:
         """A block from the buffer (which holds text): its text is the buffer's words joined by spaces."""
         cdef const unsigned char* s = self.buf
@@ -534,7 +546,7 @@ cdef class _BlockWalker:
         cdef Entry* grown
         if flags & F_BLOCK and self.depth <= self.max_depth:
             if self.buf_len:
-                self._flush()
+                self._end_block()
             self.cur_tag = <object> tag
         if self.n_stack == self.cap_stack:
             grown = <Entry*> PyMem_Realloc(self.stack, 2 * self.cap_stack * sizeof(Entry))
@@ -566,7 +578,7 @@ cdef class _BlockWalker:
             e = &self.stack[self.n_stack - 1]
             if e.flags & F_BLOCK and self.depth + 1 <= self.max_depth:
                 if self.buf_len:
-                    self._flush()
+                    self._end_block()
                 self.cur_tag = <object> self.stack[self.n_stack - 2].tag if self.n_stack > 1 else "body"
             if e.flags & F_HEADING:
                 self.heading_depth -= 1

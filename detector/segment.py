@@ -72,6 +72,10 @@ _SENT_SPLIT = re.compile(r"[.!?…][\"'”’)]?\s+(?=[\"'“„(\[*]?[A-ZÀ-Ö�
 # A leading parenthetical or bracketed note: "(This is a sponsored article.) Text…", "[Werbung] Text…"
 _LEAD_PAREN = re.compile(r"^\s*(\([^()]{3,240}\)|\[[^\[\]]{3,240}\]|\*[^*]{3,120}\*)[.:]?\s+(?=\S)")
 MIN_UNIT_WORDS = 12  # blocks shorter than this are never split into units
+# Blocks of one page at most (real pages hold up to ~3,000): past MAX_BLOCKS - 1, the rest of the page's
+# text goes into its last block, so that memory stays bounded by the page's size (300,000 one-word
+# paragraphs would cost ~1 KB each through the features and the model). The compiled walks read it too.
+MAX_BLOCKS = 10_000
 UNIT_MIN_CHARS = 60  # nor blocks of fewer characters
 
 
@@ -238,13 +242,13 @@ def _count_words(blocks: list[Block], cap: int) -> int:
 def segment_html(text: str, limits: ReadLimits = DEFAULT_LIMITS, utf8: bytes | None = None) -> list[Block]:
     """Blocks of an HTML page, in document order (``utf8``: the text's UTF-8 bytes, where at hand).
 
-    Hidden elements, ``<noscript>`` and ``<svg>`` are not visible text. But when a page's visible text
-    holds fewer than MIN_VISIBLE_WORDS (30) words outside navigation (blocks mostly made of links), its
-    content may sit in wrappers that scripts reveal (a streamed React page's ``<div hidden id="S:0">``, a
-    display:none wrapper, a forum archive readable only in ``<noscript>`` under a menu, text drawn in an
-    inline SVG): the page is then read a second time with that content shown (``_reveal_hidden``), by the
-    same parser and walk, and the second reading is used when it holds more such words. Pages with more
-    visible text are read once.
+    Hidden elements and ``<noscript>`` are not visible text; an inline SVG's ``<text>`` is (:func:`svg_text`).
+    But when a page's visible text holds fewer than MIN_VISIBLE_WORDS (30) words outside navigation
+    (blocks mostly made of links), its content may sit in wrappers that scripts reveal (a streamed React
+    page's ``<div hidden id="S:0">``, a display:none wrapper, a forum archive readable only in
+    ``<noscript>`` under a menu): the page is then read a second time with that content shown
+    (``_reveal_hidden``), by the same parser and walk, and the second reading is used when it holds more
+    such words. Pages with more visible text are read once.
     """
     blocks = _segment_html(text, limits, utf8)
     seen = _count_words(blocks, MIN_VISIBLE_WORDS)
@@ -310,9 +314,60 @@ def cap_attributes(text: str, limit: int = MAX_ATTRIBUTES) -> str:
     return "".join(out)
 
 
+_SVG_OPEN = re.compile(r"<svg(?=[\s/>])", re.I)
+_SVG_CLOSE = re.compile(r"</svg\s*>", re.I)
+_SVG_TEXT_OPEN = re.compile(r"<text(?=[\s/>])[^<>]*>", re.I)
+_SVG_TEXT_CLOSE = re.compile(r"</text\s*>", re.I)
+_RAW_TAG = re.compile(r"<(/?)(?:script|style)(?=[\s/>])", re.I)
+_TAG = re.compile(r"<[^<>]*>")
+
+
+def _svg_texts(body: str) -> list[str]:
+    """The texts of the ``<text>`` elements of an SVG's ``body``, their inner tags dropped."""
+    got, j = [], 0
+    while (t := _SVG_TEXT_OPEN.search(body, j)) is not None:
+        end = _SVG_TEXT_CLOSE.search(body, t.end())
+        if end is None:
+            break
+        got.append(" ".join(_TAG.sub(" ", body[t.end():end.start()]).split()))
+        j = end.end()
+    return got
+
+
+def svg_text(text: str) -> str:
+    """``text`` with each inline ``<svg>`` that draws text (``<text>``, with its ``<tspan>``s) replaced by
+    that text in a ``<span>``, one line per ``<text>``, as a browser shows it; ``text`` itself where no SVG
+    draws any. The rest of
+    an SVG (shapes, ``<title>``, ``<desc>``, its styles) shows no text and is dropped with it.
+
+    One pass: each ``<svg`` is read to the next ``</svg>``, and the search goes on from there.
+    """
+    if "<svg" not in text and "<SVG" not in text:
+        return text
+    out: list[str] = []
+    done = i = 0
+    while (m := _SVG_OPEN.search(text, i)) is not None:
+        close = _SVG_CLOSE.search(text, m.end())
+        if close is None:
+            break
+        body = text[m.end():close.start()]
+        i = close.end()
+        if "<text" not in body and "<TEXT" not in body:
+            continue
+        raw = [t.group(1) for t in _RAW_TAG.finditer(body)]
+        if raw.count("/") > len(raw) - raw.count("/"):  # the "<svg" lies inside a script or style: left alone
+            continue
+        out += [text[done:m.start()], "<span>", "<br>".join(_svg_texts(body)), "</span>"]
+        done = close.end()
+    if not out:
+        return text
+    out.append(text[done:])
+    return "".join(out)
+
+
 def _segment_html(text: str, limits: ReadLimits, utf8: bytes | None = None) -> list[Block]:
     """The blocks of an HTML page read once: by lexbor, else lxml, else flat when too deep for lxml."""
-    capped = cap_attributes(text)
+    capped = svg_text(cap_attributes(text))
     if capped is not text:
         text, utf8 = capped, None
     if PARSER == "lexbor":
@@ -386,6 +441,12 @@ def _walk_python(root: etree._Element, max_depth: int) -> list[Block]:
         buf = []
         link_chars = 0
 
+    def end_block() -> None:  # a block tag ends the text in buf; past MAX_BLOCKS - 1 blocks, the last one goes on
+        if len(blocks) < MAX_BLOCKS - 1:
+            flush()
+        else:
+            buf.append(" ")
+
     from lxml import etree
 
     walker = etree.iterwalk(root, events=("start", "end"))
@@ -404,7 +465,7 @@ def _walk_python(root: etree._Element, max_depth: int) -> list[Block]:
                 continue
             if tag in BLOCK_TAGS and depth <= max_depth:
                 if buf:
-                    flush()
+                    end_block()
                 cur_tag = tag
             stack.append([tag, el, None])
             if tag in HEADING_TAGS:
@@ -423,7 +484,7 @@ def _walk_python(root: etree._Element, max_depth: int) -> list[Block]:
             else:
                 if tag in BLOCK_TAGS and depth + 1 <= max_depth:
                     if buf:
-                        flush()
+                        end_block()
                     cur_tag = stack[-2][0] if len(stack) > 1 else "body"
                 if tag in HEADING_TAGS:
                     heading_depth -= 1
@@ -488,6 +549,32 @@ def _md_inline(s: str) -> tuple[str, int]:
     return _unescape(s), link_chars
 
 
+class _CappedBlocks:
+    """The blocks of a page as they are made, at most MAX_BLOCKS: the texts past MAX_BLOCKS - 1 go into
+    one last block."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.rest: list[tuple[str, str, bool, int]] = []
+
+    def add(self, text: str, tag: str, heading: bool = False, link_chars: int = 0) -> None:
+        if len(self.blocks) < MAX_BLOCKS - 1:
+            self.blocks.append(Block(index=len(self.blocks), text=text, tag=tag, heading=heading, link_chars=link_chars))
+        else:
+            self.rest.append((text, tag, heading, link_chars))
+
+    def done(self) -> list[Block]:
+        if len(self.rest) == 1:
+            self.blocks.append(Block(index=len(self.blocks), text=self.rest[0][0], tag=self.rest[0][1],
+                                     heading=self.rest[0][2], link_chars=self.rest[0][3]))
+        elif self.rest:
+            txt = " ".join(r[0] for r in self.rest)
+            links = min(sum(r[3] for r in self.rest), len(txt))
+            self.blocks.append(Block(index=len(self.blocks), text=txt, tag="p", link_chars=links))
+        self.rest = []
+        return self.blocks
+
+
 def segment_markdown(text: str) -> list[Block]:
     """Blocks of a Markdown page (inline HTML reduced to its text).
 
@@ -501,7 +588,7 @@ def segment_markdown(text: str) -> list[Block]:
     text = _SHORTCODE.sub("\n\n", text)
     # Block-level HTML tags end paragraphs.
     text = _HTML_BLOCK_TAG.sub("\n\n", text)
-    blocks: list[Block] = []
+    blocks = _CappedBlocks()
     para: list[str] = []
     in_fence = False
 
@@ -509,9 +596,7 @@ def segment_markdown(text: str) -> list[Block]:
         txt, links = _md_inline(raw)
         txt = _collapse(txt)
         if txt:
-            blocks.append(
-                Block(index=len(blocks), text=txt, tag=tag, heading=heading, link_chars=min(links, len(txt)))
-            )
+            blocks.add(txt, tag, heading, min(links, len(txt)))
 
     def end_para() -> None:
         if para:
@@ -556,7 +641,7 @@ def segment_markdown(text: str) -> list[Block]:
             end_para()  # a line that ends a sentence, then one that starts another: two paragraphs
         para.append(line)
     end_para()
-    return blocks
+    return blocks.done()
 
 
 # Plain text: where a line break ends a block (segment_text's docstring has the rule).
@@ -623,7 +708,7 @@ def segment_text(text: str) -> list[Block]:
     and neither line next to it in its chunk looks the same (a run of such lines is a menu or a list
     of links, not headings).
     """
-    blocks: list[Block] = []
+    blocks = _CappedBlocks()
     for chunk in re.split(r"\n\s*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
         lines = [ln.strip() for ln in chunk.split("\n") if ln.strip()]
         if not lines:
@@ -643,9 +728,9 @@ def segment_text(text: str) -> list[Block]:
                 else:
                     tag = "line" if short else "p"
                     heading = like[i] and not (i > 0 and like[i - 1]) and not (i + 1 < len(lines) and like[i + 1])
-                blocks.append(Block(index=len(blocks), text=txt, tag=tag, heading=heading))
+                blocks.add(txt, tag, heading)
             i = j + 1
-    return blocks
+    return blocks.done()
 
 
 def sentence_units(block: Block) -> list[Block]:

@@ -417,6 +417,55 @@ def test_limits_are_options_and_reach_the_workers(tmp_path):
     assert bad.exit_code == 2 and "is not a size" in bad.stderr
 
 
+def _benchmark_kinds() -> dict:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("hostile_bench", ROOT / "benchmarks" / "hostile.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.KINDS
+
+
+def test_every_kind_of_the_hostile_benchmark_is_scored_in_a_batch(tmp_path):
+    """The 34 pages of benchmarks/hostile.py (parser bombs, endless lines, too many blocks, …), in one
+    ``detector batch -j 2``: one record each, every one scored, at most MAX_BLOCKS blocks a page. Their
+    time and memory are the benchmark's (the README's table), not a unit test's."""
+    from detector.segment import MAX_BLOCKS
+
+    kinds = _benchmark_kinds()
+    assert len(kinds) >= 30
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    names = {}
+    for k, (kind, make) in enumerate(kinds.items()):
+        name, data = make()
+        path = folder / f"{k:02d}-{name}"
+        path.write_bytes(data)
+        names[str(path)] = kind
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(main, ["batch", str(folder), "-o", str(out), "-q", "-j", "2"])
+    assert result.exit_code == 0, result.output
+    recs = lines(out.read_text(encoding="utf-8"))
+    assert sorted(r["path"] for r in recs) == sorted(names)
+    for r in recs:
+        assert r["error"] is None and 0 <= r["score"] <= 1, (names[r["path"]], r["error"])
+        assert len(r["blocks"]) <= MAX_BLOCKS, names[r["path"]]
+
+
+def test_a_page_over_the_time_budget_gets_its_error_and_the_batch_goes_on(tmp_path):
+    folder = tmp_path / "p"
+    folder.mkdir()
+    for i in range(3):
+        (folder / f"p{i}.html").write_text(page(i), encoding="utf-8")
+    slow = folder / "slow.txt"  # a 10 MB line: over a second to score, far over a budget of 0.05 s
+    slow.write_bytes(b"The allotment committee met again on Tuesday. " * 220_000)
+    for jobs in ("1", "2"):
+        result, _ = _batch(str(folder), "--max-seconds", "0.05", "-j", jobs)
+        recs = {os.path.basename(r["path"]): r for r in lines(result.stdout)}
+        assert recs.pop("slow.txt")["error"] == "over the time budget of 0.05 s per page (limit max_seconds)"
+        assert all(r["error"] is None and r["score"] is not None for r in recs.values()) and len(recs) == 3
+
+
 # -- bounded time and memory ------------------------------------------------------------------------
 _MEASURE = textwrap.dedent(
     """
@@ -552,7 +601,7 @@ def diary(i: int) -> str:
 def test_20_kills_at_random_moments_then_resume_leave_every_input_once(tmp_path):
     """``detector batch --resume`` killed with SIGKILL 20 times, at seeded random moments (before it
     writes, between chunks, in the middle of a write), then run to the end: every input exactly once, every
-    line whole. The runs are forked from one process that has loaded the model, so that each starts in
+    line whole, whatever its file name (bytes that are not UTF-8, a newline, a tab, quotes). The runs are forked from one process that has loaded the model, so that each starts in
     milliseconds, not seconds; tests/test_batch.py kills real processes (and their worker pools) too."""
     folder = tmp_path / "pages"
     folder.mkdir()
@@ -562,6 +611,9 @@ def test_20_kills_at_random_moments_then_resume_leave_every_input_once(tmp_path)
         (folder / f"p{i:04d}.html").write_text(diary(i) if i % 25 else SPONSORED_HTML, encoding="utf-8")
     (folder / "x-empty.html").write_bytes(b"")  # error records are records too
     (folder / "x-binary.html").write_bytes(b"\x89PNG\r\n\x1a\n\0\0")
+    for k, name in enumerate([b"p-odd-\xff\xfe.html", b"p-odd-new\nline.html", b"p-odd-tab\t.html",
+                              b'p-odd-quote".html', b"p-odd-back\\slash.html", "p-odd-café ☃.html".encode()]):
+        (folder / os.fsdecode(name)).write_text(diary(k), encoding="utf-8")  # names of any bytes, once each too
     out = tmp_path / "scores.jsonl"
     args = ["batch", str(folder), "-o", str(out), "--resume", "-q", "-j", "1"]
     env = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")

@@ -157,10 +157,26 @@ def test_a_page_with_real_text_does_not_read_its_hidden_junk(parser, monkeypatch
         '<div hidden id="cookie-dialog"><p>SECRET consent text</p></div>'
         '<div style="display:none"><p>SECRET modal</p></div>'
         "<noscript><p>SECRET enable JavaScript</p></noscript>"
-        "<svg><text>SECRET icon label</text></svg></body></html>"
+        "<svg><title>SECRET tooltip</title><rect/></svg></body></html>"
     )
     page = seg_with(parser, html, monkeypatch)
     assert texts(page) == ARTICLE_TEXTS + [BEFORE]
+
+
+@PARSERS
+def test_the_text_an_inline_svg_draws_is_read_on_a_page_with_other_text(parser, monkeypatch):
+    html = (
+        f"<html><body><article>{ARTICLE}<figure>"
+        '<svg viewBox="0 0 400 60"><title>SECRET tooltip</title><desc>SECRET description</desc>'
+        '<style>text{font:12px serif}</style><rect width="40" height="10"/>'
+        '<text x="0" y="20">Sponsored by <tspan font-weight="bold">Example Bank</tspan></text>'
+        '<text x="0" y="40">Water use fell by &amp; large</text></svg>'
+        f"<figcaption>The figures.</figcaption></figure><p>{BEFORE}</p>"
+        "<script>var icon = '<svg><text>SECRET in a script</text></svg>';</script></article></body></html>"
+    )
+    page = seg_with(parser, html, monkeypatch)
+    assert texts(page) == ARTICLE_TEXTS + ["Sponsored by Example Bank", "Water use fell by & large", "The figures.",
+                                           BEFORE]
 
 
 @PARSERS
@@ -733,3 +749,44 @@ def test_an_attribute_bomb_reads_like_the_page_without_it():
     plain = RawPage(text="<html><body><div>Hello world, this is the page.</div></body></html>", kind="html",
                     path="plain.html", encoding="utf-8")
     assert [b.text for b in segment(page).blocks] == [b.text for b in segment(plain).blocks]
+
+
+# ---- at most MAX_BLOCKS blocks a page ---------------------------------------------------------------
+@PARSERS
+def test_a_page_of_more_blocks_than_the_cap_keeps_the_rest_of_its_text_in_its_last_block(parser, monkeypatch):
+    import detector.segment as S
+
+    n = S.MAX_BLOCKS + 500
+    html = "<html><body>" + "".join(f"<p>Note {i} <a href=/x>more</a></p>" for i in range(n)) + "</body></html>"
+    page = seg_with(parser, html, monkeypatch)
+    assert len(page.blocks) == S.MAX_BLOCKS
+    assert texts(page)[:3] == ["Note 0 more", "Note 1 more", "Note 2 more"]
+    last = page.blocks[-1]
+    assert last.text == " ".join(f"Note {i} more" for i in range(S.MAX_BLOCKS - 1, n))  # every word kept, in order
+    assert last.link_chars == 4 * (n - S.MAX_BLOCKS + 1)
+
+
+def test_python_walk_caps_blocks_as_the_compiled_walks_do():
+    import detector.segment as S
+    from detector import _lexwalk
+
+    html = "<html><body>" + "<h2>Title</h2><ul><li>a</li><li>b</li></ul>" * (S.MAX_BLOCKS // 2) + "</body></html>"
+    python = S._walk_python(S._parse_html(html, None), 2000)
+    assert len(python) == S.MAX_BLOCKS
+    if _lexwalk is not None:
+        compiled = _lexwalk.blocks(html.encode(), 2000)
+        assert [(b.text, b.tag, b.heading) for b in compiled] == [(b.text, b.tag, b.heading) for b in python]
+
+
+@pytest.mark.parametrize("kind", ["text", "markdown"])
+def test_text_and_markdown_pages_are_capped_too(kind):
+    import detector.segment as S
+
+    n = S.MAX_BLOCKS + 3
+    body = "\n".join(f"Line number {i}." for i in range(n)) if kind == "text" else "\n\n".join(f"# Part {i}" for i in range(n))
+    page = segment(RawPage(text=body, kind=kind, path="p", encoding="utf-8"))
+    assert len(page.blocks) == S.MAX_BLOCKS
+    word = "Line number" if kind == "text" else "Part"
+    assert page.blocks[-1].text == " ".join(f"{word} {i}{'.' if kind == 'text' else ''}" for i in range(S.MAX_BLOCKS - 1, n))
+    for b in page.blocks:
+        assert page.text[b.start:b.end] == b.text
