@@ -199,7 +199,7 @@ cdef enum:
     NODE_ELEMENT = 1  # lxb_dom_node_type_t (the DOM's node types)
     NODE_TEXT = 3
     NODE_CDATA = 4
-    DOC_KEEP_BYTES = 4 << 20  # a document that parsed more than this is freed, not kept for the next
+    DOC_KEEP_BYTES = 1 << 20  # a document that parsed more than this is freed after its walk, not kept
 
 
 # lexbor's static tag and attribute ids: classified once (flags 0 and tag NULL: not yet; C zeroes them)
@@ -753,6 +753,9 @@ cdef object _run(bytes data, Py_ssize_t max_depth, bint make_blocks):
         return None
     finally:
         w.busy = False
+        if w.doc is not NULL and w.doc_bytes > DOC_KEEP_BYTES:  # its tree, ~40 bytes a byte of page: freed now,
+            _document_destroy(w.doc)                           # before the page is scored, not at the next parse
+            w.doc = NULL
 
 
 def blocks(bytes data not None, Py_ssize_t max_depth, bint guard=True):
