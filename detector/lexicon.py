@@ -93,8 +93,9 @@ def has_self_reference(text: str) -> bool:
 # by …"), and its page is sponsored (see score.Detector._revise_declared_t). Only texts that hold a
 # SPONSORED_CUES word are read.
 _CONTENT = r"""(?:article|post|blog\s?post|story|content|feature|piece|page|video|episode|newsletter|review|guide|series|
-    beitrag|artikel|text|inhalt|blogpost|bericht|billet|contenu|publication|reportage|art[ií]culo|contenido|
-    publicaci[oó]n|entrada|texto|articolo|contenuto|pubblicazione|servizio|inhoud|stuk|blog)"""
+    special|report|beitrag|artikel|text|inhalt|blogpost|bericht|serie|reihe|dossier|spezial|billet|contenu|
+    publication|reportage|série|spécial|art[ií]culo|contenido|publicaci[oó]n|entrada|texto|especial|reportaje|
+    articolo|contenuto|pubblicazione|servizio|speciale|inserto|inhoud|stuk|blog|reeks|rubriek)"""
 DECLARED_SPONSORED = re.compile(
     r"""
     # en: this post is/was (kindly) sponsored by; this article is a paid partnership / an advertorial
@@ -122,9 +123,17 @@ DECLARED_SPONSORED = re.compile(
     # nl
     |\b(?:dit|deze)\s(?:\w+\s){0,1}""" + _CONTENT + r"""\s(?:is|werd|wordt)\s(?:(?!pas\b|ne\b|no\b|non\b|niet\b|geen\b|nicht\b)\w+\s){0,3}?
       (?:gesponsord|betaald|gefinancierd|in\s(?:betaalde\s)?samenwerking|een\sadvertentie|mogelijk\sgemaakt)
-    # a label in brackets heading a title: "[Werbung] Drei Tage …", "(Anzeige)", "[Sponsored]"
-    |^\W{0,2}[\[(](?:werbung|anzeige|sponsored|gesponsert|paid\spost|advertisement|advertorial|publicité|publicidad|
-      pubblicità|advertentie|gesponsord|sponsorisé|patrocinado|sponsorizzato)[\])]
+    # a label in brackets heading a title or standing alone: "[Werbung] Drei Tage …", "(Anzeige)",
+    # "[Sponsored]", "(Paid Content)", "[Contenido patrocinado]", "(Enthält Werbung)"
+    |^\W{0,2}[\[(]\s*(?:enthält\s|contains\s|contiene\s|contient\s|bevat\s)?(?:werbung|anzeige|sponsored|gesponsert|
+      (?:paid|sponsored|promoted|partner|branded)\s(?:post|content|story|article|feature)|advertisement|advertorial|
+      publicité|publicidad|pubblicità|advertentie|gesponsord|sponsorisé|patrocinado|sponsorizzato|publi-?reportage|
+      publirreportaje|pubbliredazionale|contenido\spatrocinado|contenu\s(?:sponsoris[ée]|partenaire|de\smarque)|
+      contenuto\s(?:sponsorizzato|a\spagamento)|gesponsorde\s(?:inhoud|content)|gesponserter?\s(?:beitrag|artikel|inhalt)|
+      sonderveröffentlichung|bezahlte\s(?:partnerschaft|kooperation))\s*[.!]?\s*[\])]
+    # a paid press release, labelled as such: "Dit is een betaald persbericht", "Communiqué sponsorisé"
+    |\b(?:paid|sponsored)\spress\srelease|\bbezahlte\spressemitteilung|\bcommuniqué\s(?:sponsorisé|payant|rémunéré)|
+      \bcomunicado\s(?:patrocinado|pagado)|\bcomunicato\s(?:sponsorizzato|a\spagamento)|\bbetaald\spersbericht
     """,
     re.I | re.X,
 )
@@ -144,9 +153,10 @@ AFFILIATE_MARKER = re.compile(
 # The page's own tag or category line files it as paid content: "Tags: Podcasts SPONSORED Video",
 # "Labels: Dairy, Sponsored Recipe", "Sujets : Collaboration commerciale, Sport".
 TAGGED_SPONSORED = re.compile(
-    r"""^\W{0,2}(?:tags?|labels?|categor(?:y|ies|ie|ía|ia|ías)|filed\sunder|posted\sin|schlagw[öo]rter|stichw[öo]rter|
+    r"""^\W{0,2}(?:(?:tags?|labels?|categor(?:y|ies|ie|ía|ia|ías)|schlagw[öo]rter|stichw[öo]rter|
     kategorien?|themen|étiquettes?|catégories?|rubriques?|sujets|mots-clés|etiquetas|temas|parole\schiave|argomenti|
-    trefwoorden|onderwerpen|rubrieken)\s?:[^.!?]{0,200}?
+    trefwoorden|onderwerpen|rubrieken)\s?:|(?:filed\sunder|posted\sin|publié\sdans|publicado\sen|pubblicato\sin|
+    veröffentlicht\sin|geplaatst\sin)\s?:?)[^.!?]{0,200}?
     \b(?:sponsored|paid\s(?:content|post)|partner\s(?:content|post)|advertorial|gesponsert\w*|sponsoris\w+|patrocinad\w+|
     sponsorizzat\w+|gesponsord\w*|betaalde\s\w+|collaboration\scommerciale|publireportage|publirreportaje|pubbliredazionale)\b""",
     re.I | re.X,
