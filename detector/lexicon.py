@@ -185,6 +185,37 @@ def is_content_label(text: str) -> bool:
     return CONTENT_LABEL.fullmatch(text.strip(" \t\n[](){}|*:·•–—-_.!")) is not None
 
 
+# A label of paid content in the page's headline, before or after its title: "[Anzeige] Drei Tage im
+# Illertal", "Sponsored content | Das Ende des Passworts?", "Sponsorisé : Livret A …", "Besser schlafen
+# (Werbung)", "… | Promozione". German law asks for "Anzeige" or "Werbung", often in the headline itself.
+_HEADLINE_LABEL = r"""(?:(?:paid|sponsored|promoted|partner|brand(?:ed)?)\s(?:post|content|story|article|feature|guide)s?|
+    sponsored|advertorial|paid\spartnership|publi-?reportage|publirreportaje|pubbliredazionale|publi-?rédactionnel|
+    contenido\spatrocinado|art[ií]culo\spatrocinado|contenu\s(?:sponsoris[ée]|partenaire|de\smarque)|
+    contenuto\s(?:sponsorizzato|sponsorizzata|a\spagamento)|gesponsorde\s(?:inhoud|content|post)|
+    gesponserte[rs]?\s(?:beitrag|artikel|inhalt)|sonderveröffentlichung|werbung|anzeige|publicidad|publicité|
+    pubblicità|promozione|promotie|advertentie|sponsoris[ée]|patrocinado|sponsorizzato|gesponsord|gesponsert)"""
+HEADLINE_LABEL = re.compile(
+    r"^\W{0,2}(?P<a>[\[(]\s*" + _HEADLINE_LABEL + r"\s*[.!]?\s*[\])]|" + _HEADLINE_LABEL + r"(?=\s*[:|]\s))"
+    r"|(?:\s[|–—-]\s*(?P<b>" + _HEADLINE_LABEL + r")|\s(?P<c>[\[(]\s*" + _HEADLINE_LABEL + r"\s*[.!]?\s*[\])]))\W{0,2}$",
+    re.I | re.X,
+)
+_SEPARATORS = " \t|:–—-·"
+
+
+def headline_label(text: str) -> tuple[int, int] | None:
+    """Where a headline's label of paid content lies in it (:data:`HEADLINE_LABEL`), when the rest is a
+    title of two words or more and not a list ("Publicidad | Tecnología | Salud" is a menu); else None. A
+    label opens the headline in brackets or before a colon or a bar ("Werbung – Zielgruppe …" is a topic)."""
+    m = HEADLINE_LABEL.search(text)
+    if m is None:
+        return None
+    a, e = m.span(next(g for g in "abc" if m.group(g)))
+    rest = (text[:a] + " " + text[e:]).strip(_SEPARATORS + "[]()")
+    if len(rest.split()) < 2 or "|" in rest:
+        return None
+    return a, e
+
+
 _NEGATED = re.compile(r"\b(?:no|not|nobody|never|none|kein\w*|nicht|niemand|pas|personne|ni|ningún|ninguna|nadie|non|nessun\w*|niet|geen|niemand)\b[^.!?]{0,40}$", re.I)
 
 

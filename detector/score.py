@@ -24,7 +24,8 @@ _DUMPS = json.JSONEncoder(ensure_ascii=False).encode
 from .corpus import OUTPUT_LABEL
 from .features import BlockRow, page_features, rows_for_page
 from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits, guess_kind, is_path_like, read_input
-from .lexicon import AFFILIATE_MARKER, declares_sponsored, has_affiliate_cue, is_content_label, tagged_sponsored
+from .lexicon import (AFFILIATE_MARKER, declares_sponsored, has_affiliate_cue, headline_label, is_content_label,
+                      tagged_sponsored)
 from .model import DetectorModel
 from .segment import Page, segment
 
@@ -350,7 +351,8 @@ class Detector:
         labels, scores = self._decide(merged, rows)
         table = self._assemble(page, labels, scores, merged, len(page.blocks))
         self._revise(table, score, self.model.threshold)
-        if self._revise_declared_t(table):  # the page's own content says it is paid for
+        declared = self._revise_declared_t(table)  # the page's own content says it is paid for
+        if self._revise_headline_label_t(table, page) or declared:
             score = max(score, self.model.threshold)
         label = "sponsored" if score >= self.model.threshold else "editorial"
         return Analysis(path=page.path, score=score, label=label, table=table, text=page.text)
@@ -409,6 +411,30 @@ class Detector:
                     t.relabel(k, "sponsored", max(t.prob(k, "sponsored"), t.scores[k]))
             found = True
         return found
+
+    @staticmethod
+    def _revise_headline_label_t(t: "_Table", page: Page) -> bool:
+        """The page's headline carries a label of paid content ("[Anzeige] Drei Tage im Illertal",
+        "Sponsored content | …", "… (Werbung)", :func:`lexicon.headline_label`): the label is cut out as a
+        sponsored notice, the title stays editorial, and the page is sponsored; True if so.
+
+        The headline is the first heading in the top ``LABEL_TOP`` of the page, of at most
+        ``TITLE_MAX_WORDS`` words and not mostly links (a menu or a teaser list is not a headline).
+        """
+        end = len(page.text)
+        for b in page.blocks:
+            if b.start > LABEL_TOP * end:
+                return False
+            if (not b.heading or 2 * b.link_chars > len(b.text) or len(b.text.split()) > TITLE_MAX_WORDS
+                    or (at := headline_label(b.text)) is None):
+                continue
+            i = next((k for k, a in enumerate(t.starts) if a == b.start), None)
+            if i is None or t.ends[i] != b.end or t.labels[i] == "sponsored":
+                return i is not None  # cut already, or found sponsored by the model
+            t.cut(i, at[0], at[1], "sponsored", max(t.prob(i, "sponsored"), t.scores[i]),
+                  rest=("editorial", t.prob(i, "editorial")))
+            return True
+        return False
 
     @staticmethod
     def _revise_affiliate_markers_t(t: "_Table") -> None:

@@ -301,6 +301,43 @@ def test_a_label_of_paid_content_above_the_headline_labels_the_page(det):
     assert labels.get("Sponsored Content") == "sponsored" and labels.get("How cold rooms help us sleep") == "sponsored"
 
 
+@pytest.mark.parametrize("headline, label", [
+    ("Sponsored content | Why cold rooms help us sleep", "Sponsored content"),
+    ("Anzeige: Drei Tage im Illertal zwischen Käse und Kühen", "Anzeige"),
+    ("Pourquoi les chambres fraîches aident à dormir (Publi-rédactionnel)", "(Publi-rédactionnel)"),
+    ("Tres días en el valle, entre quesos y vacas | Publicidad", "Publicidad"),
+    ("[Gesponsorde inhoud] Drie dagen in het dal", "[Gesponsorde inhoud]"),
+])
+def test_a_label_of_paid_content_in_the_headline_is_cut_out_as_the_pages_notice(det, headline, label):
+    page = ("<html><body><nav><a href='/'>Home</a> <a href='/w'>World</a> <a href='/t'>Tech</a></nav>"
+            f"<h1>{headline}</h1>{STORY}</body></html>")
+    a = det.analyze(page)
+    assert a.label == "sponsored" and a.score >= det.threshold
+    sponsored = [b["text"] for b in a.record()["blocks"] if b["label"] == "sponsored"]
+    assert label in sponsored or headline in sponsored
+    title = headline.replace(label, "").strip(" |:")
+    assert title in a.editorial_text or headline in sponsored
+
+
+@pytest.mark.parametrize("headline", [
+    "Werbung – Zielgruppe und Bedürfnisse",  # a topic, not a label
+    "Die Zukunft der Werbung",
+    "How sponsored content changed the news business",
+    "Publicidad | Tecnología | Salud | Motor",  # a menu
+])
+def test_a_headline_about_advertising_is_no_label(det, headline):
+    page = f"<html><body><h1>{headline}</h1>{STORY}</body></html>"
+    a = det.analyze(page)
+    assert a.label == "editorial"
+    assert all(b["label"] != "sponsored" for b in a.record()["blocks"])
+
+
+def test_a_labelled_headline_low_on_the_page_or_in_a_teaser_list_labels_nothing(det):
+    teasers = "".join(f"<h3><a href='/t{i}'>Anzeige: Sparen Sie heute bei Kestrel Energie {i}</a></h3>" for i in range(3))
+    page = f"<html><body>{teasers}<h1>Three pipelines, one week</h1>{STORY}<h2>Anzeige | Mehr Ruhe im Urlaub, jetzt</h2></body></html>"
+    assert det.analyze(page).label == "editorial"
+
+
 def test_a_label_of_paid_content_low_on_the_page_is_a_teaser_not_the_pages_label():
     from detector.score import _Table
 
