@@ -151,11 +151,12 @@ AFFILIATE_MARKER = re.compile(
 
 
 # The page's own tag or category line files it as paid content: "Tags: Podcasts SPONSORED Video",
-# "Labels: Dairy, Sponsored Recipe", "Sujets : Collaboration commerciale, Sport".
+# "Labels: Dairy, Sponsored Recipe", "Sujets : Collaboration commerciale, Sport", "Filed under Sponsored".
+# A "Tags:" line may close a block of other post details ("8:30 AM … Labels: …"); "filed under" only opens one.
 TAGGED_SPONSORED = re.compile(
-    r"""^\W{0,2}(?:(?:tags?|labels?|categor(?:y|ies|ie|ía|ia|ías)|schlagw[öo]rter|stichw[öo]rter|
+    r"""(?:(?:^\W{0,2}|(?<=\s))(?:tags?|labels?|categor(?:y|ies|ie|ía|ia|ías)|schlagw[öo]rter|stichw[öo]rter|
     kategorien?|themen|étiquettes?|catégories?|rubriques?|sujets|mots-clés|etiquetas|temas|parole\schiave|argomenti|
-    trefwoorden|onderwerpen|rubrieken)\s?:|(?:filed\sunder|posted\sin|publié\sdans|publicado\sen|pubblicato\sin|
+    trefwoorden|onderwerpen|rubrieken)\s?:|^\W{0,2}(?:filed\sunder|posted\sin|publié\sdans|publicado\sen|pubblicato\sin|
     veröffentlicht\sin|geplaatst\sin)\s?:?)[^.!?]{0,200}?
     \b(?:sponsored|paid\s(?:content|post)|partner\s(?:content|post)|advertorial|gesponsert\w*|sponsoris\w+|patrocinad\w+|
     sponsorizzat\w+|gesponsord\w*|betaalde\s\w+|collaboration\scommerciale|publireportage|publirreportaje|pubbliredazionale)\b""",
@@ -173,6 +174,7 @@ def tagged_sponsored(text: str) -> bool:
 # also head banners.
 CONTENT_LABEL = re.compile(
     r"""(?:paid|sponsored|promoted|partner|brand(?:ed)?)\s(?:post|content|story|article|feature)s?|sponsored|advertorial|
+    (?:billet|article|post)\ssponsoris[ée]|art[ií]culo\spatrocinado|articolo\ssponsorizzato|gesponsord\s(?:bericht|artikel)|
     paid\spartnership|publi-?reportage|publirreportaje|pubbliredazionale|contenido\spatrocinado|
     contenu\s(?:sponsoris[ée]|partenaire|de\smarque)|contenuto\s(?:sponsorizzato|sponsorizzata|a\spagamento)|
     gesponsorde\s(?:inhoud|content|post)|gesponserte[rs]?\s(?:beitrag|artikel|inhalt)|sonderveröffentlichung""",
@@ -193,10 +195,15 @@ _HEADLINE_LABEL = r"""(?:(?:paid|sponsored|promoted|partner|brand(?:ed)?)\s(?:po
     contenido\spatrocinado|art[ií]culo\spatrocinado|contenu\s(?:sponsoris[ée]|partenaire|de\smarque)|
     contenuto\s(?:sponsorizzato|sponsorizzata|a\spagamento)|gesponsorde\s(?:inhoud|content|post)|
     gesponserte[rs]?\s(?:beitrag|artikel|inhalt)|sonderveröffentlichung|werbung|anzeige|publicidad|publicité|
-    pubblicità|promozione|promotie|advertentie|sponsoris[ée]|patrocinado|sponsorizzato|gesponsord|gesponsert)"""
+    pubblicità|promozione|promotie|advertentie|sponsoris[ée]|patrocinado|sponsorizzato|gesponsord|gesponsert|
+    (?:billet|article|post)\ssponsoris[ée]|art[ií]culo\spatrocinado|articolo\ssponsorizzato|gesponsord\s(?:bericht|artikel))"""
+# ... and, only in brackets (a blog's "{Partenariat}", "[Kooperation]"), the words of a paid collaboration
+_BRACKETED_LABEL = r"(?:" + _HEADLINE_LABEL + r"""|partenariat|partnership|collaboration|kooperation|werbekooperation|
+    samenwerking|colaboraci[oó]n|collaborazione)"""
 HEADLINE_LABEL = re.compile(
-    r"^\W{0,2}(?P<a>[\[(]\s*" + _HEADLINE_LABEL + r"\s*[.!]?\s*[\])]|" + _HEADLINE_LABEL + r"(?=\s*[:|]\s))"
-    r"|(?:\s[|–—-]\s*(?P<b>" + _HEADLINE_LABEL + r")|\s(?P<c>[\[(]\s*" + _HEADLINE_LABEL + r"\s*[.!]?\s*[\])]))\W{0,2}$",
+    r"^\W{0,2}(?P<a>[\[({]\s*" + _BRACKETED_LABEL + r"\s*[.!]?\s*[\])}]|" + _HEADLINE_LABEL + r"(?=\s*[:|]\s))"
+    r"|(?:\s[|–—-]\s*(?P<b>" + _HEADLINE_LABEL + r")|\s(?P<c>[\[({]\s*" + _BRACKETED_LABEL
+    + r"\s*[.!]?\s*[\])}]))\W{0,2}$",
     re.I | re.X,
 )
 _SEPARATORS = " \t|:–—-·"
@@ -210,7 +217,7 @@ def headline_label(text: str) -> tuple[int, int] | None:
     if m is None:
         return None
     a, e = m.span(next(g for g in "abc" if m.group(g)))
-    rest = (text[:a] + " " + text[e:]).strip(_SEPARATORS + "[]()")
+    rest = (text[:a] + " " + text[e:]).strip(_SEPARATORS + "[](){}")
     if len(rest.split()) < 2 or "|" in rest:
         return None
     return a, e

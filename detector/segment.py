@@ -575,6 +575,45 @@ class _CappedBlocks:
         return self.blocks
 
 
+_FRONT_MATTER = re.compile(r"\A\ufeff?(---|\+\+\+)[ \t]*\r?\n(.{0,16384}?)\r?\n(?:\1|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+_FRONT_FIELD = re.compile(r"""^(\w+)[ \t]*[:=][ \t]*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|(.*?))[ \t]*$""")
+_FRONT_ITEM = re.compile(r"""^[ \t]+-[ \t]+["']?(.*?)["']?[ \t]*$""")
+_FRONT_LISTS = {"categories": "Categories", "tags": "Tags"}
+
+
+def front_matter(text: str) -> tuple[list[tuple[str, str, bool]], str]:
+    """A Markdown page's front matter (YAML between ``---`` lines, or TOML between ``+++``, as Hugo and
+    Jekyll write it) as the blocks a rendered page shows: its ``title`` as the headline, then a line of its
+    categories and tags ("Categories: Lifestyle · Tags: Shopping"). Returns those blocks (text, tag,
+    heading) and the page after its front matter; other fields (dates, slugs, image paths) show nothing."""
+    m = _FRONT_MATTER.match(text)
+    if m is None:
+        return [], text
+    lines = [ln for ln in m.group(2).splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    if not lines or not all(ln[:1] in " \t" or _FRONT_FIELD.match(ln) for ln in lines):
+        return [], text  # not fields: a Markdown rule, text, and another rule
+    title, lists, key = "", {}, ""
+    for line in lines:
+        item = _FRONT_ITEM.match(line)
+        if item and key in _FRONT_LISTS:
+            lists.setdefault(key, []).append(item.group(1))
+            continue
+        f = _FRONT_FIELD.match(line)
+        if f is None:
+            continue
+        key = f.group(1).lower()
+        value = next((g for g in f.group(2, 3, 4) if g is not None), "")
+        if key == "title":
+            title = value.replace('\\"', '"')
+        elif key in _FRONT_LISTS and value.strip("[] "):
+            lists[key] = [v.strip(" \"'") for v in value.strip("[]").split(",") if v.strip(" \"'")]
+    blocks = [(title, "h1", True)] if title.strip() else []
+    shown = " · ".join(f"{_FRONT_LISTS[k]}: {', '.join(v)}" for k, v in lists.items() if v)
+    if shown:
+        blocks.append((shown, "p", False))
+    return blocks, text[m.end():]
+
+
 def segment_markdown(text: str) -> list[Block]:
     """Blocks of a Markdown page (inline HTML reduced to its text).
 
@@ -582,13 +621,17 @@ def segment_markdown(text: str) -> list[Block]:
     ends a sentence (. ! ? … : or ;, before closing quotes or brackets) when the next line does not
     start in lower case: text written one paragraph (or sentence) a line gives a block a line, so that
     a notice line is not glued to the paragraph above it. A hard-wrapped paragraph is cut only where a
-    sentence happens to end at a line's end.
+    sentence happens to end at a line's end. A front matter shows its title and tags (:func:`front_matter`).
     """
+    shown, text = front_matter(text)
     text = _HTML_SKIP.sub("", text)
     text = _SHORTCODE.sub("\n\n", text)
     # Block-level HTML tags end paragraphs.
     text = _HTML_BLOCK_TAG.sub("\n\n", text)
     blocks = _CappedBlocks()
+    for txt, tag, heading in shown:
+        if (txt := _collapse(_md_inline(txt)[0])):
+            blocks.add(txt, tag, heading)
     para: list[str] = []
     in_fence = False
 

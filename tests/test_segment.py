@@ -790,3 +790,26 @@ def test_text_and_markdown_pages_are_capped_too(kind):
     assert page.blocks[-1].text == " ".join(f"{word} {i}{'.' if kind == 'text' else ''}" for i in range(S.MAX_BLOCKS - 1, n))
     for b in page.blocks:
         assert page.text[b.start:b.end] == b.text
+
+
+# ---- Markdown front matter ------------------------------------------------------------------------
+def test_a_front_matter_shows_its_title_and_tags_and_hides_its_other_fields():
+    doc = (
+        '---\ndate: "2015-11-18T14:35:27+01:00"\ntitle: "Une journée au marché {Partenariat}"\n'
+        'thumbnail: "https://images.example.org/marche.jpg"\ncategories:\n  - "Lifestyle"\ntags:\n  - "Shopping"\n'
+        'description: ""\nslug: "une-journee-au-marche"\n---\n\nBonjour à tous ! Aujourd\'hui, le marché du samedi.\n'
+    )
+    blocks = segment_markdown(doc)
+    assert [(b.text, b.tag, b.heading) for b in blocks] == [
+        ("Une journée au marché {Partenariat}", "h1", True),
+        ("Categories: Lifestyle · Tags: Shopping", "p", False),
+        ("Bonjour à tous ! Aujourd'hui, le marché du samedi.", "p", False),
+    ]
+
+
+def test_toml_front_matter_and_text_between_rules_that_is_no_front_matter():
+    assert texts(segment_markdown('+++\ntitle = "Hello world"\ntags = ["garden", "water"]\n+++\nBody text.')) == [
+        "Hello world", "Tags: garden, water", "Body text."]
+    # a paragraph between two rules is text, not fields: it stays
+    assert texts(segment_markdown("---\nSome words of an introduction.\n---\nBody text.")) == [
+        "Some words of an introduction.", "Body text."]
