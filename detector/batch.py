@@ -264,6 +264,15 @@ def analyze_item(det: Any, item: Item) -> Any:
         )
 
 
+def _each_guarded(score: Callable[..., Any], det: Any, items: Sequence[Item], limits: ReadLimits, **kw: Any) -> list:
+    """``score(det, item, **kw)`` of each item, each under the worker's time guard (:func:`budget.worker_guard`)."""
+    out = []
+    for it in items:
+        with worker_guard(limits.max_seconds):
+            out.append(score(det, it, **kw))
+    return out
+
+
 def score_chunk(
     items: Sequence[Item],
     model_dir: str | None = None,
@@ -274,11 +283,7 @@ def score_chunk(
 ) -> list[dict[str, Any]]:
     """A chunk of items -> their records, with this process's cached model."""
     det = get_detector(model_dir, trust=trust, limits=limits)
-    out = []
-    for it in items:
-        with worker_guard(limits.max_seconds):
-            out.append(score_item(det, it, editorial=editorial, all_blocks=all_blocks))
-    return out
+    return _each_guarded(score_item, det, items, limits, editorial=editorial, all_blocks=all_blocks)
 
 
 def score_chunk_lines(
@@ -292,11 +297,7 @@ def score_chunk_lines(
     """:func:`score_chunk`, each record already written out as its JSON line (for a sink of JSON lines):
     the worker does the encoding, and the batch's own process little more than the writing."""
     det = get_detector(model_dir, trust=trust, limits=limits)
-    out = []
-    for it in items:
-        with worker_guard(limits.max_seconds):
-            out.append(score_item_line(det, it, editorial=editorial, all_blocks=all_blocks))
-    return out
+    return _each_guarded(score_item_line, det, items, limits, editorial=editorial, all_blocks=all_blocks)
 
 
 _MODEL_TASKS = (score_chunk, score_chunk_lines)  # tasks whose workers load the model as they start
