@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from .clean import CUT_LABELS
 from .modelfiles import ModelError
 
 _MODEL = click.option(
@@ -409,7 +410,7 @@ def crossval(corpora: tuple[Path, ...], folds: int, jobs: int, limit: int | None
 @click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: one per core).")
 @click.option("--glob", "pattern", default=None, metavar="PATTERN",
               help="Files to take inside folders, e.g. '*.html.gz' (default: .html .htm .txt .md, each "
-                   "optionally .gz, and .warc(.gz) .jsonl(.gz) .csv(.gz) .parquet).")
+                   "optionally .gz, and .warc(.gz) .wet(.gz) .jsonl(.gz) .csv(.gz) .parquet).")
 @click.option("--html-column", default=None, help="Table column holding HTML (default: html, raw_html, content_html).")
 @click.option("--text-column", default=None, help="Table column holding plain text (default: text, content, markdown).")
 @click.option("--id-column", default=None, help="Table column whose value names each row (default: the row number).")
@@ -481,6 +482,67 @@ def batch_command(inputs: tuple[str, ...], output: Path | None, jobs: int, patte
     if not quiet:
         click.echo(summary.line(), err=True)
     _leave(summary.exit_code)
+
+
+@main.command("clean")
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The cleaned table: .jsonl (.jsonl.gz) for a JSONL or WET input, .parquet for a Parquet or WET input.")
+@click.option("--text-column", default=None, help="Column holding the text (default: text, content, markdown).")
+@click.option("--html-column", default=None, help="Column holding raw HTML instead (cleaned into visible text).")
+@click.option("--cut", default=",".join(CUT_LABELS), show_default=True, metavar="LABELS",
+              help="Block labels cut out of the text, comma-separated (any of sponsored, affiliate, disclaimer, "
+                   "boilerplate; '' cuts nothing and only adds the columns).")
+@click.option("--keep-text", is_flag=True, help="Leave the text column as it is; put the cleaned text in detector_text.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
+@click.option("--force", is_flag=True, help="Overwrite an existing output.")
+@click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")
+@MODEL_OPTION
+@LIMIT_OPTIONS
+def clean_command(source: Path, output: Path, text_column: str | None, html_column: str | None, cut: str,
+                  keep_text: bool, jobs: int, force: bool, quiet: bool, model_dir: Path | None, trust: bool,
+                  limits: Any) -> None:
+    """Cut sponsored, affiliate, disclaimer and boilerplate blocks out of the texts of a table.
+
+    SOURCE is a JSONL or Parquet table with a text column (text extracted from pages, paragraphs on
+    their own lines, or raw HTML with --html-column), or a Common Crawl WET file. Every row comes out in
+    its place with all its columns, the text column holding the text without the cut blocks, and four
+    columns added: detector_score, detector_label, detector_spans (start, end, label, score: offsets into
+    the original text) and detector_error (the row is kept, its text unchanged). The output is written
+    whole or not at all.
+
+    \b
+    Exit codes: 0 every row was scored; 1 some rows carry an error; 2 usage error; 3 nearly all failed.
+
+    \b
+    Examples:
+      detector clean docs.jsonl -o docs.clean.jsonl -j 4
+      detector clean shard.parquet -o shard.clean.parquet --cut sponsored,affiliate,disclaimer
+      detector clean CC-MAIN-...-00000.warc.wet.gz -o wet.clean.parquet
+    """
+    from .batch import EXIT_MOSTLY_FAILED, EXIT_OK, EXIT_SOME_FAILED
+    from .pipelines.tables import CleanError, CleanOptions, clean_file
+
+    labels = tuple(x.strip() for x in cut.split(",") if x.strip())
+    unknown = [x for x in labels if x not in CUT_LABELS]
+    if unknown:
+        raise click.BadParameter(f"unknown label(s) {', '.join(unknown)}; choose from {', '.join(CUT_LABELS)}",
+                                 param_hint="--cut")
+    options = CleanOptions(text_column=text_column, html_column=html_column, cut=labels, keep_text=keep_text,
+                           jobs=jobs, model_dir=model_dir, trust=trust, limits=limits)
+    try:
+        _detector(model_dir, trust, limits)  # a refused --model is a usage error, before any work
+        summary = clean_file(source, output, options, force=force)
+    except CleanError as err:
+        raise click.UsageError(str(err)) from None
+    if not quiet:
+        for line in summary.first_errors:
+            click.echo(f"error: {line}", err=True)
+        click.echo(summary.line(), err=True)
+    code = EXIT_OK
+    if summary.errors:
+        code = EXIT_MOSTLY_FAILED if summary.errors >= 0.9 * summary.rows else EXIT_SOME_FAILED
+    _leave(code)
 
 
 def format_metrics(m: dict) -> str:

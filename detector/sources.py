@@ -7,7 +7,8 @@ Every item has an id that is the same on every run over the same inputs, so that
 what is done:
 
 - a page file: its path, as reached from the argument (``pages/a/b.html``);
-- a WARC record: ``crawl.warc.gz#<urn:uuid:...>`` (file, ``#``, WARC-Record-ID), its target URI as ``url``;
+- a WARC or WET record: ``crawl.warc.gz#<urn:uuid:...>`` (file, ``#``, WARC-Record-ID), its target URI as
+  ``url``;
 - a table row: ``table.jsonl#<id>`` with the ``--id-column`` value, else ``table.jsonl#<row>`` (row from 0);
 - the part of a container that could not be read: ``crawl.warc.gz#@<offset>`` or ``table.csv#@<row>``.
 
@@ -51,6 +52,8 @@ PAGE_SUFFIXES = (".html", ".htm", ".txt", ".md")  # each also with .gz (io.read_
 CONTAINER_SUFFIXES = {
     ".warc": "warc",
     ".warc.gz": "warc",
+    ".wet": "warc",  # Common Crawl WET: conversion records (text)
+    ".wet.gz": "warc",
     ".jsonl": "jsonl",
     ".jsonl.gz": "jsonl",
     ".ndjson": "jsonl",
@@ -297,8 +300,9 @@ RESYNC_BACKOFF = 256 * 1024  # raw bytes before the point where damage was notic
 
 
 def warc_items(path: str, opts: SourceOptions = SourceOptions()) -> Iterator[Item]:
-    """HTML pages of a WARC file (gzipped or not): ``response`` records with HTTP status 2xx and
-    ``resource`` records, whose content type is HTML. Other records are passed over.
+    """Pages of a WARC file (gzipped or not): ``response`` records with HTTP status 2xx and ``resource``
+    records, whose content type is HTML, and the ``conversion`` records of a WET file (text extracted by
+    the crawler, read as plain text: one line a paragraph). Other records are passed over.
 
     A record shorter than its Content-Length, a gzip stream that ends early or goes bad, or data that
     is not WARC, gets one error item; the records before it are kept. In a gzipped WARC, where every
@@ -364,7 +368,7 @@ def _warc_records(
             why = f"not WARC data at offset {offset}: {_one_line(err)}"
             yield from failed(Item(id=f"{path}#{where}{offset}", error=why))
             return damage()
-        if rec.rec_type not in ("response", "resource"):
+        if rec.rec_type not in ("response", "resource", "conversion"):
             continue
         headers = rec.rec_headers
         url = headers.get_header("WARC-Target-URI")
@@ -389,6 +393,8 @@ def _warc_records(
                 return damage()
             if rec.rec_type == "response":
                 item = _http_item(item_id, url, block)
+            elif rec.rec_type == "conversion":  # a WET file's extracted text: one line per paragraph
+                item = Item(id=item_id, url=url, data=block, kind="text", charset="utf-8")
             else:
                 item = _resource_item(item_id, url, headers.get_header("Content-Type"), block)
         if item is not None and item.id not in seen:
