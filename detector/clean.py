@@ -53,6 +53,7 @@ class Cleaned:
     label: str | None = None
     spans: list[Span] = field(default_factory=list)
     error: str | None = None
+    in_text: bool = True  # the spans index the document's own text (False: the visible text of HTML or Markdown)
 
     def spans_json(self) -> list[dict]:
         return [s._asdict() for s in self.spans]
@@ -106,7 +107,7 @@ def clean_analysis(analysis: "Analysis", original: str | None = None, *, cut: It
             spans.append(Span(start, end, b.label, round(float(b.score), 4)))
     removed = [(s.start, s.end) for s in spans if s.label in cut and s.start >= 0]
     return Cleaned(text=cut_spans(base, removed), score=round(float(analysis.score), 4), label=analysis.label,
-                   spans=spans)
+                   spans=spans, in_text=original is not None)
 
 
 def _locate(text: str, block: str, cursor: int) -> tuple[int, int]:

@@ -303,3 +303,66 @@ def test_scrapy_pipeline_in_a_real_crawl(tmp_path: Path, action: str) -> None:
         assert promo["detector_spans"][0]["label"] == "sponsored"
     else:
         assert "promo.html" not in items and "Dropped: sponsored page" in res.stderr
+
+
+# -- Dolma -----------------------------------------------------------------------------------------------
+
+def _dolma_command() -> list[str] | None:
+    """The ``dolma`` command of an environment that has both dolma and this detector: ``DETECTOR_DOLMA_PYTHON``
+    names its interpreter (.ci/run builds one: dolma pins numpy<2, so it gets an environment of its own)."""
+    python = os.environ.get("DETECTOR_DOLMA_PYTHON")
+    if python:
+        return [str(Path(python).parent / "dolma")]
+    try:
+        import dolma  # noqa: F401
+    except ImportError:
+        return None
+    return [sys.executable, "-m", "dolma.cli.__main__"]
+
+
+@pytest.mark.skipif(_dolma_command() is None, reason="dolma is not installed here; it pins numpy<2, so it needs an "
+                    "environment of its own: set DETECTOR_DOLMA_PYTHON to its python (.ci/run makes one)")
+def test_dolma_tagger_and_mixer(tmp_path: Path, det: Detector) -> None:
+    dolma = _dolma_command()
+    assert dolma is not None
+    docs = tmp_path / "documents"
+    docs.mkdir()
+    rows = [{"id": "news", "text": NEWS, "source": "test"}, {"id": "promo", "text": PROMO, "source": "test"},
+            {"id": "aff", "text": AFFILIATE, "source": "test"}, {"id": "empty", "text": "", "source": "test"}]
+    with gzip.open(docs / "docs.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r) + "\n" for r in rows)
+    tag = subprocess.run(dolma + ["tag", "--documents", str(docs / "*.jsonl.gz"), "--experiment", "ads",
+                                  "--taggers", "detector_v1", "--tagger_modules", "detector.pipelines.dolma",
+                                  "--processes", "1"], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert tag.returncode == 0, tag.stderr[-2000:]
+    attrs = {d["id"]: d["attributes"] for d in
+             map(json.loads, gzip.open(tmp_path / "attributes" / "ads" / "docs.jsonl.gz", "rt", encoding="utf-8"))}
+    for r in rows[:3]:
+        c = clean_document(det, r["text"])
+        a = attrs[r["id"]]
+        assert a["ads__detector_v1__page"] == [[0, len(r["text"]), c.score]]
+        for label in CUT_LABELS:
+            assert a[f"ads__detector_v1__{label}"] == [[s.start, s.end, s.score] for s in c.spans if s.label == label]
+    assert attrs["empty"]["ads__detector_v1__error"] == [[0, 0, 1.0]]
+
+    threshold = det.threshold
+    spans = "\n".join(f'      - {{span: "$.attributes.ads__detector_v1__{lab}", min_score: 0.5, replacement: ""}}'
+                      for lab in CUT_LABELS)
+    (tmp_path / "mixer.yaml").write_text(textwrap.dedent(f"""\
+        streams:
+          - name: clean
+            documents: [{docs}/*.jsonl.gz]
+            attributes: [ads]
+            output: {{path: {tmp_path / "clean"}, max_size_in_bytes: 1000000000}}
+            filter:
+              exclude: ["$.attributes[?(@.ads__detector_v1__page && @.ads__detector_v1__page[0][2] >= {threshold})]"]
+            span_replacement:
+        """) + spans + "\nprocesses: 1\n")
+    mix = subprocess.run(dolma + ["-c", str(tmp_path / "mixer.yaml"), "mix"], cwd=tmp_path, capture_output=True,
+                         text=True, timeout=600)
+    assert mix.returncode == 0, mix.stderr[-2000:]
+    out = {d["id"]: d["text"] for f in (tmp_path / "clean").glob("*.gz")
+           for d in map(json.loads, gzip.open(f, "rt", encoding="utf-8"))}
+    assert set(out) == {"news", "aff", "empty"}  # the sponsored page is dropped
+    assert out["aff"].strip() == clean_document(det, AFFILIATE).text
+    assert "council voted on Tuesday" in out["news"] and "Subscribe to our newsletter" not in out["news"]

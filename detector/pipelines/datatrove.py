@@ -34,7 +34,7 @@ from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.filters.base_filter import BaseFilter
 
-from ..clean import CUT_LABELS, Cleaned, Span, cut_spans, clean_document, document_kind
+from ..clean import CUT_LABELS, Cleaned, Span, clean_document, cut_spans
 
 __all__ = ["SponsoredFilter", "DisclosureCutter"]
 
@@ -59,24 +59,23 @@ class _Scores:
         state["_detector"] = None  # each worker loads its own
         return state
 
-    def scored(self, doc: Document) -> tuple[Cleaned, bool]:
-        """The doc's scores, and whether their offsets index ``doc.text`` itself (a text document) rather
-        than the visible text of an HTML or Markdown one (``Cleaned.text`` then holds that visible text).
-        Taken from the metadata when an earlier step scored this same text, else computed."""
+    def scored(self, doc: Document) -> Cleaned:
+        """The doc's scores (``in_text`` False: the spans index the visible text of an HTML or Markdown
+        document, which ``text`` then holds). Taken from the metadata when an earlier step scored this
+        same text, else computed."""
         meta = doc.metadata
         if meta.get("detector_scored_chars") == len(doc.text or "") and "detector_spans" in meta:
             spans = [Span(s["start"], s["end"], s["label"], s["score"]) for s in meta["detector_spans"]]
             return Cleaned(text=doc.text, score=meta.get("detector_score"), label=meta.get("detector_label"),
-                           spans=spans, error=meta.get("detector_error")), True
-        kind = self.kind or document_kind(doc.text or "")
-        c = clean_document(self.detector, doc.text, kind=kind, name=str(doc.id), cut=())
+                           spans=spans, error=meta.get("detector_error"))
+        c = clean_document(self.detector, doc.text, kind=self.kind, name=str(doc.id), cut=())
         meta["detector_score"] = c.score
         meta["detector_label"] = c.label
         meta["detector_spans"] = c.spans_json()
         meta["detector_error"] = c.error
-        if kind == "text":  # its spans index doc.text: a later step may reuse them while the text is unchanged
+        if c.in_text:  # its spans index doc.text: a later step may reuse them while the text is unchanged
             meta["detector_scored_chars"] = len(doc.text or "")
-        return c, kind == "text"
+        return c
 
 
 class SponsoredFilter(_Scores, BaseFilter):
@@ -91,7 +90,7 @@ class SponsoredFilter(_Scores, BaseFilter):
         self.threshold = threshold
 
     def filter(self, doc: Document) -> bool | tuple[bool, str]:
-        c, _ = self.scored(doc)
+        c = self.scored(doc)
         if c.error is not None or c.score is None:
             self.stat_update("detector_error")
             return True
@@ -117,11 +116,11 @@ class DisclosureCutter(_Scores, PipelineStep):
         for doc in data:
             self.stat_update("total")
             with self.track_time():
-                c, in_text = self.scored(doc)
+                c = self.scored(doc)
                 if c.error is None:
                     spans = [(s.start, s.end) for s in c.spans if s.label in self.cut and s.start >= 0]
-                    if spans or not in_text:  # HTML or Markdown: its visible text, cut
-                        doc.text = cut_spans(doc.text if in_text else c.text, spans)
+                    if spans or not c.in_text:  # HTML or Markdown: its visible text, cut
+                        doc.text = cut_spans(doc.text if c.in_text else c.text, spans)
                         doc.metadata.pop("detector_scored_chars", None)  # the spans index the text as it was
                         self.stat_update("cut", value=len(spans))
             if not doc.text.strip() and not self.keep_empty:
