@@ -23,14 +23,14 @@ config that drops sponsored pages and cuts the notices and boilerplate out of th
         attributes: [ads]
         output: {path: corpus/clean, max_size_in_bytes: 1000000000}
         filter:
-          exclude: ["$.attributes[?(@.ads__detector_v1__page && @.ads__detector_v1__page[0][2] >= 0.6)]"]
+          exclude: ["$.attributes[?(@.ads__detector_v1__page && @.ads__detector_v1__page[0][2] >= THRESHOLD)]"]
         span_replacement:
           - {span: "$.attributes.ads__detector_v1__sponsored", min_score: 0.5, replacement: ""}
           - {span: "$.attributes.ads__detector_v1__affiliate", min_score: 0.5, replacement: ""}
           - {span: "$.attributes.ads__detector_v1__disclaimer", min_score: 0.5, replacement: ""}
           - {span: "$.attributes.ads__detector_v1__boilerplate", min_score: 0.5, replacement: ""}
 
-(0.6: the shipped model's page threshold, ``python -c "from detector import Detector;
+(THRESHOLD: the shipped model's page threshold, ``python -c "from detector import Detector;
 print(Detector.load().threshold)"``; every span the tagger writes is a block the model labelled, so
 ``min_score`` 0.5 keeps them all.)
 """
