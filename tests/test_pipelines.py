@@ -138,6 +138,17 @@ def test_clean_jsonl_keeps_every_row_in_its_place(tmp_path: Path) -> None:
     assert "IMPORTANT NOTICE" not in rows2[2]["detector_text"] and "IMPORTANT NOTICE" in rows2[2]["text"]
 
 
+def test_clean_a_cell_over_the_size_limit_gets_an_error(tmp_path: Path) -> None:
+    src, out = tmp_path / "docs.jsonl", tmp_path / "clean.jsonl"
+    _write_jsonl(src, [json.dumps({"text": NEWS}), json.dumps({"text": NEWS + "\nmore words" * 300})])
+    res = _cli("clean", str(src), "-o", str(out), "--max-bytes", "1K")
+    assert res.returncode == 1
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert rows[0]["detector_error"] is None
+    assert rows[1]["detector_error"] == "input larger than 1024 bytes (limit max_bytes)"
+    assert rows[1]["text"].endswith("more words")  # kept as it was
+
+
 def test_clean_parquet_keeps_columns_and_types(tmp_path: Path) -> None:
     pa = pytest.importorskip("pyarrow")
     import pyarrow.parquet as pq
