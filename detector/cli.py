@@ -545,6 +545,73 @@ def clean_command(source: Path, output: Path, text_column: str | None, html_colu
     _leave(code)
 
 
+@main.command("audit")
+@click.argument("inputs", nargs=-1, type=click.Path(allow_dash=True, readable=False))
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for records.jsonl, pages.parquet, sites.csv and audit.html.")
+@click.option("--records", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Audit the records of a `detector batch --all-blocks` run (JSONL or Parquet) instead of scoring.")
+@click.option("-j", "--jobs", type=int, default=0, help="Worker processes (default: one per core).")
+@click.option("--glob", "pattern", default=None, metavar="PATTERN", help="Files to take inside folders (as batch).")
+@click.option("--html-column", default=None, help="Table column holding HTML.")
+@click.option("--text-column", default=None, help="Table column holding plain text.")
+@click.option("--id-column", default=None, help="Table column whose value names each row.")
+@click.option("--resume", is_flag=True, help="Score only the inputs not yet in OUT/records.jsonl, then audit all.")
+@click.option("--force", is_flag=True, help="Overwrite an existing OUT/records.jsonl.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@click.option("--scheduler", envvar="DASK_SCHEDULER_ADDRESS", default=None, metavar="ADDRESS",
+              help="Score on this Dask scheduler (as batch).")
+@MODEL_OPTION
+@LIMIT_OPTIONS
+def audit_command(inputs: tuple[str, ...], out_dir: Path, records: Path | None, jobs: int, pattern: str | None,
+                  html_column: str | None, text_column: str | None, id_column: str | None, resume: bool,
+                  force: bool, quiet: bool, scheduler: str | None, model_dir: Path | None, trust: bool,
+                  limits: Any) -> None:
+    """Which sites publish paid content, whether they label it, how clearly, and where.
+
+    Scores INPUTS as `detector batch --all-blocks` does (into OUT/records.jsonl; --resume finishes an
+    interrupted run), or reads a batch output (--records), then writes per page (pages.parquet: site,
+    score, the notice's wording, its placement before, inside or after the main text, its clarity) and
+    per site (sites.csv), and audit.html, a report to open in a browser. Clarity classes follow the
+    per-language tables of detector/clarity/ (FTC, German press law, ...). Pages that cannot be read
+    appear as error rows.
+
+    \b
+    Examples:
+      detector audit crawl/ -o audit/ -j 8
+      detector audit CC-MAIN-*.warc.gz -o audit/ --resume
+      detector audit -o audit/ --records scores.jsonl
+    """
+    from .audit import read_records, write_audit
+
+    if bool(inputs) == bool(records):
+        raise click.UsageError("give INPUTS to score, or --records FILE of a batch, not both and not neither")
+    if records is None:
+        from .batch import BatchOptions, ClusterError, run_batch
+        from .sinks import SinkError
+        from .sources import SourceOptions
+
+        out_dir.mkdir(parents=True, exist_ok=True)
+        records = out_dir / "records.jsonl"
+        options = BatchOptions(n_jobs=jobs, all_blocks=True, model_dir=model_dir, trust=trust,
+                               scheduler=scheduler or None, progress=False if quiet else None, own_process=True)
+        sources = SourceOptions(glob=pattern, html_column=html_column, text_column=text_column,
+                                id_column=id_column, limits=limits)
+        try:
+            run_batch(inputs, records, options=options, sources=sources, resume=resume, force=force,
+                      stdin=sys.stdin)
+        except (SinkError, ClusterError, ModelError) as err:
+            raise click.UsageError(str(err)) from None
+    pages, sites = write_audit(read_records(records), out_dir)
+    if not quiet:
+        sponsored = [p for p in pages if p.label == "sponsored"]
+        after = sum(p.placement == "after" for p in sponsored)
+        click.echo(f"{len(pages)} pages of {len(sites)} sites: {len(sponsored)} sponsored on "
+                   f"{sum(1 for s in sites if s['sponsored'])} sites, {after} with the notice only after the "
+                   f"content, {sum(p.error is not None for p in pages)} errors; open {out_dir / 'audit.html'}",
+                   err=True)
+
+
 def format_metrics(m: dict) -> str:
     pg = m["page"]
     lines = [
