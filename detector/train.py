@@ -180,13 +180,12 @@ def _reference_chrome(rows: Sequence[BlockRow], targets: Sequence[str], keep: li
 
     A block the reference keeps is editorial (short ones too: subheadings, captions it keeps), unless it
     is mostly links (a "Follow us" line an extractor lets through: left out). A block the reference drops
-    is boilerplate when it is short (under CHROME_MAX_WORDS words) or mostly links, when it comes after
-    the last block the reference keeps (author boxes, site blurbs, related summaries, copyright lines), or
-    when its nearest ancestors' class, id or role words place it in chrome (navigation, footer, sidebar,
+    is boilerplate when it is short (under CHROME_MAX_WORDS words) or mostly links, or when it is longer
+    but its nearest ancestors' class, id or role words place it in chrome (navigation, footer, sidebar,
     share, comments, related lists…); other blocks it drops are left out (long prose the reference missed,
-    a lead it takes for metadata, or a page whose whole body sits in a "has-sidebar" wrapper). A dropped
-    block of more than BARE_LABEL_WORDS words that holds a disclosure cue word is left out too: it may be a
-    notice the labels call by another name, and teaching it as chrome would hide notices. The page's title heading (an
+    or a page whose whole body sits in a "has-sidebar" wrapper). A dropped block of more than
+    BARE_LABEL_WORDS words that holds a disclosure cue word is left out too: it may be a notice the labels
+    call by another name, and teaching it as chrome would hide notices. The page's title heading (an
     ``h1`` above the middle of the page, which the reference lists as metadata, not text) stays
     editorial. Labelled blocks (disclosures) keep their labels. Up to PROSE_PER_PAGE long editorial
     blocks and CHROME_PER_PAGE boilerplate blocks are kept per page.
@@ -198,16 +197,13 @@ def _reference_chrome(rows: Sequence[BlockRow], targets: Sequence[str], keep: li
     lines = {_norm(ln) for ln in main.splitlines()}
     rng = np.random.default_rng(seed + 5)
     targets = list(targets)
-    keys = {k: _norm(rows[k].text) for k in keep}
-    kept = [k for k in keep if keys[k] in lines or (len(keys[k]) >= 20 and keys[k] in stream)]
-    last = max((rows[k].position for k in kept), default=1.0)  # where the reference's text ends
     out, prose, chrome = [], [], []
     for k in keep:
         r = rows[k]
         if targets[k] != "editorial":
             out.append(k)
             continue
-        key = keys[k]
+        key = _norm(r.text)
         if not key:
             continue
         links = r.link_density > 0.5
@@ -218,8 +214,7 @@ def _reference_chrome(rows: Sequence[BlockRow], targets: Sequence[str], keep: li
             out.append(k)
         elif r.n_words > BARE_LABEL_WORDS and any(cue_counts(r.text)):
             continue
-        elif (links or r.n_words < CHROME_MAX_WORDS or r.position > last
-              or not CHROME_PATH.isdisjoint(r.path[-CHROME_NEAREST:])):
+        elif links or r.n_words < CHROME_MAX_WORDS or not CHROME_PATH.isdisjoint(r.path[-CHROME_NEAREST:]):
             targets[k] = "boilerplate"
             chrome.append(k)
     if len(prose) > PROSE_PER_PAGE:
