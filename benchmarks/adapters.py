@@ -10,15 +10,18 @@ then scores every document, in this process's children or in this process, one w
   detector batch    ``detector batch docs.jsonl -o out.jsonl -j 1 -q`` (records only, nothing cut)
   detector clean    ``detector clean docs.jsonl -o out.jsonl -j 1``: the same rows with the text cut
   datatrove         a LocalPipelineExecutor, tasks=1: JsonlReader, SponsoredFilter, DisclosureCutter,
-                    JsonlWriter (the cutter reuses the filter's scores)
-  datasets          ``detect(Dataset.from_json(...), clean=True)``, one process, written to JSONL
+                    JsonlWriter (the cutter reuses the filter's scores); "datatrove alone": the reader
+                    and writer without the detector's steps (what datatrove costs without us)
+  datasets          ``detect(Dataset.from_json(...), clean=True)``, one process, written to JSONL;
+                    "datasets alone": the same with a map that only counts characters
   scrapy            ``DetectorPipeline.process_item`` on every document as an item (tag, clean field)
 
 A tool whose library is not installed is skipped with a note. Each tool runs on all the documents and on
 the first 20; the difference of the two wall times (medians of ``--repeat`` runs), over the difference
 of the counts, is its cost per document, without its start-up (importing its library, loading the
 model), which a pipeline pays once per worker. Reported: wall seconds, start-up, milliseconds and
-documents per second, and the cost per document over ``detector batch``.
+documents per second, the cost per document over ``detector batch``, and for datatrove and datasets
+the same less what the library costs alone (its reader, writer and map cache): the adapter's own cost.
 """
 
 from __future__ import annotations
@@ -75,29 +78,31 @@ def tools(src: Path, tmp: Path) -> dict[str, Callable[[], None] | str]:
     except ImportError:
         out["datatrove"] = "datatrove is not installed (pip install 'detector[datatrove]')"
     else:
-        def dt() -> None:
+        def dt(steps: str) -> Callable[[], None]:
             code = ("from datatrove.executor import LocalPipelineExecutor\n"
                     "from datatrove.pipeline.readers import JsonlReader\n"
                     "from datatrove.pipeline.writers import JsonlWriter\n"
                     "from detector.pipelines.datatrove import SponsoredFilter, DisclosureCutter\n"
                     f"LocalPipelineExecutor(pipeline=[JsonlReader({str(src.parent)!r}, glob_pattern={src.name!r}),"
-                    f" SponsoredFilter(exclusion_writer=JsonlWriter({str(tmp / 'dt-removed')!r})), DisclosureCutter(),"
-                    f" JsonlWriter({str(tmp / 'dt-out')!r})], tasks=1, logging_dir={str(tmp / 'dt-logs')!r},"
+                    f" {steps} JsonlWriter({str(tmp / 'dt-out')!r})], tasks=1, logging_dir={str(tmp / 'dt-logs')!r},"
                     " skip_completed=False).run()\n")
-            subprocess.run([sys.executable, "-c", code], check=False, capture_output=True)
-        out["datatrove"] = dt
+            return lambda: subprocess.run([sys.executable, "-c", code], check=False, capture_output=True) and None
+        out["datatrove"] = dt(f"SponsoredFilter(exclusion_writer=JsonlWriter({str(tmp / 'dt-removed')!r})), "
+                              "DisclosureCutter(),")
+        out["datatrove alone"] = dt("")
     try:
         import datasets  # noqa: F401
     except ImportError:
         out["datasets"] = "datasets is not installed (pip install 'detector[hf]')"
     else:
-        def hf() -> None:
+        def hf(step: str) -> Callable[[], None]:
             code = ("import datasets\nfrom detector.pipelines.hf import detect\n"
-                    "datasets.disable_progress_bars()\n"
+                    "datasets.disable_progress_bars()\ndatasets.disable_caching()\n"
                     f"ds = datasets.Dataset.from_json({str(src)!r}, cache_dir={str(tmp / 'hf-cache')!r})\n"
-                    f"detect(ds, clean=True, batch_size=64).to_json({str(tmp / 'hf.jsonl')!r})\n")
-            subprocess.run([sys.executable, "-c", code], check=False, capture_output=True)
-        out["datasets"] = hf
+                    f"{step}.to_json({str(tmp / 'hf.jsonl')!r})\n")
+            return lambda: subprocess.run([sys.executable, "-c", code], check=False, capture_output=True) and None
+        out["datasets"] = hf("detect(ds, clean=True, batch_size=64)")
+        out["datasets alone"] = hf("ds.map(lambda b: {'n': [len(t) for t in b['text']]}, batched=True, batch_size=64)")
     try:
         import scrapy  # noqa: F401
     except ImportError:
@@ -146,8 +151,9 @@ def main() -> None:
         print(f"{args.n} documents ({words // args.n} words each on average); one process each; median of "
               f"{args.repeat} run(s); {os.cpu_count()} cores on this machine. Per document: (time on {args.n} "
               f"- time on {SMALL}) / {args.n - SMALL}, which leaves out start-up (imports, model loading)\n")
-        print("| tool | seconds | start-up, s | ms per document | documents/s | per document over `detector batch` |")
-        print("|---|---:|---:|---:|---:|---:|")
+        print("| tool | seconds | start-up, s | ms per document | documents/s | per document over `detector batch` "
+              "| the same, less the library's own work |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
         per = {}
         for name in runs["big"]:
             if (name, "big") in times:
@@ -160,8 +166,11 @@ def main() -> None:
                 continue
             t, each = per[name]
             startup = t - each * args.n
-            over = "–" if name == "detector batch" else f"{100 * (each - base) / base:+.1f} %"
-            print(f"| {name} | {t:.1f} | {startup:.1f} | {1000 * each:.2f} | {1 / each:.0f} | {over} |")
+            alone = name.endswith(" alone") or name == "detector batch"
+            over = "–" if alone else f"{100 * (each - base) / base:+.1f} %"
+            own = per.get(f"{name} alone")
+            less = f"{100 * (each - own[1] - base) / base:+.1f} %" if own and not alone else "–"
+            print(f"| {name} | {t:.1f} | {startup:.1f} | {1000 * each:.2f} | {1 / each:.0f} | {over} | {less} |")
 
 
 if __name__ == "__main__":

@@ -96,15 +96,13 @@ def clean_analysis(analysis: "Analysis", original: str | None = None, *, cut: It
     cut = frozenset(cut)
     spans: list[Span] = []
     cursor = 0
-    for b in analysis.blocks:
-        if original is None:
-            start, end = b.start, b.end
-        else:  # every block is found, editorial ones too, so that the next is looked for after it
-            start, end = _locate(original, b.text, cursor)
+    for label, score, text, start, end in zip(*analysis.columns()):
+        if original is not None:  # every block is found, editorial ones too, so that the next is looked for after it
+            start, end = _locate(original, text, cursor)
             if start >= 0:
                 cursor = end
-        if b.label != "editorial":
-            spans.append(Span(start, end, b.label, round(float(b.score), 4)))
+        if label != "editorial":
+            spans.append(Span(start, end, label, round(float(score), 4)))
     removed = [(s.start, s.end) for s in spans if s.label in cut and s.start >= 0]
     return Cleaned(text=cut_spans(base, removed), score=round(float(analysis.score), 4), label=analysis.label,
                    spans=spans, in_text=original is not None)

@@ -147,6 +147,15 @@ class Analysis:
 
     __hash__ = None  # type: ignore[assignment]
 
+    def columns(self) -> tuple[Sequence[str], Sequence[float], Sequence[str], Sequence[int], Sequence[int]]:
+        """The blocks' labels, scores, texts, starts and ends, in page order (without making block objects)."""
+        t = self._table
+        if t is not None:
+            return t.labels, t.scores, t.texts, t.starts, t.ends
+        bl = self.blocks
+        return ([b.label for b in bl], [b.score for b in bl], [b.text for b in bl], [b.start for b in bl],
+                [b.end for b in bl])
+
     @property
     def editorial_text(self) -> str:
         t = self._table
