@@ -338,7 +338,8 @@ def render_html(pages: Sequence[PageAudit], sites: Sequence[dict[str, Any]], *, 
                             flags=re.I)
         where = p.placement or "no notice block"
         share = "" if p.above_share is None else f", {100 * p.above_share:.0f} % of the text above it"
-        link = f'<a href="{esc(p.url)}">{esc(p.url)}</a>' if p.url else esc(p.id)
+        web = p.url and re.match(r"https?://", p.url, re.I)  # a link only to the web: no javascript: URL
+        link = f'<a href="{esc(p.url)}">{esc(p.url)}</a>' if web else esc(p.url or p.id)
         cards.append(
             f'<div class="page {esc(p.placement or "unknown")}-page"><div class="meta">{esc(p.site)} · score '
             f'{p.score:.3f} · notice {esc(where)}{share} · <b>{esc(p.clarity or "")}</b>'

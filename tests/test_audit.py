@@ -161,6 +161,16 @@ def test_audit_report_renders_in_chromium(tmp_path: Path) -> None:
     assert int(m.group(2)) == 7  # every notice's term highlighted
 
 
+def test_report_escapes_what_pages_hold() -> None:
+    from detector.audit import render_html
+
+    rec = _rec([("sponsored", 0, 40, "<script>alert(1)</script> Advertisement"), ("editorial", 41, 1000, "a")],
+               url="javascript:alert(2)")
+    doc = render_html([audit_record(rec)], site_rows([audit_record(rec)]))
+    assert "<script>alert(1)" not in doc and "&lt;script&gt;alert(1)" in doc
+    assert 'href="javascript:' not in doc
+
+
 def _agreement(corpus: Path) -> tuple[int, int]:
     """Sponsored pages (by their labels) that the model also labels sponsored, and of those, how many get the
     same placement and clarity from the model's notice as from the labelled notice."""
