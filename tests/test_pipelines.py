@@ -138,6 +138,20 @@ def test_clean_jsonl_keeps_every_row_in_its_place(tmp_path: Path) -> None:
     assert "IMPORTANT NOTICE" not in rows2[2]["detector_text"] and "IMPORTANT NOTICE" in rows2[2]["text"]
 
 
+def test_clean_a_first_row_without_the_column_is_a_row_error(tmp_path: Path) -> None:
+    src, out = tmp_path / "docs.jsonl", tmp_path / "clean.jsonl"
+    _write_jsonl(src, [json.dumps({"id": "a"}), json.dumps({"id": "b", "text": AFFILIATE})])
+    res = _cli("clean", str(src), "-o", str(out))
+    assert res.returncode == 1, res.stderr
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b"]
+    assert rows[0]["detector_error"] == "no column 'text' in this row" and rows[1]["detector_label"] == "editorial"
+    named = _cli("clean", str(src), "-o", str(tmp_path / "n.jsonl"), "--text-column", "body")
+    assert named.returncode == 3  # every row lacks the column it names: each gets its error, none is dropped
+    rows = [json.loads(line) for line in (tmp_path / "n.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["detector_error"] for r in rows] == ["no column 'body' in this row"] * 2
+
+
 def test_clean_a_cell_over_the_size_limit_gets_an_error(tmp_path: Path) -> None:
     src, out = tmp_path / "docs.jsonl", tmp_path / "clean.jsonl"
     _write_jsonl(src, [json.dumps({"text": NEWS}), json.dumps({"text": NEWS + "\nmore words" * 300})])

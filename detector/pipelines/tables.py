@@ -285,35 +285,44 @@ def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
         yield batch
 
 
+def _row_column(obj: dict, options: CleanOptions, state: dict) -> tuple[str, str] | None:
+    """The column of a JSONL or WET row that holds its document, and its kind: the one named by an option,
+    else the first of DEFAULT_TEXT_COLUMNS in the first row that has one (kept for the rest of the file)."""
+    if "column" not in state:
+        if options.text_column and options.html_column:
+            raise CleanError("give --text-column or --html-column, not both")
+        name = options.html_column or options.text_column or next((c for c in DEFAULT_TEXT_COLUMNS if c in obj), None)
+        if name is None:
+            return None
+        state["column"] = (name, "html" if options.html_column else "text")
+    return state["column"]
+
+
 def _clean_rows(batch: list[Row], options: CleanOptions, runner: _Runner, summary: CleanSummary,
                 state: dict) -> list[dict]:
-    """Rows of a JSONL or WET batch -> output rows (the column chosen on the first readable row)."""
-    docs, where = [], []
+    """Rows of a JSONL or WET batch -> output rows, in order; a row without the document's column, or that
+    could not be read, keeps its place with an error."""
+    docs, plan = [], []
     for i, (obj, err) in enumerate(batch):
-        if obj is None or err is not None:
+        found = _row_column(obj, options, state) if obj is not None and err is None else None
+        if found is None or found[0] not in obj:
+            plan.append(None)
             continue
-        if "column" not in state:
-            state["column"] = _column(list(obj), options, "the first row")
-        col, kind = state["column"]
-        if col in obj:
-            docs.append((obj[col], kind, str(obj.get("id", summary.rows + i))))
-            where.append(i)
+        plan.append(found[0])
+        docs.append((obj[found[0]], found[1], str(obj.get("id", summary.rows + i))))
     results = iter(runner.clean(docs))
-    col = state.get("column", ("text", "text"))[0]
     out = []
-    for i, (obj, err) in enumerate(batch):
-        if obj is None:
+    for (obj, err), col in zip(batch, plan):
+        row: dict = {} if obj is None else dict(obj)
+        if err is not None:
             res: Result = (None, None, None, [], err)
-            row: dict = {}
+        elif col is None:
+            name = state.get("column", (None,))[0]
+            why = (f"no column {name!r} in this row" if name else
+                   f"no text column ({', '.join(DEFAULT_TEXT_COLUMNS)}) in this row; name it with --text-column")
+            res = (None, None, None, [], why)
         else:
-            row = dict(obj)
-            if err is not None:
-                res = (row.get(col), None, None, [], err)
-            elif i in where:
-                res = next(results)
-            else:
-                res = (None, None, None, [], f"no column {col!r} in this row")
-        if obj is not None and col in row:
+            res = next(results)
             if options.keep_text:
                 row["detector_text"] = res[0] if res[4] is None else None
             else:
