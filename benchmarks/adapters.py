@@ -64,58 +64,56 @@ def documents(n: int) -> list[str]:
     return [texts[i % len(texts)] for i in range(n)]
 
 
-def run_cli(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "detector.cli", *args], check=False, capture_output=True)
+def python(*args: str) -> Callable[[], None]:
+    """A run of ``python ARGS`` in a child process, output discarded."""
+    return lambda: subprocess.run([sys.executable, *args], check=False, capture_output=True) and None
 
 
 def tools(src: Path, tmp: Path) -> dict[str, Callable[[], None] | str]:
-    out: dict[str, Callable[[], None] | str] = {
-        "detector batch": lambda: run_cli("batch", str(src), "-o", str(tmp / "b.jsonl"), "-j", "1", "-q", "--force"),
-        "detector clean": lambda: run_cli("clean", str(src), "-o", str(tmp / "c.jsonl"), "-j", "1", "-q", "--force"),
+    """Each tool's run over ``src``, or why it is skipped (its library is not installed)."""
+    datatrove = ("from datatrove.executor import LocalPipelineExecutor\n"
+                 "from datatrove.pipeline.readers import JsonlReader\n"
+                 "from datatrove.pipeline.writers import JsonlWriter\n"
+                 "from detector.pipelines.datatrove import SponsoredFilter, DisclosureCutter\n"
+                 f"LocalPipelineExecutor(pipeline=[JsonlReader({str(src.parent)!r}, glob_pattern={src.name!r}),"
+                 " {steps} JsonlWriter(" + repr(str(tmp / "dt-out")) + ")], tasks=1, logging_dir="
+                 + repr(str(tmp / "dt-logs")) + ", skip_completed=False).run()\n")
+    datasets = ("import datasets\nfrom detector.pipelines.hf import detect\n"
+                "datasets.disable_progress_bars()\ndatasets.disable_caching()\n"
+                f"ds = datasets.Dataset.from_json({str(src)!r}, cache_dir={str(tmp / 'hf-cache')!r})\n"
+                "{step}.to_json(" + repr(str(tmp / "hf.jsonl")) + ")\n")
+    scrapy = ("import json\nfrom detector.pipelines.scrapy import DetectorPipeline\n"
+              "p = DetectorPipeline('text', kind='text', clean_field='clean_text')\np.open_spider()\n"
+              f"with open({str(src)!r}) as fh, open({str(tmp / 'sc.jsonl')!r}, 'w') as out:\n"
+              "    for line in fh:\n"
+              "        out.write(json.dumps(p.process_item(json.loads(line))) + '\\n')\n")
+    removed = repr(str(tmp / "dt-removed"))
+    programs = {
+        "datatrove": {
+            "datatrove": datatrove.replace("{steps}", f"SponsoredFilter(exclusion_writer=JsonlWriter({removed})), "
+                                                      "DisclosureCutter(),"),
+            "datatrove alone": datatrove.replace("{steps}", ""),
+        },
+        "datasets": {
+            "datasets": datasets.replace("{step}", "detect(ds, clean=True, batch_size=64)"),
+            "datasets alone": datasets.replace(
+                "{step}", "ds.map(lambda b: {'n': [len(t) for t in b['text']]}, batched=True, batch_size=64)"),
+        },
+        "scrapy": {"scrapy": scrapy},
     }
-    try:
-        import datatrove  # noqa: F401
-    except ImportError:
-        out["datatrove"] = "datatrove is not installed (pip install 'detector[datatrove]')"
-    else:
-        def dt(steps: str) -> Callable[[], None]:
-            code = ("from datatrove.executor import LocalPipelineExecutor\n"
-                    "from datatrove.pipeline.readers import JsonlReader\n"
-                    "from datatrove.pipeline.writers import JsonlWriter\n"
-                    "from detector.pipelines.datatrove import SponsoredFilter, DisclosureCutter\n"
-                    f"LocalPipelineExecutor(pipeline=[JsonlReader({str(src.parent)!r}, glob_pattern={src.name!r}),"
-                    f" {steps} JsonlWriter({str(tmp / 'dt-out')!r})], tasks=1, logging_dir={str(tmp / 'dt-logs')!r},"
-                    " skip_completed=False).run()\n")
-            return lambda: subprocess.run([sys.executable, "-c", code], check=False, capture_output=True) and None
-        out["datatrove"] = dt(f"SponsoredFilter(exclusion_writer=JsonlWriter({str(tmp / 'dt-removed')!r})), "
-                              "DisclosureCutter(),")
-        out["datatrove alone"] = dt("")
-    try:
-        import datasets  # noqa: F401
-    except ImportError:
-        out["datasets"] = "datasets is not installed (pip install 'detector[hf]')"
-    else:
-        def hf(step: str) -> Callable[[], None]:
-            code = ("import datasets\nfrom detector.pipelines.hf import detect\n"
-                    "datasets.disable_progress_bars()\ndatasets.disable_caching()\n"
-                    f"ds = datasets.Dataset.from_json({str(src)!r}, cache_dir={str(tmp / 'hf-cache')!r})\n"
-                    f"{step}.to_json({str(tmp / 'hf.jsonl')!r})\n")
-            return lambda: subprocess.run([sys.executable, "-c", code], check=False, capture_output=True) and None
-        out["datasets"] = hf("detect(ds, clean=True, batch_size=64)")
-        out["datasets alone"] = hf("ds.map(lambda b: {'n': [len(t) for t in b['text']]}, batched=True, batch_size=64)")
-    try:
-        import scrapy  # noqa: F401
-    except ImportError:
-        out["scrapy"] = "Scrapy is not installed (pip install 'detector[scrapy]')"
-    else:
-        def sc() -> None:
-            code = ("import json\nfrom detector.pipelines.scrapy import DetectorPipeline\n"
-                    "p = DetectorPipeline('text', kind='text', clean_field='clean_text')\np.open_spider()\n"
-                    f"with open({str(src)!r}) as fh, open({str(tmp / 'sc.jsonl')!r}, 'w') as out:\n"
-                    "    for line in fh:\n"
-                    "        out.write(json.dumps(p.process_item(json.loads(line))) + '\\n')\n")
-            subprocess.run([sys.executable, "-c", code], check=False, capture_output=True)
-        out["scrapy"] = sc
+    extras = {"datatrove": "datatrove", "datasets": "hf", "scrapy": "scrapy"}
+    out: dict[str, Callable[[], None] | str] = {
+        name: python("-m", "detector.cli", name.split()[1], str(src), "-o", str(tmp / f"{name[9]}.jsonl"), "-j", "1",
+                     "-q", "--force")
+        for name in ("detector batch", "detector clean")
+    }
+    for library, runs in programs.items():
+        try:
+            __import__(library)
+        except ImportError:
+            out[library] = f"{library} is not installed (pip install 'detector[{extras[library]}]')"
+            continue
+        out.update({name: python("-c", code) for name, code in runs.items()})
     return out
 
 
