@@ -530,10 +530,12 @@ def clean_command(source: Path, output: Path, text_column: str | None, html_colu
                                  param_hint="--cut")
     options = CleanOptions(text_column=text_column, html_column=html_column, cut=labels, keep_text=keep_text,
                            jobs=jobs, model_dir=model_dir, trust=trust, limits=limits)
+    from .modelfiles import verify_model_dir
+
     try:
-        _detector(model_dir, trust, limits)  # a refused --model is a usage error, before any work
+        verify_model_dir(model_dir, trust=trust)  # a refused --model is a usage error, before any work
         summary = clean_file(source, output, options, force=force)
-    except CleanError as err:
+    except (CleanError, ModelError) as err:
         raise click.UsageError(str(err)) from None
     if not quiet:
         for line in summary.first_errors:

@@ -36,12 +36,12 @@ from typing import Any
 
 from ..clean import CUT_LABELS, clean_document
 from ..io import DEFAULT_LIMITS, ReadLimits
+from ..sources import DEFAULT_TEXT_COLUMNS
 
 __all__ = ["CleanOptions", "CleanSummary", "clean_file", "input_kind", "CleanError"]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_TEXT_COLUMNS = ("text", "content", "markdown")
 COLUMNS = ("detector_score", "detector_label", "detector_spans", "detector_error")
 
 
@@ -108,7 +108,7 @@ def _clean_chunk(docs: Sequence[tuple[Any, str, str]]) -> list[Result]:
     """(value, kind, name) of each document -> its cleaned text, score, label, spans and error."""
     out: list[Result] = []
     for value, kind, name in docs:
-        if isinstance(value, str) or isinstance(value, (bytes, bytearray)) or value is None:
+        if isinstance(value, (str, bytes, bytearray)) or value is None:
             c = clean_document(_DETECTOR, value, kind=kind, name=name, cut=_CUT)
             if value is None:
                 c.error = "empty cell (null)"
@@ -146,20 +146,18 @@ class _Runner:
 
 # -- choosing the column -------------------------------------------------------------------------------
 
-def _column(columns: Sequence[str], options: CleanOptions, where: str) -> tuple[str, str]:
-    """The column that holds the documents and their kind ("text" or "html")."""
-    if options.text_column and options.html_column:
-        raise CleanError("give --text-column or --html-column, not both")
-    name = options.html_column or options.text_column
-    if name:
-        if name not in columns:
-            raise CleanError(f"no column {name!r} in {where} (columns: {', '.join(map(str, columns[:20]))})")
-        return name, "html" if options.html_column else "text"
-    for c in DEFAULT_TEXT_COLUMNS:
-        if c in columns:
-            return c, "text"
-    raise CleanError(f"no text column in {where} (columns: {', '.join(map(str, columns[:20])) or 'none'}); "
-                     "name it with --text-column or --html-column")
+def _choose_column(names: Any, options: CleanOptions, state: dict) -> tuple[str, str] | None:
+    """The column that holds the documents and their kind ("text" or "html"): the one an option names,
+    else the first of DEFAULT_TEXT_COLUMNS among ``names`` (a row's keys, a table's column names); kept
+    in ``state`` once chosen. None while no default column has been seen."""
+    if "column" not in state:
+        if options.text_column and options.html_column:
+            raise CleanError("give --text-column or --html-column, not both")
+        name = options.html_column or options.text_column or next((c for c in DEFAULT_TEXT_COLUMNS if c in names), None)
+        if name is None:
+            return None
+        state["column"] = (name, "html" if options.html_column else "text")
+    return state["column"]
 
 
 # -- the command ---------------------------------------------------------------------------------------
@@ -285,26 +283,13 @@ def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
         yield batch
 
 
-def _row_column(obj: dict, options: CleanOptions, state: dict) -> tuple[str, str] | None:
-    """The column of a JSONL or WET row that holds its document, and its kind: the one named by an option,
-    else the first of DEFAULT_TEXT_COLUMNS in the first row that has one (kept for the rest of the file)."""
-    if "column" not in state:
-        if options.text_column and options.html_column:
-            raise CleanError("give --text-column or --html-column, not both")
-        name = options.html_column or options.text_column or next((c for c in DEFAULT_TEXT_COLUMNS if c in obj), None)
-        if name is None:
-            return None
-        state["column"] = (name, "html" if options.html_column else "text")
-    return state["column"]
-
-
 def _clean_rows(batch: list[Row], options: CleanOptions, runner: _Runner, summary: CleanSummary,
                 state: dict) -> list[dict]:
     """Rows of a JSONL or WET batch -> output rows, in order; a row without the document's column, or that
     could not be read, keeps its place with an error."""
     docs, plan = [], []
     for i, (obj, err) in enumerate(batch):
-        found = _row_column(obj, options, state) if obj is not None and err is None else None
+        found = _choose_column(obj, options, state) if obj is not None and err is None else None
         if found is None or found[0] not in obj:
             plan.append(None)
             continue
@@ -384,7 +369,13 @@ def _parquet(src: Path, out: Path, options: CleanOptions, runner: _Runner, summa
         pf = pq.ParquetFile(src)
     except (pa.ArrowException, OSError) as err:
         raise CleanError(f"{src}: not a Parquet file this command can read: {str(err).splitlines()[0]}") from None
-    col, kind = _column(pf.schema_arrow.names, options, str(src))
+    names = pf.schema_arrow.names
+    found = _choose_column(names, options, {})
+    if found is None or found[0] not in names:
+        have = ", ".join(map(str, names[:20])) or "none"
+        raise CleanError(f"no column {found[0]!r} in {src} (columns: {have})" if found else
+                         f"no text column in {src} (columns: {have}); name it with --text-column or --html-column")
+    col, kind = found
     added = _added_fields(options.keep_text)
     schema = pf.schema_arrow
     for f in added:
