@@ -32,7 +32,8 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from .score import Analysis, Detector
 
-__all__ = ["CUT_LABELS", "Span", "Cleaned", "clean_document", "clean_analysis", "cut_spans", "document_kind"]
+__all__ = ["CUT_LABELS", "Span", "Cleaned", "LazyDetector", "clean_document", "clean_analysis", "cut_spans",
+           "document_kind"]
 
 CUT_LABELS = ("sponsored", "affiliate", "disclaimer", "boilerplate")  # every label but editorial
 
@@ -57,6 +58,25 @@ class Cleaned:
 
     def spans_json(self) -> list[dict]:
         return [s._asdict() for s in self.spans]
+
+
+class LazyDetector:
+    """The detector of a pipeline step: loaded on first use in each process, and left out when the step is
+    pickled to its workers (datatrove tasks, ``Dataset.map`` processes), each of which loads its own."""
+
+    def __init__(self, model: str | None = None, trust: bool = False) -> None:
+        self.model, self.trust = model, trust
+        self._detector: Detector | None = None
+
+    def get(self) -> "Detector":
+        if self._detector is None:
+            from .score import Detector
+
+            self._detector = Detector.load(self.model, trust=self.trust)
+        return self._detector
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_detector": None}
 
 
 _HTML_START = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)

@@ -34,7 +34,7 @@ from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 from datatrove.pipeline.filters.base_filter import BaseFilter
 
-from ..clean import CUT_LABELS, Cleaned, Span, clean_document, cut_spans
+from ..clean import CUT_LABELS, Cleaned, LazyDetector, Span, clean_document, cut_spans
 
 __all__ = ["SponsoredFilter", "DisclosureCutter"]
 
@@ -43,21 +43,12 @@ class _Scores:
     """What both steps share: the detector, loaded on first use in each process, and the scoring of a doc."""
 
     def _setup(self, model: str | None, trust: bool, kind: str | None) -> None:
-        self.model, self.trust, self.kind = model, trust, kind
-        self._detector: Any = None
+        self.kind = kind
+        self._lazy = LazyDetector(model, trust)
 
     @property
     def detector(self) -> Any:
-        if self._detector is None:
-            from ..score import Detector
-
-            self._detector = Detector.load(self.model, trust=self.trust)
-        return self._detector
-
-    def __getstate__(self) -> dict:
-        state = dict(self.__dict__)
-        state["_detector"] = None  # each worker loads its own
-        return state
+        return self._lazy.get()
 
     def scored(self, doc: Document) -> Cleaned:
         """The doc's scores (``in_text`` False: the spans index the visible text of an HTML or Markdown

@@ -42,7 +42,7 @@ from typing import Any
 from dolma import BaseTagger, add_tagger
 from dolma.core.data_types import DocResult, Document, Span
 
-from ..clean import CUT_LABELS, clean_document
+from ..clean import CUT_LABELS, LazyDetector, clean_document
 
 __all__ = ["DetectorTagger"]
 
@@ -52,15 +52,11 @@ TYPES = ("page",) + CUT_LABELS
 @add_tagger("detector_v1")
 class DetectorTagger(BaseTagger):
     def __init__(self) -> None:
-        self._detector: Any = None
+        self._lazy = LazyDetector()
 
     @property
     def detector(self) -> Any:
-        if self._detector is None:
-            from ..score import Detector
-
-            self._detector = Detector.load()
-        return self._detector
+        return self._lazy.get()
 
     @property
     def defaults(self) -> list[str]:

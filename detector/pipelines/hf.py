@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..clean import CUT_LABELS, clean_document
+from ..clean import CUT_LABELS, LazyDetector, clean_document
 
 __all__ = ["DetectorMap", "detect"]
 
@@ -31,19 +31,11 @@ class DetectorMap:
                  cut: tuple[str, ...] | list[str] = CUT_LABELS, model: str | None = None,
                  trust: bool = False) -> None:
         self.text_column, self.kind, self.clean, self.cut = text_column, kind, clean, tuple(cut)
-        self.model, self.trust = model, trust
-        self._detector: Any = None
-
-    def __getstate__(self) -> dict:
-        return {**self.__dict__, "_detector": None}  # each process loads its own
+        self._lazy = LazyDetector(model, trust)
 
     @property
     def detector(self) -> Any:
-        if self._detector is None:
-            from ..score import Detector
-
-            self._detector = Detector.load(self.model, trust=self.trust)
-        return self._detector
+        return self._lazy.get()
 
     def __call__(self, batch: dict[str, list]) -> dict[str, list]:
         if self.text_column not in batch:

@@ -25,7 +25,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem, NotConfigured
 
-from ..clean import CUT_LABELS, clean_document
+from ..clean import CUT_LABELS, LazyDetector, clean_document
 
 __all__ = ["DetectorPipeline"]
 
@@ -42,8 +42,12 @@ class DetectorPipeline:
         if bad:
             raise NotConfigured(f"DETECTOR_CUT: unknown label(s) {', '.join(bad)}")
         self.field, self.kind, self.action, self.threshold = field, kind, action, threshold
-        self.clean_field, self.cut, self.model, self.stats = clean_field, tuple(cut), model, stats
-        self.detector: Any = None
+        self.clean_field, self.cut, self.stats = clean_field, tuple(cut), stats
+        self._lazy = LazyDetector(model, trust=model is not None)
+
+    @property
+    def detector(self) -> Any:
+        return self._lazy.get()
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "DetectorPipeline":
@@ -54,13 +58,9 @@ class DetectorPipeline:
                    cut=s.getlist("DETECTOR_CUT") or CUT_LABELS, model=s.get("DETECTOR_MODEL"), stats=crawler.stats)
 
     def open_spider(self, spider: Any = None) -> None:
-        from ..score import Detector
-
-        self.detector = Detector.load(self.model, trust=self.model is not None)
+        self._lazy.get()  # a model that cannot load stops the crawl at its start, not at its first item
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
-        if self.detector is None:
-            self.open_spider()
         adapter = ItemAdapter(item)
         if self.field in adapter:
             c = clean_document(self.detector, adapter.get(self.field), kind=self.kind, name=str(adapter.get("url", "")),
