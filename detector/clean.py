@@ -79,12 +79,12 @@ class LazyDetector:
         return {**self.__dict__, "_detector": None}
 
 
-_HTML_START = re.compile(r"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
-
-
 def document_kind(text: str) -> str:
-    """"html" for a document that starts as an HTML page does, else "text" (what a text field holds)."""
-    return "html" if _HTML_START.match(text[:4096]) else "text"
+    """"html" for a document that starts as an HTML page does (the sniffing of :func:`detector.io.guess_kind`,
+    which ``detector score`` applies to page text), else "text" (what a text field holds)."""
+    from .io import guess_kind
+
+    return "html" if guess_kind("", text) == "html" else "text"
 
 
 def clean_document(detector: "Detector", text: str | bytes | None, *, kind: str | None = None,
