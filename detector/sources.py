@@ -100,6 +100,7 @@ class Item:
     url: str | None = None
     error: str | None = None  # unreadable before scoring: the record carries this
     charset: str | None = None  # declared by HTTP, for WARC payloads
+    date: str | None = None  # a WET record's WARC-Date
     codings: tuple[str, ...] = ()  # HTTP transfer/content codings still applied to ``data``
 
     def loaded(self, limits: ReadLimits = DEFAULT_LIMITS) -> Item:
@@ -394,7 +395,8 @@ def _warc_records(
             if rec.rec_type == "response":
                 item = _http_item(item_id, url, block)
             elif rec.rec_type == "conversion":  # a WET file's extracted text: one line per paragraph
-                item = Item(id=item_id, url=url, data=block, kind="text", charset="utf-8")
+                item = Item(id=item_id, url=url, data=block, kind="text", charset="utf-8",
+                            date=headers.get_header("WARC-Date"))
             else:
                 item = _resource_item(item_id, url, headers.get_header("Content-Type"), block)
         if item is not None and item.id not in seen:

@@ -244,32 +244,16 @@ def _jsonl_rows(path: Path) -> Iterator[Row]:
 
 
 def _wet_rows(path: Path, limits: ReadLimits) -> Iterator[Row]:
-    """One row per conversion record of a WET file: id, url, date and text."""
-    from warcio.archiveiterator import ArchiveIterator
-    from warcio.exceptions import ArchiveLoadFailed
+    """One row per conversion record of a WET file (id, url, date, text), read by
+    :func:`detector.sources.warc_items`: a damaged or oversized record is a row with its error."""
+    from ..sources import SourceOptions, warc_items
 
-    with open(path, "rb") as fh:
-        records = ArchiveIterator(fh)
-        while True:
-            try:
-                rec = next(records)
-            except StopIteration:
-                return
-            except (ArchiveLoadFailed, OSError, ValueError, EOFError) as err:
-                yield None, f"not WARC data at offset {records.offset}: {str(err).splitlines()[0] if str(err) else err}"
-                return
-            if rec.rec_type != "conversion":
-                continue
-            h = rec.rec_headers
-            row = {"id": h.get_header("WARC-Record-ID"), "url": h.get_header("WARC-Target-URI"),
-                   "date": h.get_header("WARC-Date")}
-            data = rec.content_stream().read(limits.max_bytes + 1)
-            if len(data) > limits.max_bytes:
-                row["text"] = None
-                yield row, f"record larger than {limits.max_bytes} bytes (limit max_bytes)"
-            else:
-                row["text"] = data.decode("utf-8", errors="replace")
-                yield row, None
+    for item in warc_items(str(path), SourceOptions(limits=limits)):
+        if item.kind == "html":  # an HTML response of a WARC given as WET: not a text record
+            continue
+        row = {"id": item.id.split("#", 1)[1], "url": item.url, "date": item.date,
+               "text": None if item.error else (item.data or b"").decode("utf-8", errors="replace")}
+        yield row, item.error
 
 
 def _batches(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
