@@ -51,6 +51,10 @@ def test_clarity_tables_load_in_six_languages_with_sources() -> None:
     ("Sponsored content", "de", "ambiguous", "sponsored"),  # an English label on a German page
     ("Paid post", "en", "ambiguous", "paid post"),
     ("Presented by the Coast Tourism Board", "en", "ambiguous", "presented by"),
+    ("Information publicitaire", "fr", "clear", "information publicitaire"),
+    ("[Articolo a pagamento]", "it", "clear", "articolo a pagamento"),
+    ("Dieser Text ist ein gesponserter Beitrag.", "de", "ambiguous", "gesponserter beitrag"),  # inflected
+    ("Entstanden in bezahlter Kooperation mit Acme.", "de", "ambiguous", "bezahlter kooperation"),
     ("Thanks to our friends at Acme", "en", "unlabelled", None),
     (None, "en", "unlabelled", None),
 ])
@@ -171,6 +175,18 @@ def test_report_escapes_what_pages_hold() -> None:
     assert 'href="javascript:' not in doc
 
 
+def _find_span(text: str, span: str) -> tuple[int, int] | None:
+    """Where a labelled span is in the page's text, white space ignored: spans are cut from a text whose
+    elements were joined without a separator (LABELS.md), the page's text joins its blocks with one."""
+    at = text.find(span)
+    if at >= 0:
+        return at, at + len(span)
+    kept = [i for i, ch in enumerate(text) if not ch.isspace()]
+    squeezed, needle = "".join(text[i] for i in kept), "".join(span.split())
+    k = squeezed.find(needle) if needle else -1
+    return (kept[k], kept[k + len(needle) - 1] + 1) if k >= 0 else None
+
+
 def _agreement(corpus: Path) -> tuple[int, int]:
     """Sponsored pages (by their labels) that the model also labels sponsored, and of those, how many get the
     same placement and clarity from the model's notice as from the labelled notice."""
@@ -186,11 +202,11 @@ def _agreement(corpus: Path) -> tuple[int, int]:
         if a.error or a.label != "sponsored":
             continue
         labelled = [s.get("text", "") for s in lp.spans if s.get("label") == "sponsored"]
-        where = sorted((a.text.find(t), t) for t in labelled if t and a.text.find(t) >= 0)
+        where = sorted(w for w in (_find_span(a.text, t) for t in labelled if t) if w is not None)
         if not where:
             continue
         rec = a.record(all_blocks=True)
-        spans = [{"label": "sponsored", "text": t, "start": s, "end": s + len(t)} for s, t in where]
+        spans = [{"label": "sponsored", "text": a.text[s:e], "start": s, "end": e} for s, e in where]
         truth = audit_record({**rec, "blocks": [b for b in rec["blocks"] if b["label"] == "editorial"] + spans})
         got = audit_record(rec)
         n += 1
@@ -202,11 +218,11 @@ def _agreement(corpus: Path) -> tuple[int, int]:
 def test_placement_and_clarity_agree_with_the_labels() -> None:
     """On the sponsored pages of data/ (and realdev, where it is here) that the shipped model also flags
     (in-sample: the model trained on both), the audit of the model's notices agrees with the audit of
-    the labelled notices. Measured: data 582/621, realdev 110/111, pooled 94.5 % (the gate: 94 %)."""
+    the labelled notices. Measured: data 698/726, realdev 112/114, pooled 96.4 % (the gate: 95 %)."""
     n = agree = 0
     for corpus in (DATA, REALDEV):
         if (corpus / "labels.jsonl").is_file():
             m, a = _agreement(corpus)
             assert m >= 50 and a / m >= 0.93, f"{corpus.name}: {a}/{m}"
             n, agree = n + m, agree + a
-    assert agree / n >= 0.94, f"{agree}/{n}"
+    assert agree / n >= 0.95, f"{agree}/{n}"
