@@ -1,6 +1,7 @@
 """``detector audit``: which sites publish paid content, whether they label it, how clearly, and where.
 
-Built on the records of ``detector batch --all-blocks`` (run by the audit, or read from a batch output):
+Built on batch records that keep the editorial blocks of the sponsored pages (the audit's own run writes
+them with ``BatchOptions(all_blocks=SPONSORED_PAGES)``; a ``detector batch --all-blocks`` output serves too):
 
 - per page (``pages.parquet``): its site (the registered domain of its URL, else of its id), score and
   label, whether it holds an affiliate note or a disclaimer, and for a sponsored page its notice: the

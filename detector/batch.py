@@ -73,6 +73,7 @@ WORKER_IDLE_TIMEOUT = 300  # seconds an idle worker process (and its loaded mode
 PARENT_CHECK_SECONDS = 1.0  # how often a worker checks that the batch that started it is still alive
 # One thread per worker process: the processes are the parallelism.
 WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+SPONSORED_PAGES = "sponsored"  # BatchOptions.all_blocks: editorial blocks on sponsored pages only
 RECORD_NAME = "record"  # the name pages given as bytes are read under (no suffix to misread)
 # The garbage collector of a process that does nothing but score (a worker; the CLI's own process with
 # -j 1): the model's objects frozen out of its collections, and a young generation collected every 50,000
@@ -92,7 +93,9 @@ class BatchOptions:
     chunk_size: int | None = None  # pages per task (default LOCAL_CHUNK, or DASK_CHUNK on Dask)
     in_flight: int | None = None  # chunks on their way at once (default 2 per worker)
     editorial: bool = False  # add each page's editorial text
-    all_blocks: bool = False  # keep editorial blocks in "blocks" too
+    # keep editorial blocks in "blocks" too; SPONSORED_PAGES: on the pages labelled sponsored only (what
+    # ``detector audit`` reads: the main text around a page's notice, at a fraction of the records' size)
+    all_blocks: bool | str = False
     min_score: float | None = None  # write only pages scoring at least this
     model_dir: Path | None = None  # None: the shipped model
     trust: bool = False  # load model_dir even though it is not shipped with the package (it is unpickled)
@@ -219,20 +222,26 @@ def _exit_with_parent(parent: int | None = None) -> None:
     threading.Thread(target=watch, name="detector-parent-watch", daemon=True).start()
 
 
-def score_item(det: Any, item: Item, *, editorial: bool = False, all_blocks: bool = False) -> dict[str, Any]:
+def _keep_all(all_blocks: bool | str, a: Any) -> bool:
+    """Whether the record of analysis ``a`` keeps its editorial blocks (``BatchOptions.all_blocks``)."""
+    return all_blocks is True or (all_blocks == SPONSORED_PAGES and a.label == "sponsored")
+
+
+def score_item(det: Any, item: Item, *, editorial: bool = False, all_blocks: bool | str = False) -> dict[str, Any]:
     """One item -> its output record (``path`` = the item's id, ``url`` where known). Never raises."""
-    rec = analyze_item(det, item).record(all_blocks=all_blocks, editorial=editorial)
+    a = analyze_item(det, item)
+    rec = a.record(all_blocks=_keep_all(all_blocks, a), editorial=editorial)
     out = _head(item)
     rec.pop("path")
     out.update(rec)
     return out
 
 
-def score_item_line(det: Any, item: Item, *, editorial: bool = False, all_blocks: bool = False) -> JsonLine:
+def score_item_line(det: Any, item: Item, *, editorial: bool = False, all_blocks: bool | str = False) -> JsonLine:
     """:func:`score_item`'s record as its JSON line (``Analysis.record_line``: the same text as
     ``json.dumps`` of the record, its blocks written in C). Never raises."""
     a = analyze_item(det, item)
-    text = a.record_line(_head(item), all_blocks=all_blocks, editorial=editorial)
+    text = a.record_line(_head(item), all_blocks=_keep_all(all_blocks, a), editorial=editorial)
     score = None if a.score is None else round(float(a.score), 4)
     return JsonLine(item.id, score, a.label, a.error, text)
 
@@ -277,7 +286,7 @@ def score_chunk(
     items: Sequence[Item],
     model_dir: str | None = None,
     editorial: bool = False,
-    all_blocks: bool = False,
+    all_blocks: bool | str = False,
     trust: bool = False,
     limits: ReadLimits = DEFAULT_LIMITS,
 ) -> list[dict[str, Any]]:
@@ -290,7 +299,7 @@ def score_chunk_lines(
     items: Sequence[Item],
     model_dir: str | None = None,
     editorial: bool = False,
-    all_blocks: bool = False,
+    all_blocks: bool | str = False,
     trust: bool = False,
     limits: ReadLimits = DEFAULT_LIMITS,
 ) -> list[JsonLine]:

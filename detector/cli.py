@@ -571,8 +571,9 @@ def audit_command(inputs: tuple[str, ...], out_dir: Path, records: Path | None, 
                   limits: Any) -> None:
     """Which sites publish paid content, whether they label it, how clearly, and where.
 
-    Scores INPUTS as `detector batch --all-blocks` does (into OUT/records.jsonl; --resume finishes an
-    interrupted run), or reads a batch output (--records), then writes per page (pages.parquet: site,
+    Scores INPUTS as `detector batch` does, with every block of the sponsored pages (into
+    OUT/records.jsonl; --resume finishes an interrupted run), or reads a `batch --all-blocks` output
+    (--records), then writes per page (pages.parquet: site,
     score, the notice's wording, its placement before, inside or after the main text, its clarity) and
     per site (sites.csv), and audit.html, a report to open in a browser. Clarity classes follow the
     per-language tables of detector/clarity/ (FTC, German press law, ...). Pages that cannot be read
@@ -589,13 +590,13 @@ def audit_command(inputs: tuple[str, ...], out_dir: Path, records: Path | None, 
     if bool(inputs) == bool(records):
         raise click.UsageError("give INPUTS to score, or --records FILE of a batch, not both and not neither")
     if records is None:
-        from .batch import BatchOptions, ClusterError, run_batch
+        from .batch import SPONSORED_PAGES, BatchOptions, ClusterError, run_batch
         from .sinks import SinkError
         from .sources import SourceOptions
 
         out_dir.mkdir(parents=True, exist_ok=True)
         records = out_dir / "records.jsonl"
-        options = BatchOptions(n_jobs=jobs, all_blocks=True, model_dir=model_dir, trust=trust,
+        options = BatchOptions(n_jobs=jobs, all_blocks=SPONSORED_PAGES, model_dir=model_dir, trust=trust,
                                scheduler=scheduler or None, progress=False if quiet else None, own_process=True)
         sources = SourceOptions(glob=pattern, html_column=html_column, text_column=text_column,
                                 id_column=id_column, limits=limits)

@@ -75,7 +75,7 @@ def model_files(model_dir: Path | None, trust: bool = False) -> tuple[dict[str, 
 
 
 def score_partition(
-    items: list[Item], key: str, editorial: bool, all_blocks: bool, limits: ReadLimits | None = None
+    items: list[Item], key: str, editorial: bool, all_blocks: bool | str, limits: ReadLimits | None = None
 ) -> list[dict[str, Any]]:
     """On a worker: a partition's records, with the model its plugin loaded."""
     det = batch._DETECTORS.get(key)

@@ -136,11 +136,33 @@ def test_audit_command_end_to_end(tmp_path: Path) -> None:
     doc = (out / "audit.html").read_text(encoding="utf-8")
     assert "coast-news.example" in doc and "<mark>Advertisement</mark>" in doc
     assert "http" not in re.sub(r'href="[^"]*"|>https?://[^<]*<', "", doc)  # self-contained: nothing fetched
+    # the audit's records keep the main text's blocks of the sponsored pages only (placement needs them)
+    recs = {r["url"]: r for r in map(json.loads, (out / "records.jsonl").read_text(encoding="utf-8").splitlines())}
+    assert {b["label"] for b in recs[rows[0]["url"]]["blocks"]} >= {"sponsored", "editorial"}
+    assert not any(b["label"] == "editorial" for b in recs[rows[2]["url"]]["blocks"])
 
     again = subprocess.run([sys.executable, "-m", "detector.cli", "audit", "-o", str(tmp_path / "again"),
                             "--records", str(out / "records.jsonl"), "-q"], capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
     assert pd.read_parquet(tmp_path / "again" / "pages.parquet").equals(pages)
+
+
+def test_records_keep_the_main_text_of_sponsored_pages_only() -> None:
+    """The audit's batch (``all_blocks=SPONSORED_PAGES``) writes every block of a sponsored page and the
+    usual record of any other page, as a dict (Dask) and as a JSON line (local workers) alike."""
+    from detector import Detector
+    from detector.batch import SPONSORED_PAGES, score_item, score_item_line
+    from detector.sources import Item
+
+    det = Detector.load()
+    paid = Item(id="a", data=_page("Advertisement: this article was paid for by the Coast Tourism Board.",
+                                   "before").encode(), kind="html")
+    plain = Item(id="b", data=_page("", "none", "Council approves budget").encode(), kind="html")
+    for item, editorial_blocks in ((paid, True), (plain, False)):
+        rec = score_item(det, item, all_blocks=SPONSORED_PAGES)
+        assert any(b["label"] == "editorial" for b in rec["blocks"]) is editorial_blocks
+        assert json.loads(score_item_line(det, item, all_blocks=SPONSORED_PAGES).text) == rec
+        assert rec == score_item(det, item, all_blocks=editorial_blocks)
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed")
