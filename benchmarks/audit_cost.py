@@ -48,7 +48,8 @@ def main() -> None:
         for _ in range(opts.repeat):
             times["batch"].append(run(["batch", *inputs, "-o", str(batch_out), "-j", str(opts.jobs), "-q", "--force"]))
             times["audit"].append(run(["audit", *inputs, "-o", str(audit_out), "-j", str(opts.jobs), "-q", "--force"]))
-        pages = sum(1 for _ in open(batch_out, "rb"))
+        with open(batch_out, "rb") as fh:
+            pages = sum(1 for _ in fh)
         sizes = {"batch": batch_out.stat().st_size, "audit": (audit_out / "records.jsonl").stat().st_size}
     batch, audit = statistics.median(times["batch"]), statistics.median(times["audit"])
     print(f"{pages} pages, -j {opts.jobs}, median of {opts.repeat} runs each\n")

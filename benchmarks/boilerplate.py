@@ -79,9 +79,9 @@ import sys
 import time
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import lxml.etree
 import lxml.html

@@ -22,9 +22,9 @@ Pages come from ../shared/realdev (never copied anywhere), or data/pages when th
 from __future__ import annotations
 
 import argparse
-import json
 import copy
 import importlib
+import json
 import shutil
 import subprocess
 import sys

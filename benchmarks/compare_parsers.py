@@ -24,7 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from detector import _lexwalk, segment as S  # noqa: E402
+from detector import _lexwalk  # noqa: E402
+from detector import segment as S  # noqa: E402
 from detector.io import read_input  # noqa: E402
 
 REALDEV = ROOT.parent / "shared" / "realdev" / "pages"

@@ -35,7 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from throughput import make_inputs, run_batch, source_pages
+from throughput import make_inputs, run_batch, source_pages  # noqa: E402 (after the path to it)
 
 SCORING = r"""
 import sys, time

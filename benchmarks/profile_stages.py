@@ -101,8 +101,8 @@ def stage_times(det, files: list[Path], clock=time.process_time) -> dict[str, fl
                    "blocks": [b.record() for b in out if b.label != "editorial"]}
         sink.write(json.dumps(rec, ensure_ascii=False) + "\n")
         t6 = clock()
-        for k, a, b in (("read", t0, t1), ("segment", t1, t2), ("rows", t2, t3), ("cues", t3, t3c), ("features", t3c, t4),
-                        ("classify", t4, t5), ("assemble", t5, t6)):
+        for k, a, b in (("read", t0, t1), ("segment", t1, t2), ("rows", t2, t3), ("cues", t3, t3c),
+                        ("features", t3c, t4), ("classify", t4, t5), ("assemble", t5, t6)):
             t[k] += b - a
     return t
 

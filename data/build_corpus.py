@@ -24,7 +24,6 @@ import gzip
 import html
 import io
 import json
-import os
 import random
 import re
 import shutil
@@ -516,7 +515,7 @@ class Builder:
         sections = art["sections"]
         all_titles = [a["title"] for a in self.pools[lang]["articles"] if a["title"] != art["title"]]
         heading_upper = r.random() < 0.15
-        for si, sec in enumerate(sections):
+        for sec in sections:
             h = sec.get("heading")
             if h:
                 p.body.append(("h", ws(h.upper() if heading_upper else h)))
@@ -792,7 +791,6 @@ class Builder:
             if not ns:
                 kind = "none"
         elif kind == "press_release":
-            brand = ctx["brand"]
             if art.get("style") == "press_release":
                 p.extra_blocks.append((F(LOC[lang]["about"]), F(LOC[lang]["about_line"])))
             p.extra_blocks.append((LOC[lang]["contact"], LOC[lang]["contact_line"].replace("{domain}", domain)))
@@ -1504,7 +1502,7 @@ class Builder:
              self.extra_html(p), self.tags_html(p), self.share_html(p, "share-tools"), self.xs(p, "xpost"),
              f'<p class="author-bio">{esc(p.bio)}</p>' if p.bio else "",
              "</article>", f'<aside class="sidebar">{side}</aside>' if side else "", "</main>",
-             f'<footer class="site-footer">', self.nav_html(p, "footer-nav", ul=False) if not nav_top else "", foot, "</footer>",
+             '<footer class="site-footer">', self.nav_html(p, "footer-nav", ul=False) if not nav_top else "", foot, "</footer>",
              "" if cookie_top else self.cookie_html(p, "cookie-notice"),
              self.scripts_html(p, r, head=False), "</body></html>"]
         return "\n".join(x for x in h if x)

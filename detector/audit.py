@@ -298,7 +298,8 @@ th{cursor:pointer;background:#f4f4f4;position:sticky;top:0}th:first-child,td:fir
 _SORT = """
 document.querySelectorAll('table.sortable th').forEach(function(th, i){th.addEventListener('click', function(){
  var tb=th.closest('table').tBodies[0], rows=Array.from(tb.rows), asc=th.dataset.asc!=='1';
- rows.sort(function(a,b){var x=a.cells[i].dataset.v||a.cells[i].textContent, y=b.cells[i].dataset.v||b.cells[i].textContent;
+ rows.sort(function(a,b){var x=a.cells[i].dataset.v||a.cells[i].textContent,
+  y=b.cells[i].dataset.v||b.cells[i].textContent;
   var nx=parseFloat(x), ny=parseFloat(y); var c=(isNaN(nx)||isNaN(ny))?x.localeCompare(y):nx-ny; return asc?c:-c;});
  rows.forEach(function(r){tb.appendChild(r);}); th.dataset.asc=asc?'1':'0';});});
 """

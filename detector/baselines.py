@@ -116,7 +116,8 @@ def main_text(raw: RawPage, page: Page) -> str:
 
     doc = raw.text
     if raw.kind != "html":
-        doc = "<html><body><article>" + "".join(f"<p>{html.escape(b.text)}</p>" for b in page.blocks) + "</article></body></html>"
+        paragraphs = "".join(f"<p>{html.escape(b.text)}</p>" for b in page.blocks)
+        doc = f"<html><body><article>{paragraphs}</article></body></html>"
     return trafilatura.extract(doc, include_comments=False, include_tables=True) or ""
 
 

@@ -531,7 +531,8 @@ def _result(
             out.extend(submit([it]).result())
         except BrokenProcessPool:
             slow = budget is not None and time.monotonic() - t0 >= hard_limit(budget)
-            log.warning("the worker process %s while scoring %s", "went over the time budget" if slow else "died", it.id)
+            log.warning("the worker process %s while scoring %s",
+                        "went over the time budget" if slow else "died", it.id)
             why = (over_budget_error(budget) + ": its worker process was stopped" if slow and budget is not None
                    else "the worker process died while scoring this page")
             dead = replace(it, path=None, data=None, error=why)

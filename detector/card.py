@@ -30,7 +30,8 @@ def grouped_metrics(outcomes: Sequence[Any], threshold: float) -> dict[str, list
     """Metrics per language and per source of evaluated pages (``EvalResult.pages``)."""
     from .report import group_metrics
 
-    return {name: group_metrics(outcomes, threshold, lambda p, a=attr: getattr(p, a)) for name, attr in GROUP_KEYS.items()}
+    return {name: group_metrics(outcomes, threshold, lambda p, a=attr: getattr(p, a))
+            for name, attr in GROUP_KEYS.items()}
 
 
 def _measure_groups(
@@ -183,8 +184,8 @@ def model_card(meta: dict, groups: dict[str, list[dict]] | None = None, *, name:
            "Chosen on out-of-fold scores at a crawl's prevalence of sponsored pages (1.4 %)."),
         f"- **Sponsored block threshold**: {meta.get('sponsored_block_threshold')} — a block is labelled "
         "`sponsored` only at this probability; below it takes its runner-up label.",
-        "- On a page scoring below 0.75 and below the page threshold, a bare label of up to three words (\"Anzeige\", \"Paid Post\") is an ad "
-        "slot: boilerplate.", "",
+        "- On a page scoring below 0.75 and below the page threshold, a bare label of up to three words "
+        "(\"Anzeige\", \"Paid Post\") is an ad slot: boilerplate.", "",
         "## Metrics", "",
     ]
     cv = meta.get("crossval")

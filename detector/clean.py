@@ -68,7 +68,7 @@ class LazyDetector:
         self.model, self.trust = model, trust
         self._detector: Detector | None = None
 
-    def get(self) -> "Detector":
+    def get(self) -> Detector:
         if self._detector is None:
             from .score import Detector
 
@@ -87,7 +87,7 @@ def document_kind(text: str) -> str:
     return "html" if guess_kind("", text) == "html" else "text"
 
 
-def clean_document(detector: "Detector", text: str | bytes | None, *, kind: str | None = None,
+def clean_document(detector: Detector, text: str | bytes | None, *, kind: str | None = None,
                    name: str = "<document>", cut: Iterable[str] = CUT_LABELS) -> Cleaned:
     """Score one document (``kind``: "text", "markdown" or "html"; None: :func:`document_kind`) and cut
     the blocks whose label is in ``cut``. Never raises on bad input: ``error`` says what was wrong."""
@@ -107,7 +107,7 @@ def clean_document(detector: "Detector", text: str | bytes | None, *, kind: str 
     return clean_analysis(analysis, original if kind == "text" else None, cut=cut)
 
 
-def clean_analysis(analysis: "Analysis", original: str | None = None, *, cut: Iterable[str] = CUT_LABELS) -> Cleaned:
+def clean_analysis(analysis: Analysis, original: str | None = None, *, cut: Iterable[str] = CUT_LABELS) -> Cleaned:
     """:class:`Cleaned` of a scored page: its spans in ``original`` (the document's text) where given,
     else in the analysis's visible text."""
     if analysis.error is not None:

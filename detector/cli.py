@@ -145,7 +145,8 @@ def _csv(records: list[dict]) -> str:
     w = csv.writer(out)
     w.writerow(["path", "score", "label", "n_blocks", "blocks", "error"])
     for r in records:
-        w.writerow([r["path"], r["score"], r["label"], len(r["blocks"]), json.dumps(r["blocks"], ensure_ascii=False), r["error"]])
+        blocks = json.dumps(r["blocks"], ensure_ascii=False)
+        w.writerow([r["path"], r["score"], r["label"], len(r["blocks"]), blocks, r["error"]])
     return out.getvalue()
 
 
@@ -232,7 +233,8 @@ def explain(page: str, all_blocks: bool, top: int, fmt: str, html_out: Path | No
 
     Example: detector explain page.html --html page.explained.html
     """
-    from .explain import explain as do_explain, render_html, render_table
+    from .explain import explain as do_explain
+    from .explain import render_html, render_table
 
     det = _detector(model_dir, trust, limits)
     ex = do_explain(_source(page), det, all_blocks=all_blocks, top=top)
@@ -241,7 +243,10 @@ def explain(page: str, all_blocks: bool, top: int, fmt: str, html_out: Path | No
     if html_out is not None:
         html_out.write_text(render_html(ex), encoding="utf-8")
         click.echo(f"HTML view written to {html_out}", err=True)
-    click.echo(json.dumps(ex.record(), ensure_ascii=False, indent=2) if fmt == "json" else render_table(ex), nl=fmt == "json")
+    if fmt == "json":
+        click.echo(json.dumps(ex.record(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_table(ex), nl=False)
 
 
 @main.command()
@@ -301,7 +306,8 @@ def train(corpora: tuple[Path, ...], output: Path, seed: int, test_share: float,
     Example: detector train data ../shared/realdev -o models/mine -j 2
     """
     from .modelfiles import ModelError
-    from .train import TrainOptions, train as do_train
+    from .train import TrainOptions
+    from .train import train as do_train
 
     if output.exists() and any(output.iterdir()) and not force:
         raise click.ClickException(f"{output} exists and is not empty (use --force to overwrite)")
@@ -372,7 +378,8 @@ def evaluate(corpus: Path, model_dir: Path | None, trust: bool, jobs: int, which
             for p in items[:mistakes]:
                 detail = "; ".join(s["text"][:70] + f" -> {s['got']}" for s in p.spans if not s["found"])
                 extra = detail or "; ".join(t[:70] for t in p.sponsored_blocks[:2])
-                click.echo(f"  {p.id:<32} {p.kind:<22} score {p.score if p.score is None else round(p.score, 3)}  {extra}")
+                score = p.score if p.score is None else round(p.score, 3)
+                click.echo(f"  {p.id:<32} {p.kind:<22} score {score}  {extra}")
 
 
 @main.command()
@@ -384,7 +391,8 @@ def evaluate(corpus: Path, model_dir: Path | None, trust: bool, jobs: int, which
               help="A Markdown table per row, or every metric as JSON.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also write the JSON metrics to this file.")
-def crossval(corpora: tuple[Path, ...], folds: int, jobs: int, limit: int | None, fmt: str, output: Path | None) -> None:
+def crossval(corpora: tuple[Path, ...], folds: int, jobs: int, limit: int | None, fmt: str,
+             output: Path | None) -> None:
     """Cross-validate by site: every page scored by a model that never saw its site.
 
     Trains FOLDS models on the corpora with the shipped training options, each with the pages of a
@@ -487,13 +495,15 @@ def batch_command(inputs: tuple[str, ...], output: Path | None, jobs: int, patte
 @main.command("clean")
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The cleaned table: .jsonl (.jsonl.gz) for a JSONL or WET input, .parquet for a Parquet or WET input.")
+              help="The cleaned table: .jsonl (.jsonl.gz) for a JSONL or WET input, .parquet for a Parquet or "
+                   "WET input.")
 @click.option("--text-column", default=None, help="Column holding the text (default: text, content, markdown).")
 @click.option("--html-column", default=None, help="Column holding raw HTML instead (cleaned into visible text).")
 @click.option("--cut", default=",".join(CUT_LABELS), show_default=True, metavar="LABELS",
               help="Block labels cut out of the text, comma-separated (any of sponsored, affiliate, disclaimer, "
                    "boilerplate; '' cuts nothing and only adds the columns).")
-@click.option("--keep-text", is_flag=True, help="Leave the text column as it is; put the cleaned text in detector_text.")
+@click.option("--keep-text", is_flag=True,
+              help="Leave the text column as it is; put the cleaned text in detector_text.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
 @click.option("--force", is_flag=True, help="Overwrite an existing output.")
 @click.option("-q", "--quiet", is_flag=True, help="No summary on stderr.")

@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -208,7 +208,8 @@ def block_targets(page: LabelledPage, blocks: Sequence[Block]) -> list[str]:
     return [IGNORE if partial[i] and best[i] == "editorial" else best[i] for i in range(n)]
 
 
-def split_by_source(pages: Sequence[LabelledPage], test_share: float = 0.2, seed: int = 0) -> tuple[list[int], list[int]]:
+def split_by_source(pages: Sequence[LabelledPage], test_share: float = 0.2,
+                    seed: int = 0) -> tuple[list[int], list[int]]:
     """Indices of train and test pages; every source lies wholly on one side."""
     sources = sorted({p.source for p in pages})
     rng = np.random.default_rng(seed)

@@ -38,7 +38,7 @@ class Params:
             out[name] = value
         return out
 
-    def set_params(self, **params: Any) -> "Params":
+    def set_params(self, **params: Any) -> Params:
         valid = set(self._get_param_names())
         nested: dict[str, dict[str, Any]] = {}
         for key, value in params.items():
@@ -125,7 +125,7 @@ class Linear:
         return cols, out, int(shape[1])
 
     @classmethod
-    def of(cls, fitted: Any) -> "Linear":
+    def of(cls, fitted: Any) -> Linear:
         """The arrays of a fitted scikit-learn linear classifier (or of a Linear)."""
         return cls(fitted.coef_, fitted.intercept_, fitted.classes_)
 

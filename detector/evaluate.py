@@ -8,9 +8,10 @@ notice (and not teaser-only) that got a sponsored block.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -111,7 +112,8 @@ def evaluate(corpus: str | Path, detector: Detector | None = None, *, n_jobs: in
     return evaluate_pages(detector, load_corpus(corpus), n_jobs=n_jobs)
 
 
-def page_metrics(y: np.ndarray, s: np.ndarray, threshold: float | None, pred: np.ndarray | None = None) -> dict[str, Any]:
+def page_metrics(y: np.ndarray, s: np.ndarray, threshold: float | None,
+                 pred: np.ndarray | None = None) -> dict[str, Any]:
     """Page metrics of scores ``s`` against truth ``y``: flagged where ``s >= threshold``, or where ``pred``
     says (``threshold`` None: each page's own label, as in cross-validation, where each fold has its own)."""
     if pred is None:

@@ -40,7 +40,7 @@ from .features import (
     page_features,
     rows_for_page,
 )
-from .io import InputError, is_path_like
+from .io import InputError, source_name
 from .score import BARE_LABEL_PAGE_MAX, PROSE_BOILERPLATE_MIN, Analysis, Detector, LabelledBlock, is_prose
 from .segment import Page, segment
 
@@ -266,7 +266,7 @@ def explain(
     """Explain a page (a path, bytes or text): the reasons for each non-editorial block (every block with
     ``all_blocks``) and for the page score. Never raises on bad input: ``error`` says what went wrong."""
     det = detector or Detector.load()
-    label = name or (os.fspath(source) if is_path_like(source) else "<bytes>" if isinstance(source, bytes) else "<text>")
+    label = name or source_name(source)
     try:
         page = segment(det.read(source, name=name, kind=kind), det.limits)
     except InputError as err:
@@ -291,7 +291,8 @@ def _explain_page(det: Detector, page: Page, analysis: Analysis, *, all_blocks: 
     scorer = det.model.page
     contrib = np.asarray(scorer.coef_, dtype=np.float64) * feats
     page_reasons = sorted(
-        (Reason("page", n, float(v), float(w), float(c)) for n, v, w, c in zip(PAGE_FEATURE_NAMES, feats, scorer.coef_, contrib)),
+        (Reason("page", n, float(v), float(w), float(c))
+         for n, v, w, c in zip(PAGE_FEATURE_NAMES, feats, scorer.coef_, contrib)),
         key=lambda r: -abs(r.contribution),
     )
     out = Explanation(
@@ -426,7 +427,8 @@ def render_html(ex: Explanation, *, reasons: int = 3) -> str:
         lab = esc(b.label)
         why = ""
         if e is not None and b.label != "editorial":
-            top = "; ".join(f"{esc(r.group)} {esc(_short(r.name, 40))} {r.contribution:+.2f}" for r in e.reasons_for[:reasons])
+            top = "; ".join(f"{esc(r.group)} {esc(_short(r.name, 40))} {r.contribution:+.2f}"
+                            for r in e.reasons_for[:reasons])
             why = f'<p class="reasons">why: {top}</p>'
         parts.append(  # one line: the blocks keep their white space (pre-wrap)
             f'<div class="blk label-{lab}" data-label="{lab}" data-score="{b.score:.4f}" data-index="{b.index}" '

@@ -8,14 +8,16 @@ to be fitted or stored but the classifier's weights.
 from __future__ import annotations
 
 import math
-from itertools import compress
 import re
-from typing import TYPE_CHECKING, NamedTuple, Sequence
+from collections.abc import Sequence
+from itertools import compress
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 if TYPE_CHECKING:  # scipy.sparse is imported where a matrix is made: scoring never needs it
     import scipy.sparse as sp
+    from sklearn.feature_extraction.text import HashingVectorizer
 
 from .estimator import Params
 from .hashing import Section, TokenHashes, WordCharHashes, hashed_matrix, word_pairs
@@ -336,7 +338,7 @@ class BlockFeatures(Params):
         )
         return words, chars, context, layout
 
-    def fit(self, X: Sequence[BlockRow], y: object = None) -> "BlockFeatures":
+    def fit(self, X: Sequence[BlockRow], y: object = None) -> BlockFeatures:
         self.n_features_out_ = (
             2**self.word_bits + 2**self.char_bits + 2 * 2**self.context_bits + 2**self.layout_bits + N_DENSE
         )
@@ -486,6 +488,7 @@ _CHAR_HASHES: dict[tuple[int, int], WordCharHashes] = {}
 # The compiled kernel (detector/_fasthash.pyx): the same matrix as the Python path, faster; None
 # without it or with DETECTOR_PURE_PYTHON=1 (detector/compiled.py).
 from .compiled import fasthash as _fasthash  # noqa: E402
+
 # The kernel reads BlockRow's fields by position.
 _FAST_ROWS = BlockRow._fields == (
     "text", "prev", "next", "heading_above", "tag", "path", "position", "link_density", "n_words", "heading", "unit"

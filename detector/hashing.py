@@ -11,7 +11,8 @@ on random Unicode text); :func:`hashed_matrix` turns them into the vectorizer's 
 from __future__ import annotations
 
 import struct
-from typing import TYPE_CHECKING, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 

@@ -389,3 +389,8 @@ def is_path_like(value: object) -> bool:
     if isinstance(value, str):
         return value == "-" or ("\n" not in value and len(value) < 4096 and os.path.exists(value))
     return False
+
+
+def source_name(source: object) -> str:
+    """How a page given as a path, bytes or text is named in its record and in messages."""
+    return os.fspath(source) if is_path_like(source) else "<bytes>" if isinstance(source, bytes) else "<text>"  # type: ignore[arg-type]

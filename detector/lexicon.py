@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from itertools import accumulate
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 __all__ = ["SELF_REFERENCE", "has_self_reference", "DECLARED_SPONSORED", "declares_sponsored", "CONTENT_LABEL", "is_content_label", "TAGGED_SPONSORED", "tagged_sponsored", "AFFILIATE_MARKER", "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "has_sponsored_cue", "has_affiliate_cue", "cue_counts", "cue_counts_many", "cue_candidates"]
 
@@ -414,10 +415,7 @@ _EXOTIC_CHARS: tuple[str, ...] = ()  # the same characters (three today: "İ", "
 def _exotic_in(text: str) -> bool:
     """Whether ``text`` holds an exotic character: ``_EXOTIC.search(text)``, but each looked for with
     ``str.__contains__`` (a few exotic characters: 20 times as fast as re's character class)."""
-    for c in _EXOTIC_CHARS:
-        if c in text:
-            return True
-    return False
+    return any(c in text for c in _EXOTIC_CHARS)
 
 
 def _build_twins() -> None:

@@ -12,9 +12,10 @@ import json
 import os
 import pickle
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -23,22 +24,22 @@ if TYPE_CHECKING:  # scipy.sparse is imported where a matrix is made: scoring ne
 
 from .compiled import fasthash as _fasthash
 from .estimator import Linear, Params
+from .features import BlockFeatures, BlockRow, gate_proba, row_cues
 from .modelfiles import (  # the folder's files and checks: re-exported, they were defined here
     FORMAT_VERSION,
-    JOBLIB_MODEL_FILE,
+    JOBLIB_MODEL_FILE,  # noqa: F401 (re-exported)
     META_FILE,
     MODEL_FILE,
     ModelError,
     _sha256,
     _sklearn_version,
     _verified,
-    check_metadata,
+    check_metadata,  # noqa: F401 (re-exported)
     default_model_dir,
-    is_packaged,
+    is_packaged,  # noqa: F401 (re-exported)
     model_file,
     verify_model_dir,
 )
-from .features import BlockFeatures, BlockRow, gate_proba, row_cues
 
 __all__ = [
     "BlockClassifier",
@@ -90,13 +91,13 @@ class BlockClassifier(_FittedState, Params):
     def _features(self) -> BlockFeatures:
         return self.features if self.features is not None else BlockFeatures()
 
-    def fit(self, X: Sequence[BlockRow], y: Sequence[str]) -> "BlockClassifier":
+    def fit(self, X: Sequence[BlockRow], y: Sequence[str]) -> BlockClassifier:
         feats = self._features().fit(X)
         M = feats.transform(X)
         return self.fit_matrix(M, y, feats)
 
     def fit_matrix(self, M: sp.csr_matrix, y: Sequence[str], feats: BlockFeatures,
-                   sample_weight: np.ndarray | None = None) -> "BlockClassifier":
+                   sample_weight: np.ndarray | None = None) -> BlockClassifier:
         y = np.asarray(y)
         classes, counts = np.unique(y, return_counts=True)
         # Rare classes weigh more, but only by the square root of their rarity: full balancing
@@ -204,7 +205,7 @@ class PageScorer(_FittedState, Params):
     def __init__(self, C: float = 1.0) -> None:
         self.C = C
 
-    def fit(self, X: np.ndarray, y: Sequence[int]) -> "PageScorer":
+    def fit(self, X: np.ndarray, y: Sequence[int]) -> PageScorer:
         from sklearn.linear_model import LogisticRegression
 
         self.clf_ = Linear.of(LogisticRegression(C=self.C, max_iter=1000).fit(X, np.asarray(y)))
@@ -271,7 +272,7 @@ class DetectorModel:
         return folder
 
     @classmethod
-    def load(cls, folder: str | Path | None = None, *, trust: bool = False) -> "DetectorModel":
+    def load(cls, folder: str | Path | None = None, *, trust: bool = False) -> DetectorModel:
         """Load a model folder (the packaged default when ``folder`` is None), checking it first.
 
         A folder outside the package's ``models/`` needs ``trust=True``: unpickling can run any code.

@@ -110,7 +110,8 @@ def _record(det: Detector, lp: LabelledPage, baselines: bool, extractor: bool) -
             for b, t in zip(a.blocks, truth)
         ]
     if baselines:
-        kw = keyword_analysis(page) if a.error is None else Analysis(path=lp.file, score=None, label=None, error=a.error)
+        kw = (keyword_analysis(page) if a.error is None
+              else Analysis(path=lp.file, score=None, label=None, error=a.error))
         rec.keyword = _outcome(lp, kw)
         if extractor and a.error is None:
             try:
@@ -302,7 +303,8 @@ def pr_figure(data: ReportData) -> Figure:
     sb = np.array([p for r in data.records for _, _, p in r.blocks], dtype=float)
     if 0 < yb.sum() < len(yb):
         p, r, _ = precision_recall_curve(yb, sb)
-        bx.plot(r, p, color=COLOURS["block"], label=f"p(sponsored) per block (AP {average_precision_score(yb, sb):.3f})")
+        ap = average_precision_score(yb, sb)
+        bx.plot(r, p, color=COLOURS["block"], label=f"p(sponsored) per block (AP {ap:.3f})")
         bx.legend(loc="lower left", fontsize=8)
     bx.set(title="blocks: is this block a sponsored notice?", xlabel="recall", ylabel="precision", xlim=(0, 1.02),
            ylim=(0, 1.02))
@@ -482,7 +484,8 @@ def _html(data: ReportData, s: dict, pngs: dict[str, bytes], n: int) -> str:
         rows = [{"label": lab, **ext[lab]} for lab in SPAN_LABELS]
         parts.append("<h3>trafilatura's main text</h3>")
         parts.append(_table(rows, ["label", "spans", "kept_in_main_text", "dropped", "detector_found"],
-                            ["disclosure", "labelled", "kept in main text (unflagged)", "dropped", "labelled by detector"]))
+                            ["disclosure", "labelled", "kept in main text (unflagged)", "dropped",
+                             "labelled by detector"]))
         parts.append(f"<p class=\"note\">Of {ext['sponsored_pages_with_notice']} sponsored pages with a labelled "
                      f"notice, trafilatura's main text keeps the notice on {ext['sponsored_pages_notice_kept']}: a "
                      "cleaner that keeps main text either keeps the paid content with its notice unflagged, or drops "
@@ -495,10 +498,12 @@ def _html(data: ReportData, s: dict, pngs: dict[str, bytes], n: int) -> str:
     parts.append("<h2>Metrics</h2>")
     parts.append(_table([pg], ["pages", "positives", "roc_auc", "average_precision", "precision", "recall", "f1",
                                "false_positive_rate", "tp", "fp", "fn", "tn"]))
-    parts.append(_table(spans, ["label", "spans", "found", "share"], ["labelled disclosures", "spans", "found", "share"]))
+    parts.append(_table(spans, ["label", "spans", "found", "share"],
+                        ["labelled disclosures", "spans", "found", "share"]))
     fb = m["false_sponsored_blocks"]
-    parts.append(f"<p>Pages without a sponsored notice that got a sponsored block: {fb['pages_with_sponsored_block']:,} "
-                 f"of {fb['pages_without_sponsored_notice']:,} ({_fmt(fb['share'])}).</p>")
+    parts.append("<p>Pages without a sponsored notice that got a sponsored block: "
+                 f"{fb['pages_with_sponsored_block']:,} of {fb['pages_without_sponsored_notice']:,} "
+                 f"({_fmt(fb['share'])}).</p>")
     cm = s["confusion"]["rows_truth_cols_detector"]
     parts.append("<h2>Block labels</h2>" + _img(pngs, "confusion", "confusion matrix of block labels"))
     parts.append(_table([{"truth": lab, **dict(zip(OUTPUT_LABELS, row))} for lab, row in zip(OUTPUT_LABELS, cm)],
@@ -513,8 +518,8 @@ def _html(data: ReportData, s: dict, pngs: dict[str, bytes], n: int) -> str:
             "affiliate_found", "disclaimer_found", "false_sponsored_blocks"]
     heads = ["group", "pages", "sponsored", "ROC AUC", "precision", "recall", "F1", "FPR", "sponsored found",
              "affiliate found", "disclaimers found", "false sponsored blocks"]
-    parts.append("<h2>By language</h2>" + _img(pngs, "by_language", "metrics by language") + _table(s["by_language"], cols, heads))
-    parts.append("<h2>By source</h2>" + _img(pngs, "by_source", "metrics by source") + _table(s["by_source"], cols, heads))
+    for key, title in (("by_language", "By language"), ("by_source", "By source")):
+        parts.append(f"<h2>{title}</h2>" + _img(pngs, key, f"metrics {title.lower()}") + _table(s[key], cols, heads))
     mk = data.result.mistakes(data.threshold)
     parts.append("<h2>Mistakes</h2>")
     for key, kind, title in [

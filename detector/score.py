@@ -9,27 +9,34 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
 from .budget import page_budget
 from .compiled import fasthash as _fasthash
-
-# json.dumps(v, ensure_ascii=False), without the new JSONEncoder json.dumps makes for each call that passes
-# an option (a few us each, several a record)
-_DUMPS = json.JSONEncoder(ensure_ascii=False).encode
 from .corpus import OUTPUT_LABEL
 from .features import BlockRow, page_features, rows_for_page
-from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits, guess_kind, is_path_like, read_input
-from .lexicon import (AFFILIATE_MARKER, declares_sponsored, has_affiliate_cue, headline_label, is_content_label,
-                      tagged_sponsored)
+from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits, guess_kind, is_path_like, read_input, source_name
+from .lexicon import (
+    AFFILIATE_MARKER,
+    declares_sponsored,
+    has_affiliate_cue,
+    headline_label,
+    is_content_label,
+    tagged_sponsored,
+)
 from .model import DetectorModel
 from .segment import Page, segment
 
 __all__ = ["Detector", "Analysis", "LabelledBlock", "OUTPUT_LABELS"]
+
+# json.dumps(v, ensure_ascii=False), without the new JSONEncoder json.dumps makes for each call that passes
+# an option (a few us each, several a record)
+_DUMPS = json.JSONEncoder(ensure_ascii=False).encode
 
 OUTPUT_LABELS = ("editorial", "sponsored", "affiliate", "disclaimer", "boilerplate")
 NOTICE_LABELS = ("sponsored", "affiliate", "disclaimer")
@@ -114,7 +121,7 @@ class Analysis:
         text: str = "",
         error: str | None = None,
         *,
-        table: "_Table | None" = None,
+        table: _Table | None = None,
     ) -> None:
         self.path = path
         self.score = score
@@ -223,7 +230,7 @@ class _Table:
         self.cued = cued if cued is not None else self.probs[:, [_SPONSORED, _AFFILIATE]] > 0
 
     @classmethod
-    def of(cls, blocks: Sequence[LabelledBlock]) -> "_Table":
+    def of(cls, blocks: Sequence[LabelledBlock]) -> _Table:
         return cls([b.label for b in blocks], [b.score for b in blocks], [b.text for b in blocks],
                    [b.start for b in blocks], [b.end for b in blocks],
                    np.array([[b.probs.get(k, 0.0) for k in OUTPUT_LABELS] for b in blocks],
@@ -280,7 +287,8 @@ class _Table:
         self.units[i:i + 1] = [len(pieces) > 1] * len(pieces)
         self.headings[i:i + 1] = [self.headings[i] and len(pieces) == 1] * len(pieces)
         self.probs = np.concatenate([self.probs[:i], np.repeat(row[None, :], len(pieces), axis=0), self.probs[i + 1:]])
-        self.cued = np.concatenate([self.cued[:i], np.repeat(self.cued[i:i + 1], len(pieces), axis=0), self.cued[i + 1:]])
+        self.cued = np.concatenate([self.cued[:i], np.repeat(self.cued[i:i + 1], len(pieces), axis=0),
+                                    self.cued[i + 1:]])
 
     def apply(self, blocks: Sequence[LabelledBlock]) -> None:
         """Labels and scores back onto the blocks the table was made ``of``."""
@@ -307,7 +315,7 @@ class Detector:
     @classmethod
     def load(
         cls, path: str | Path | None = None, limits: ReadLimits = DEFAULT_LIMITS, *, trust: bool = False
-    ) -> "Detector":
+    ) -> Detector:
         """The shipped model (``path`` None), or the model folder at ``path``.
 
         A folder outside the package's ``models/`` is refused unless ``trust=True``: loading a model
@@ -338,7 +346,7 @@ class Detector:
     # -- scoring ------------------------------------------------------------------------------
     def analyze(self, source: Any, *, name: str | None = None, kind: str | None = None) -> Analysis:
         """Every block of the page with its label and score, and the page's score. Never raises on bad input."""
-        label = name or (os.fspath(source) if is_path_like(source) else "<bytes>" if isinstance(source, bytes) else "<text>")
+        label = name or source_name(source)
         try:
             with page_budget(self.limits.max_seconds):  # a page over budget: PageTimeout, an InputError
                 raw = self.read(source, name=name, kind=kind)
@@ -367,7 +375,7 @@ class Detector:
         return Analysis(path=page.path, score=score, label=label, table=table, text=page.text)
 
     @classmethod
-    def _revise(cls, t: "_Table", score: float, threshold: float = 1.0) -> None:
+    def _revise(cls, t: _Table, score: float, threshold: float = 1.0) -> None:
         """The revisions of a page's labelled blocks, by its score (``analyze_page``'s last step).
 
         A bare label is an ad slot on a page below ``BARE_LABEL_PAGE_MAX`` that the model does not flag
@@ -383,7 +391,7 @@ class Detector:
             cls._revise_label_titles_t(t)
 
     @staticmethod
-    def _revise_declared_t(t: "_Table") -> bool:
+    def _revise_declared_t(t: _Table) -> bool:
         """A block that declares the page's content paid for is a sponsored notice; True if the page has one.
 
         "Disclaimer: this post is sponsored by …", "AWS sponsors this article", "Dieser Beitrag wurde von …
@@ -422,7 +430,7 @@ class Detector:
         return found
 
     @staticmethod
-    def _revise_headline_label_t(t: "_Table", page: Page) -> bool:
+    def _revise_headline_label_t(t: _Table, page: Page) -> bool:
         """The page's headline carries a label of paid content ("[Anzeige] Drei Tage im Illertal",
         "Sponsored content | …", "… (Werbung)", :func:`lexicon.headline_label`): the label is cut out as a
         sponsored notice, the title stays editorial, and the page is sponsored; True if so.
@@ -446,7 +454,7 @@ class Detector:
         return False
 
     @staticmethod
-    def _revise_affiliate_markers_t(t: "_Table") -> None:
+    def _revise_affiliate_markers_t(t: _Table) -> None:
         """An affiliate marker in a paragraph ("… on Wednesday. (affiliate link)", "*Werbelink") is an
         affiliate notice: cut out of the paragraph, or the whole block when it opens with the marker (a
         footnote: "* Affiliatelink. Prices were …"). What is left of a paragraph that the model called
@@ -467,7 +475,7 @@ class Detector:
                 t.cut(i, m.start(), m.end(), "affiliate", score, rest=("editorial", t.prob(i, "editorial")))
 
     @staticmethod
-    def _revise_read_more_t(t: "_Table") -> None:
+    def _revise_read_more_t(t: _Table) -> None:
         """A "Recommended Article: …" / "Lesen Sie auch: …" line is a link to another page: boilerplate
         (a notice or a line of up to READ_MORE_MAX_WORDS words the model called editorial).
 
@@ -481,7 +489,7 @@ class Detector:
                 t.relabel(i, "boilerplate", t.prob(i, "boilerplate"))
 
     @staticmethod
-    def _revise_story_headings_t(t: "_Table") -> None:
+    def _revise_story_headings_t(t: _Table) -> None:
         """A section heading between two paragraphs of the story is part of the story.
 
         A short line without end punctuation, set between two editorial paragraphs, is a subheading
@@ -497,9 +505,10 @@ class Detector:
             if labels[i - 1] != "editorial" or labels[i + 1] != "editorial":
                 continue
             words = texts[i].split()
-            if len(words) > STORY_HEADING_MAX_WORDS or _END_PUNCT.search(texts[i]) or (":" in texts[i] and not t.headings[i]):
+            if (len(words) > STORY_HEADING_MAX_WORDS or _END_PUNCT.search(texts[i])
+                    or (":" in texts[i] and not t.headings[i])):
                 continue
-            if len(texts[i - 1].split()) < STORY_PARAGRAPH_MIN_WORDS or len(texts[i + 1].split()) < STORY_PARAGRAPH_MIN_WORDS:
+            if min(len(texts[i - 1].split()), len(texts[i + 1].split())) < STORY_PARAGRAPH_MIN_WORDS:
                 continue
             t.relabel(i, "editorial", t.prob(i, "editorial"))
 
@@ -510,7 +519,7 @@ class Detector:
         t.apply(blocks)
 
     @staticmethod
-    def _revise_bare_labels_t(t: "_Table") -> None:
+    def _revise_bare_labels_t(t: _Table) -> None:
         """On a page that is clearly editorial, a bare "Anzeige" / "Paid" / "In association with" is an ad-slot label.
 
         A label of a few words is a notice only when it heads sponsored content; on an editorial page it
@@ -528,7 +537,7 @@ class Detector:
         t.apply(blocks)
 
     @staticmethod
-    def _revise_label_titles_t(t: "_Table") -> None:
+    def _revise_label_titles_t(t: _Table) -> None:
         """On a page that may be sponsored, a bare label ("Advertorial", "Anzeige") heads the title it labels.
 
         The headline right under the label takes the label's verdict: together they are the disclosure.
@@ -572,7 +581,7 @@ class Detector:
                                 if c != _BOILERPLATE and (c != _SPONSORED or sponsored_ok))
         return [OUTPUT_LABELS[k] for k in j.tolist()], merged[rows, j]
 
-    def _assemble(self, page: Page, labels: list[str], scores: np.ndarray, merged: np.ndarray, n: int) -> "_Table":
+    def _assemble(self, page: Page, labels: list[str], scores: np.ndarray, merged: np.ndarray, n: int) -> _Table:
         """Blocks in order; an editorial block whose head or tail unit is a notice is split there."""
         units_of: dict[int, list[int]] = {}
         for k, u in enumerate(page.units):
@@ -626,7 +635,7 @@ class Detector:
         t.apply(blocks)
 
     @staticmethod
-    def _revise_headings_t(t: "_Table") -> None:
+    def _revise_headings_t(t: _Table) -> None:
         """A short heading right above a notice takes the notice's label and score (jusText-style revision).
 
         The heading qualifies when the model already calls it a notice, or chrome, or gives the notice's

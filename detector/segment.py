@@ -25,8 +25,8 @@ if TYPE_CHECKING:  # lxml is imported where a page is parsed with it (it is not 
 # The kernel's word count (detector/_fasthash.pyx); None without it (detector/compiled.py). The compiled
 # walk over lxml's tree (detector/_fastwalk.pyx, the same blocks as _walk_python, faster) is
 # _compiled.fastwalk(), loaded with lxml; this module's ``_fastwalk`` reads it.
-from .compiled import fasthash as _fasthash  # noqa: E402
 from . import compiled as _compiled  # noqa: E402
+from .compiled import fasthash as _fasthash  # noqa: E402
 
 # Which HTML parser segment_html uses: "lexbor" (the default: the HTML5 parser that selectolax ships,
 # parsed and walked in C by detector/_lexwalk.pyx) or "lxml" (libxml2, walked by detector/_fastwalk.pyx
@@ -197,12 +197,15 @@ class _TooDeep(Exception):
     """libxml2 stops at its nesting limit and drops the rest of the page: we read it flat instead."""
 
 
+_FLAT_BLOCK_TAG = re.compile(
+    r"<(?:p|div|h[1-6]|li|tr|td|th|br|section|article|header|footer|aside|nav|blockquote|table|ul|ol)\b[^>]*>|"
+    r"</(?:p|div|h[1-6]|li|tr|td|th|section|article|header|footer|aside|nav|blockquote|table|ul|ol)\s*>", re.I)
+
+
 def _flat_html_blocks(text: str) -> list[Block]:
     """Blocks of an HTML page read without a tree: block tags end paragraphs, other tags vanish."""
     text = _HTML_SKIP.sub(" ", text)
-    text = re.sub(r"<(?:p|div|h[1-6]|li|tr|td|th|br|section|article|header|footer|aside|nav|blockquote|table|ul|ol)\b[^>]*>|"
-                  r"</(?:p|div|h[1-6]|li|tr|td|th|section|article|header|footer|aside|nav|blockquote|table|ul|ol)\s*>",
-                  "\n\n", text, flags=re.I)
+    text = _FLAT_BLOCK_TAG.sub("\n\n", text)
     # A newline in HTML source is white space: each chunk between block tags is one paragraph.
     chunks = re.split(r"\n\s*\n", _unescape(_HTML_TAG.sub("", text)))
     return segment_text("\n\n".join(" ".join(c.split()) for c in chunks))
@@ -559,7 +562,8 @@ class _CappedBlocks:
 
     def add(self, text: str, tag: str, heading: bool = False, link_chars: int = 0) -> None:
         if len(self.blocks) < MAX_BLOCKS - 1:
-            self.blocks.append(Block(index=len(self.blocks), text=text, tag=tag, heading=heading, link_chars=link_chars))
+            self.blocks.append(Block(index=len(self.blocks), text=text, tag=tag, heading=heading,
+                                     link_chars=link_chars))
         else:
             self.rest.append((text, tag, heading, link_chars))
 
@@ -647,7 +651,7 @@ def segment_markdown(text: str) -> list[Block]:
             para.clear()
 
     lines = text.splitlines()
-    for i, line in enumerate(lines):
+    for _i, line in enumerate(lines):
         if _MD_FENCE.match(line):
             end_para()
             in_fence = not in_fence

@@ -137,7 +137,7 @@ class _LineFile:
 
     def append(self, data: str) -> None:
         if self._fh is None:
-            self._fh = open(self.path, "ab")
+            self._fh = open(self.path, "ab")  # noqa: SIM115 (kept open across appends; close() closes it)
         self._fh.write(self._encode(data))
         self._fh.flush()
 

@@ -10,9 +10,9 @@ import hashlib
 import logging
 import time
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -25,7 +25,8 @@ from .io import InputError, RawPage, read_input
 from .model import BlockClassifier, DetectorModel, PageScorer
 from .segment import Page
 
-__all__ = ["TrainOptions", "train", "prepare_page", "prepare_pages", "training_set", "fit_model", "site_groups", "split_by_site", "held_out", "page_evidence"]
+__all__ = ["TrainOptions", "train", "prepare_page", "prepare_pages", "training_set", "fit_model", "site_groups",
+           "split_by_site", "held_out", "page_evidence"]
 
 log = logging.getLogger(__name__)
 
@@ -252,7 +253,8 @@ def _junk_text(rng: np.random.Generator, words: Sequence[str]) -> str:
     if kind == 6:
         return f"https://www.{name.lower()}.com/{r(9999)}"
     if kind == 7:
-        return f"{_JUNK_WORDS[r(len(_JUNK_WORDS))]} #{r(200)} - {name} {1 + r(28)}.{1 + r(12)}.{r(30):02d} {r(12)}:{r(60):02d}"
+        junk = _JUNK_WORDS[r(len(_JUNK_WORDS))]
+        return f"{junk} #{r(200)} - {name} {1 + r(28)}.{1 + r(12)}.{r(30):02d} {r(12)}:{r(60):02d}"
     if kind == 8:
         return f"{name} {r(12) + 1}.{r(12) + 1}.{r(30):02d} at {r(12)}:{r(60):02d} {'ap'[r(2)]}m"
     return f"{r(10)}-{r(10)}" if r(2) else f"{r(5)}/{r(5)}"
@@ -277,7 +279,8 @@ NOISE_DROP = 0.3  # share of a notice's words dropped in a noisy copy
 NOISE_INSERT = 0.1  # share of words inserted from the page's own prose
 
 
-def noisy_notice_rows(rows: Sequence[BlockRow], targets: Sequence[str], *, seed: int) -> tuple[list[BlockRow], list[str]]:
+def noisy_notice_rows(rows: Sequence[BlockRow], targets: Sequence[str], *,
+                      seed: int) -> tuple[list[BlockRow], list[str]]:
     """Copies of a page's notices with words dropped and foreign words inserted.
 
     Our notices come from a few hundred hand-written sentences; real ones are worded in endless ways.
@@ -502,7 +505,8 @@ def _corpus_list(corpus: str | Path | Sequence[str | Path]) -> list[Path]:
     return [Path(corpus)] if isinstance(corpus, (str, Path)) else [Path(c) for c in corpus]
 
 
-def train(corpus: str | Path | Sequence[str | Path], options: TrainOptions = TrainOptions()) -> tuple[DetectorModel, dict]:
+def train(corpus: str | Path | Sequence[str | Path],
+          options: TrainOptions = TrainOptions()) -> tuple[DetectorModel, dict]:
     """Train on one corpus folder or several; returns the model (not yet saved) and a report with test metrics.
 
     With ``options.test_share`` above 0, that share of the sites is held out and measured; with 0 every
@@ -592,7 +596,8 @@ def split_by_site(pages: Sequence[LabelledPage], test_share: float = 0.2, seed: 
     rng.shuffle(sites)
     n_test = max(1, round(len(sites) * test_share)) if len(sites) > 1 else 0
     test_sites = set(sites[:n_test])
-    return ([i for i, g in enumerate(groups) if g not in test_sites], [i for i, g in enumerate(groups) if g in test_sites])
+    kept = [i for i, g in enumerate(groups) if g not in test_sites]
+    return kept, [i for i, g in enumerate(groups) if g in test_sites]
 
 
 def _align_proba(clf: BlockClassifier, M: sp.csr_matrix, rows: Sequence[BlockRow]) -> np.ndarray:

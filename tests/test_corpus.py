@@ -59,7 +59,7 @@ def corpus(tmp_path) -> Path:
             (
                 {"id": "b", "lang": "de", "source": "site-b", "page": "editorial", "kind": "none"},
                 "b.txt.gz",
-                gzip.compress("Ein Artikel.\n\nNoch ein Absatz.".encode()),
+                gzip.compress(b"Ein Artikel.\n\nNoch ein Absatz."),
             ),
         ],
     )

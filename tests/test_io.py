@@ -298,6 +298,6 @@ def test_mostly_utf8_counts_as_the_regular_expressions_did():
         assert _mostly_utf8(raw) == want, raw
         seen["text" if want is not None else None] += 1
     assert min(seen.values()) > 300  # both answers were met, many times
-    page = "Café crème – 10 €, naïve résumé. ".encode("utf-8") * 20 + b"caf\xe9 \x93quoted\x94 \x81"
+    page = "Café crème – 10 €, naïve résumé. ".encode() * 20 + b"caf\xe9 \x93quoted\x94 \x81"
     got = _mostly_utf8(page)
     assert got == _mostly_utf8_by_regex(page) and got.endswith("café \u201cquoted\u201d \x81")

@@ -266,7 +266,7 @@ def test_row_cues_are_the_same_with_and_without_the_prefilter(monkeypatch):
 
 
 def test_prefilter_white_space_is_pythons():
-    assert L._PY_SPACE == "".join(c for c in ALL_CHARS if c.isspace())
+    assert "".join(c for c in ALL_CHARS if c.isspace()) == L._PY_SPACE
     assert all(re.fullmatch(r"\s", c) for c in L._PY_SPACE)
 
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from detector import Detector
+from detector.features import BlockRow
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sponsored-crypto-news.txt"
 
@@ -97,7 +98,7 @@ def test_labelled_headline_end_to_end(det):
 
 
 def _story_heading_table(middle: str, chrome: float, heading: bool = False):
-    from detector.score import _Table, LabelledBlock
+    from detector.score import LabelledBlock, _Table
 
     para = " ".join(["The committee met again on Tuesday to weigh the new budget for the harbour works."] * 2)
     blocks = [LabelledBlock(0, "editorial", 0.99, para, 0, 0),
@@ -131,7 +132,7 @@ def test_a_heading_element_with_a_colon_between_story_paragraphs_is_editorial():
     ("This article is sponsored content paid for by Example Bank.", "sponsored"),
 ])
 def test_a_read_more_line_is_a_link_not_a_notice(line, want):
-    from detector.score import _Table, LabelledBlock
+    from detector.score import LabelledBlock, _Table
 
     t = _Table.of([LabelledBlock(0, "sponsored", 0.99, line, 0, len(line))])
     Detector._revise_read_more_t(t)
@@ -210,8 +211,7 @@ def test_the_kernels_block_json_writes_every_rounded_score_and_any_other_float_a
 
 def _revise_headings_reference(t) -> None:
     """Detector._revise_headings_t by its plain reference rule: every block, bottom up."""
-    from detector.score import (BARE_LABEL_MAX_WORDS, HEADING_MAX_WORDS, HEADING_MIN_SHARE, NOTICE_LABELS,
-                                _END_PUNCT)
+    from detector.score import _END_PUNCT, BARE_LABEL_MAX_WORDS, HEADING_MAX_WORDS, HEADING_MIN_SHARE, NOTICE_LABELS
 
     labels, texts = t.labels, t.texts
     revised: set[int] = set()
@@ -394,9 +394,7 @@ def test_a_cut_keeps_offsets_and_probabilities():
     assert t.starts[2] == 6 + a and t.units[1:] == [True, True, True] and t.probs.shape == (4, t.probs.shape[1])
 
 
-def _row(words: int, link_density: float) -> "BlockRow":
-    from detector.features import BlockRow
-
+def _row(words: int, link_density: float) -> BlockRow:
     text = " ".join(["word"] * words)
     return BlockRow(text, "", "", "", "p", (), 0.5, link_density, words, False, "")
 

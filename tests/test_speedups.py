@@ -100,9 +100,8 @@ def test_kernel_murmurhash_is_sklearns() -> None:
         pytest.skip("the C kernel is not built")
     import random
 
-    from sklearn.utils import murmurhash3_32
-
     from detector._fasthash import murmurhash3_32 as fast
+    from sklearn.utils import murmurhash3_32
 
     rnd = random.Random(3)
     for _ in range(5000):

@@ -515,7 +515,7 @@ def test_the_memo_stays_bounded(fresh_memo):
             assert_same(feats, rows)
             assert all(n <= 10 for n, _ in _fasthash.memo_info().values())
         _fasthash.set_memo_limits(1 << 14, 5000)
-        for k in range(5):
+        for _ in range(5):
             rows = [row(("x%d " % i) * 40, "p", "n") for i in range(30)]
             assert_same(feats, rows)
             assert all(size <= 5000 for _, size in _fasthash.memo_info().values())

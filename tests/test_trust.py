@@ -27,10 +27,12 @@ from detector.model import (
     JOBLIB_MODEL_FILE,
     META_FILE,
     MODEL_FILE,
-    DetectorModel as _Model,
     default_model_dir,
     is_packaged,
     verify_model_dir,
+)
+from detector.model import (
+    DetectorModel as _Model,
 )
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -50,7 +50,7 @@ class DetectorPipeline:
         return self._lazy.get()
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "DetectorPipeline":
+    def from_crawler(cls, crawler: Any) -> DetectorPipeline:
         s = crawler.settings
         threshold = s.get("DETECTOR_THRESHOLD")
         return cls(s.get("DETECTOR_FIELD", "html"), kind=s.get("DETECTOR_KIND"), action=s.get("DETECTOR_ACTION", "tag"),

@@ -220,7 +220,7 @@ Row = tuple[dict | None, str | None]  # the row's object, or None with why it co
 
 
 def _open_text(path: Path) -> io.TextIOBase:
-    raw = open(path, "rb")
+    raw = open(path, "rb")  # noqa: SIM115 (the stream returned owns it and closes it)
     head = raw.read(2)
     raw.seek(0)
     stream = gzip.GzipFile(fileobj=raw) if head == b"\x1f\x8b" else raw
@@ -305,7 +305,7 @@ def _clean_rows(batch: list[Row], options: CleanOptions, runner: _Runner, summar
 def _rows_to_jsonl(rows: Iterator[Row], out: Path, options: CleanOptions, runner: _Runner,
                    summary: CleanSummary, *, gzipped: bool) -> None:
     state: dict = {}
-    raw = open(out, "wb")
+    raw = open(out, "wb")  # noqa: SIM115 (closed by the with below, after the gzip stream on it)
     stream = gzip.GzipFile(fileobj=raw, mode="wb") if gzipped else raw
     with raw, stream, io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="\n") as fh:
         for batch in _batches(rows, options.batch_rows):
