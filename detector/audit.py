@@ -201,7 +201,7 @@ def site_rows(pages: Iterable[PageAudit]) -> list[dict[str, Any]]:
             c["labelled_before"] += p.placement == "before" and p.clarity != "unlabelled"
     rows = []
     for site, c in by_site.items():
-        row = {k: c.get(k, 0) for k in SITE_COLUMNS if k != "site"}
+        row: dict[str, Any] = {k: c.get(k, 0) for k in SITE_COLUMNS if k != "site"}
         row["share_sponsored_labelled_before"] = (round(c["labelled_before"] / c["sponsored"], 4)
                                                   if c["sponsored"] else None)
         rows.append({"site": site, **row})
@@ -226,7 +226,7 @@ def read_records(path: Path) -> Iterator[dict[str, Any]]:
     try:  # orjson, where installed, reads a record three times faster: records with every block are large
         from orjson import loads
     except ImportError:
-        loads = json.loads
+        loads = json.loads  # type: ignore[assignment]
     with open(path, "rb") as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
@@ -341,7 +341,7 @@ def render_html(pages: Sequence[PageAudit], sites: Sequence[dict[str, Any]], *, 
         where = p.placement or "no notice block"
         share = "" if p.above_share is None else f", {100 * p.above_share:.0f} % of the text above it"
         web = p.url and re.match(r"https?://", p.url, re.I)  # a link only to the web: no javascript: URL
-        link = f'<a href="{esc(p.url)}">{esc(p.url)}</a>' if web else esc(p.url or p.id)
+        link = f'<a href="{esc(p.url or "")}">{esc(p.url or "")}</a>' if web else esc(p.url or p.id)
         cards.append(
             f'<div class="page {esc(p.placement or "unknown")}-page"><div class="meta">{esc(p.site)} · score '
             f'{p.score:.3f} · notice {esc(where)}{share} · <b>{esc(p.clarity or "")}</b>'

@@ -451,9 +451,9 @@ def stop_workers() -> None:
 def local_records(
     chunks: Iterable[list[Item]],
     options: BatchOptions,
-    task: Callable[..., list[dict[str, Any]]] = score_chunk,
+    task: Callable[..., list[Any]] = score_chunk,
     limits: ReadLimits = DEFAULT_LIMITS,
-) -> Iterator[list[dict[str, Any]]]:
+) -> Iterator[list[Any]]:
     """Records of each chunk, in input order, from ``options.n_jobs`` worker processes.
 
     A process pool (forked from the CLI, :func:`_fork_pool`; else joblib's loky pool, :func:`_executor`),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import operator
 import os
 import tempfile
 from collections.abc import Sequence
@@ -30,8 +31,7 @@ def grouped_metrics(outcomes: Sequence[Any], threshold: float) -> dict[str, list
     """Metrics per language and per source of evaluated pages (``EvalResult.pages``)."""
     from .report import group_metrics
 
-    return {name: group_metrics(outcomes, threshold, lambda p, a=attr: getattr(p, a))
-            for name, attr in GROUP_KEYS.items()}
+    return {name: group_metrics(outcomes, threshold, operator.attrgetter(attr)) for name, attr in GROUP_KEYS.items()}
 
 
 def _measure_groups(

@@ -124,6 +124,7 @@ def clean_analysis(analysis: Analysis, original: str | None = None, *, cut: Iter
         if label != "editorial":
             spans.append(Span(start, end, label, round(float(score), 4)))
     removed = [(s.start, s.end) for s in spans if s.label in cut and s.start >= 0]
+    assert analysis.score is not None  # an analysis without error has a score
     return Cleaned(text=cut_spans(base, removed), score=round(float(analysis.score), 4), label=analysis.label,
                    spans=spans, in_text=original is not None)
 

@@ -100,7 +100,7 @@ def dask_records(
         threads = sum(client.nthreads().values()) or 1
         limit = options.in_flight or batch.IN_FLIGHT_PER_WORKER * threads
         pending = iter(chunks)
-        parts: dict[str, list[Item]] = {}
+        parts: dict[Any, list[Item]] = {}  # by the future's key
 
         def submit_next() -> Any:
             chunk = next(pending, None)

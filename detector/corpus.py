@@ -13,10 +13,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
-
-from .segment import Block
 
 __all__ = ["LabelledPage", "load_corpus", "load_corpora", "corpus_hash", "Aligner", "block_targets", "split_by_source",
            "site_of"]
@@ -142,7 +141,7 @@ def _norm(s: str) -> str:
 class Aligner:
     """Maps normalised characters of a page's blocks back to block indices."""
 
-    def __init__(self, blocks: Sequence[Block]) -> None:
+    def __init__(self, blocks: Sequence[Any]) -> None:  # anything with a .text: Block, LabelledBlock
         parts, owner = [], []
         for i, b in enumerate(blocks):
             t = _norm(b.text)
@@ -174,7 +173,7 @@ class Aligner:
         return cov
 
 
-def block_targets(page: LabelledPage, blocks: Sequence[Block]) -> list[str]:
+def block_targets(page: LabelledPage, blocks: Sequence[Any]) -> list[str]:
     """The internal class of each block (or unit) of a labelled page, from its spans.
 
     A block takes a span's label when most of its characters lie inside that span.

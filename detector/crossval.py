@@ -77,6 +77,7 @@ def _score_fold(model: Any, pages: Sequence[LabelledPage]) -> list[tuple[PageOut
     out = []
     for lp in pages:
         rec = _record(det, lp, True, False)
+        assert rec.keyword is not None  # asked for (baselines=True)
         out.append((rec.outcome, rec.keyword))
     return out
 
@@ -133,7 +134,7 @@ def cross_validate(
                     thresholds=thresholds, seconds=time.time() - t0, evidence=evidence)
 
 
-def _pick(m: dict, path: str) -> Any:
+def _pick(m: Any, path: str) -> Any:
     for k in path.split("."):
         if m is None:
             return None

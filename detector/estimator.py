@@ -148,4 +148,4 @@ def _csr_arrays(m: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, 
     if not m.has_canonical_format:
         m = m.copy()
         m.sum_duplicates()
-    return m.data, m.indices, m.indptr, tuple(int(x) for x in m.shape)
+    return m.data, m.indices, m.indptr, (int(m.shape[0]), int(m.shape[1]))

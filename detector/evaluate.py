@@ -83,7 +83,7 @@ def _outcome(lp: LabelledPage, a: Analysis) -> PageOutcome:
             for blk in al.owner[b:e]:
                 got_by[a.blocks[blk].label] = got_by.get(a.blocks[blk].label, 0) + 1
         found = total > 0 and got_by.get(lab, 0) / total > MOST
-        got = max(got_by, key=got_by.get) if got_by else "not located"
+        got = max(got_by, key=lambda k: got_by[k]) if got_by else "not located"
         # the lowest score among the blocks that give the span its label (how sure the finding is)
         scores = [a.blocks[blk].score for b, e in hits for blk in set(al.owner[b:e].tolist())
                   if a.blocks[blk].label == lab]

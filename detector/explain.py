@@ -280,6 +280,7 @@ def explain(
 
 
 def _explain_page(det: Detector, page: Page, analysis: Analysis, *, all_blocks: bool, top: int) -> Explanation:
+    assert analysis.score is not None  # explain_page returns pages without a score before
     wts = _Weights(det)
     classes = wts.classes
     rows = rows_for_page(page)

@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Sequence
 from itertools import compress
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -167,7 +167,8 @@ def _layout_rows(X: Sequence[BlockRow], tokens: TokenHashes) -> list[bytes]:
     place = _PLACE_MEMO
     if len(place) >= _MEMO_ITEMS:
         place.clear()
-    looks, local = _LOOKS_MEMO, {}
+    looks = _LOOKS_MEMO
+    local: dict = {}
     out = []
     for r in X:
         key = (r.tag, r.unit, r.path, _bucket(r.position, r.link_density), r.heading)
@@ -218,7 +219,7 @@ def row_cues(rows: Sequence[BlockRow]) -> np.ndarray:
         return out
     local: dict[str, tuple[int, int, int]] = {}
     shared = _CUE_MEMO
-    got = [shared.get(texts[i]) or local.get(texts[i]) for i in idx]
+    got: list[Any] = [shared.get(texts[i]) or local.get(texts[i]) for i in idx]
     todo = list(dict.fromkeys(texts[i] for i, c in zip(idx, got) if c is None))  # each once, in order
     if todo:  # counted together: one RE2 scan per pattern where it can tell (lexicon.cue_counts_many)
         counted = dict(zip(todo, cue_counts_many(todo)))
@@ -319,6 +320,11 @@ class BlockFeatures(Params):
         self.char_weight = char_weight
         self.binary_words = binary_words
 
+    def _ngram_range(self) -> tuple[int, int]:
+        """``char_ngrams`` as a tuple (a saved model may hold it as a list): the key of the hash memos."""
+        lo, hi = self.char_ngrams
+        return lo, hi
+
     def _vectorizers(self) -> tuple[HashingVectorizer, ...]:
         from sklearn.feature_extraction.text import HashingVectorizer  # not on the scoring path
 
@@ -368,6 +374,7 @@ class BlockFeatures(Params):
         args = self._fast_args(X, cues)
         if args is None:
             return None
+        assert _fasthash is not None  # checked by the caller
         got = _fasthash.page_matrix(*args)
         if got is None:
             return None
@@ -389,6 +396,7 @@ class BlockFeatures(Params):
         args = self._fast_args(X, cues)
         if args is None:
             return None
+        assert _fasthash is not None  # checked by the caller
         return _fasthash.page_scores(*args, W, col_map, intercept)
 
     def _fast_args(self, X: Sequence[BlockRow], cues: np.ndarray | None) -> tuple | None:
@@ -428,7 +436,7 @@ class BlockFeatures(Params):
             import scipy.sparse as sp
 
             return sp.csr_matrix((0, self.n_features_out_), dtype=np.float32)
-        tokens, chars = _TOKEN_HASHES, _char_hashes(tuple(self.char_ngrams))
+        tokens, chars = _TOKEN_HASHES, _char_hashes(self._ngram_range())
         find = _TOKEN.findall
         # Rows repeat texts (menus, units of a block) and neighbours: each distinct string is normalised
         # and hashed once. A short block's text is also its neighbours' context; find(a + " " + b) is
@@ -441,7 +449,8 @@ class BlockFeatures(Params):
                 v = normed[s] = _norm(s)
             return v
 
-        own, own_local = _OWN_MEMO.setdefault(tuple(self.char_ngrams), {}), {}
+        own = _OWN_MEMO.setdefault(self._ngram_range(), {})
+        own_local: dict[str, tuple[bytes, bytes, bytes]] = {}
         uni: dict[str, bytes] = {}
 
         def unigrams(s: str) -> bytes:  # packed hashes of find(_norm(s))
@@ -505,7 +514,7 @@ def _fast_section(bits: object, binary: bool, l2: bool, weight: object) -> tuple
     """
     try:
         key = (type(bits), bits, binary, l2, type(weight), float(weight).hex())  # type: ignore[arg-type]
-        got = _SECTIONS.get(key, _SECTIONS)
+        got: Any = _SECTIONS.get(key, _SECTIONS)
     except (TypeError, ValueError, OverflowError):  # no float value, or unhashable
         return _section(bits, binary, l2, weight)
     if got is _SECTIONS:
@@ -518,7 +527,7 @@ def _fast_section(bits: object, binary: bool, l2: bool, weight: object) -> tuple
 _SECTIONS: dict[tuple, tuple | None] = {}
 
 
-def _section(bits: object, binary: bool, l2: bool, weight: object) -> tuple | None:
+def _section(bits: object, binary: bool, l2: bool, weight: Any) -> tuple | None:
     if type(bits) is not int or not 0 <= bits <= 30:
         return None
     if type(weight) not in (float, int, np.float32, np.float64) or (type(weight) is int and abs(weight) > 2**24):

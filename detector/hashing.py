@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -123,7 +123,7 @@ class Section:
 
     __slots__ = ("rows", "n_features", "binary", "l2", "weight")
 
-    def __init__(self, rows: list[bytes], n_features: int, *, binary: bool, l2: bool, weight: object) -> None:
+    def __init__(self, rows: list[bytes], n_features: int, *, binary: bool, l2: bool, weight: Any) -> None:
         self.rows = rows
         self.n_features = n_features
         self.binary = binary

@@ -157,7 +157,7 @@ def _gunzip_with(lib: Any, raw: bytes, limits: ReadLimits) -> bytes:
 try:  # ISA-L's deflate: the same bytes out, twice as fast (an optional speed-up; zlib without it)
     from isal import isal_zlib as _isal_zlib
 except ImportError:  # pragma: no cover - python-isal is a dependency, but a platform may lack its wheel
-    _isal_zlib = None
+    _isal_zlib = None  # type: ignore[assignment]
 
 
 _FILE_TYPES = [
@@ -249,9 +249,10 @@ def decode(raw: bytes, kind_hint: str = "html") -> tuple[str, str]:
     Returns ``(text, encoding)``. Never raises on odd bytes: the last resort is cp1252 with
     replacement characters. Raises :class:`InputError` for binary content.
     """
-    for bom, enc in _BOMS:
+    for bom, bom_enc in _BOMS:
         if raw.startswith(bom):
-            return raw[len(bom) :].decode(enc, errors="replace"), enc
+            return raw[len(bom) :].decode(bom_enc, errors="replace"), bom_enc
+    enc: str | None
     head = raw[:8192]
     for magic, what in _MAGIC:
         if head.startswith(magic):
@@ -393,4 +394,6 @@ def is_path_like(value: object) -> bool:
 
 def source_name(source: object) -> str:
     """How a page given as a path, bytes or text is named in its record and in messages."""
-    return os.fspath(source) if is_path_like(source) else "<bytes>" if isinstance(source, bytes) else "<text>"  # type: ignore[arg-type]
+    if isinstance(source, (str, Path)) and is_path_like(source):
+        return os.fspath(source)
+    return "<bytes>" if isinstance(source, bytes) else "<text>"

@@ -96,10 +96,10 @@ class BlockClassifier(_FittedState, Params):
         M = feats.transform(X)
         return self.fit_matrix(M, y, feats)
 
-    def fit_matrix(self, M: sp.csr_matrix, y: Sequence[str], feats: BlockFeatures,
+    def fit_matrix(self, M: sp.csr_matrix, y: Sequence[str] | np.ndarray, feats: BlockFeatures,
                    sample_weight: np.ndarray | None = None) -> BlockClassifier:
-        y = np.asarray(y)
-        classes, counts = np.unique(y, return_counts=True)
+        y_arr = np.asarray(y)
+        classes, counts = np.unique(y_arr, return_counts=True)
         # Rare classes weigh more, but only by the square root of their rarity: full balancing
         # makes sponsored blocks appear on pages that have none.
         weights = (counts.max() / counts) ** self.class_weight_power
@@ -107,7 +107,7 @@ class BlockClassifier(_FittedState, Params):
         from sklearn.linear_model import LogisticRegression
 
         clf = LogisticRegression(C=self.C, max_iter=self.max_iter, class_weight=cw, tol=1e-3)
-        clf.fit(M, y, sample_weight=sample_weight)
+        clf.fit(M, y_arr, sample_weight=sample_weight)
         coef = clf.coef_
         if self.max_nonzero and coef.size > self.max_nonzero:
             cut = np.partition(np.abs(coef).ravel(), coef.size - self.max_nonzero)[coef.size - self.max_nonzero]
@@ -153,6 +153,8 @@ class BlockClassifier(_FittedState, Params):
                 col_map = np.full(n_features, len(kept), dtype=np.int32)  # what the kernel reads
                 col_map[kept] = np.arange(len(kept))
                 got = W, col_map
+            self._dense_coef: np.ndarray
+            self._col_map: np.ndarray
             self._dense_coef, self._col_map = got
         return self._dense_coef, self._col_map
 

@@ -264,6 +264,7 @@ class _Table:
     def blocks_json(self, all_blocks: bool = False) -> str | None:
         """``json.dumps(self.records(all_blocks), ensure_ascii=False)``, written by the kernel (None: by json)."""
         keep, scores = self._kept(all_blocks)
+        assert _fasthash is not None  # record_line calls it only where the kernel is built
         return _fasthash.json_blocks(keep, self.labels, scores, self.texts, self.starts, self.ends)
 
     def relabel(self, i: int, label: str, score: float) -> None:
@@ -598,7 +599,7 @@ class Detector:
         if not units_of:
             return t
         # the pieces' probabilities as rows of ``probs`` (a block's own, or its unit's)
-        cols = (t.labels, t.scores, t.texts, t.starts, t.ends, range(n), t.units, t.headings)
+        cols: tuple[Any, ...] = (t.labels, t.scores, t.texts, t.starts, t.ends, range(n), t.units, t.headings)
         out: tuple[list, ...] = tuple([] for _ in cols)
         done = 0
         for i in sorted(units_of):

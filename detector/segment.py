@@ -596,7 +596,8 @@ def front_matter(text: str) -> tuple[list[tuple[str, str, bool]], str]:
     lines = [ln for ln in m.group(2).splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     if not lines or not all(ln[:1] in " \t" or _FRONT_FIELD.match(ln) for ln in lines):
         return [], text  # not fields: a Markdown rule, text, and another rule
-    title, lists, key = "", {}, ""
+    title, key = "", ""
+    lists: dict[str, list[str]] = {}
     for line in lines:
         item = _FRONT_ITEM.match(line)
         if item and key in _FRONT_LISTS:

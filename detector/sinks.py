@@ -368,8 +368,8 @@ def _repair_csv(path: Path) -> tuple[set[str], list[str] | None]:
         except csv.Error:
             pass
     if good < path.stat().st_size:
-        with open(path, "r+b") as fh:
-            fh.truncate(good)
+        with open(path, "r+b") as out:
+            out.truncate(good)
     return ids, header
 
 

@@ -29,7 +29,7 @@ import math
 import os
 import sys
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
@@ -257,7 +257,7 @@ def _maybe_gunzip(fh: IO[bytes]) -> tuple[IO[bytes], _Gunzip | None]:
     if not gzipped:
         return fh, None
     gunzip = _Gunzip(fh)
-    return io.BufferedReader(gunzip, GUNZIP_BUFFER), gunzip  # type: ignore[return-value]
+    return io.BufferedReader(gunzip, GUNZIP_BUFFER), gunzip
 
 
 # The gzip reader of WARC.gz, JSONL.gz and CSV.gz files: the standard library's (members, headers,
@@ -268,7 +268,7 @@ def _maybe_gunzip(fh: IO[bytes]) -> tuple[IO[bytes], _Gunzip | None]:
 # inflates with zlib.decompressobj up to Python 3.11 and with zlib._ZlibDecompressor from 3.12: each has
 # its ISA-L twin; zlib where python-isal is missing (detector.io imports it), or where the reader is neither.
 _GZIP_ERRORS: tuple[type[BaseException], ...] = (EOFError, OSError, zlib.error) + (
-    (_isal_zlib.error,) if _isal_zlib is not None else ())
+    (_isal_zlib.error,) if _isal_zlib is not None else ())  # type: ignore[assignment]  # isal has no stubs
 
 
 def _isal_raw_inflater(wbits: int = -zlib.MAX_WBITS) -> Any:
@@ -333,7 +333,7 @@ def warc_items(path: str, opts: SourceOptions = SourceOptions()) -> Iterator[Ite
 
 def _warc_records(
     path: str, fh: IO[bytes], start: int, opts: SourceOptions, seen: set[str], *, quiet: bool
-) -> Iterator[Item]:
+) -> Generator[Item, None, int | None]:
     """Items of a WARC from raw offset ``start`` on; returns where gzip damage stopped it (else None).
 
     Items whose id is in ``seen`` are passed over (they were read before a resync), new ones added to it.
@@ -379,6 +379,7 @@ def _warc_records(
             yield from failed(Item(id=item_id, url=url, error="WARC record without a valid Content-Length"))
             return damage()
         size = int(declared)
+        item: Item | None
         if size > max_bytes:
             item = Item(
                 id=item_id,
@@ -521,7 +522,8 @@ def payload(item: Item, limits: ReadLimits = DEFAULT_LIMITS) -> bytes:
 
 def _dechunk(data: bytes) -> bytes:
     """Undo HTTP/1.1 chunked transfer coding; data that is not chunked after all is kept as it is."""
-    out, pos = [], 0
+    out: list[bytes] = []
+    pos = 0
     while True:
         end = data.find(b"\r\n", pos)
         if end < 0:
@@ -590,6 +592,7 @@ def choose_columns(columns: Iterable[str], opts: SourceOptions, where: str) -> _
         have = have[:197] + "..."
     if opts.html_column and opts.text_column:
         raise ColumnError("give --html-column or --text-column, not both")
+    page: str | None
     if opts.html_column or opts.text_column:
         name = opts.html_column or opts.text_column
         if name not in cols:
@@ -655,7 +658,7 @@ def table_items(path: str, opts: SourceOptions, kind: str) -> Iterator[Item]:
         yield Item(id=path, error=str(err))
         return
     with raw:
-        stream, gunzip = _maybe_gunzip(raw)  # type: ignore[arg-type]
+        stream, gunzip = _maybe_gunzip(raw)
         # Bytes that are not UTF-8 survive as lone surrogates and are restored in _row_item: one bad
         # byte costs neither its row nor the rest of the table.
         fh = io.TextIOWrapper(stream, encoding="utf-8", errors="surrogateescape", newline="")

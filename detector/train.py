@@ -198,7 +198,9 @@ def _reference_chrome(rows: Sequence[BlockRow], targets: Sequence[str], keep: li
     lines = {_norm(ln) for ln in main.splitlines()}
     rng = np.random.default_rng(seed + 5)
     targets = list(targets)
-    out, prose, chrome = [], [], []
+    out: list[int] = []
+    prose: list[int] = []
+    chrome: list[int] = []
     for k in keep:
         r = rows[k]
         if targets[k] != "editorial":

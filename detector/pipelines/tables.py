@@ -104,12 +104,13 @@ def _init(model_dir: Path | None, trust: bool, limits: ReadLimits, cut: tuple[st
 Result = tuple[Any, float | None, str | None, list[dict], str | None]  # text, score, label, spans, error
 
 
-def _clean_chunk(docs: Sequence[tuple[Any, str, str]]) -> list[Result]:
+def _clean_chunk(docs: Sequence[tuple[Any, str | None, str]]) -> list[Result]:
     """(value, kind, name) of each document -> its cleaned text, score, label, spans and error."""
     out: list[Result] = []
     for value, kind, name in docs:
         if isinstance(value, (str, bytes, bytearray)) or value is None:
-            c = clean_document(_DETECTOR, value, kind=kind, name=name, cut=_CUT)
+            c = clean_document(_DETECTOR, bytes(value) if isinstance(value, bytearray) else value, kind=kind,
+                               name=name, cut=_CUT)
             if value is None:
                 c.error = "empty cell (null)"
             text = value if c.error is not None else c.text
@@ -125,13 +126,13 @@ class _Runner:
     def __init__(self, options: CleanOptions) -> None:
         self.options = options
         args = (options.model_dir, options.trust, options.limits, tuple(options.cut))
+        self.pool: Any = None  # a multiprocessing Pool where jobs > 1
         if options.jobs > 1:
             self.pool = multiprocessing.get_context("fork").Pool(options.jobs, initializer=_init, initargs=args)
         else:
-            self.pool = None
             _init(*args)
 
-    def clean(self, docs: list[tuple[Any, str, str]]) -> list[Result]:
+    def clean(self, docs: list[tuple[Any, str | None, str]]) -> list[Result]:
         size = self.options.chunk_rows
         chunks = [docs[i:i + size] for i in range(0, len(docs), size)]
         if self.pool is None:
@@ -271,10 +272,11 @@ def _clean_rows(batch: list[Row], options: CleanOptions, runner: _Runner, summar
                 state: dict) -> list[dict]:
     """Rows of a JSONL or WET batch -> output rows, in order; a row without the document's column, or that
     could not be read, keeps its place with an error."""
-    docs, plan = [], []
+    docs: list[tuple[Any, str | None, str]] = []
+    plan: list[str | None] = []
     for i, (obj, err) in enumerate(batch):
         found = _choose_column(obj, options, state) if obj is not None and err is None else None
-        if found is None or found[0] not in obj:
+        if obj is None or found is None or found[0] not in obj:
             plan.append(None)
             continue
         plan.append(found[0])
