@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import logging
@@ -140,16 +139,6 @@ def _table(records: list[dict]) -> str:
     return out.getvalue()
 
 
-def _csv(records: list[dict]) -> str:
-    out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow(["path", "score", "label", "n_blocks", "blocks", "error"])
-    for r in records:
-        blocks = json.dumps(r["blocks"], ensure_ascii=False)
-        w.writerow([r["path"], r["score"], r["label"], len(r["blocks"]), blocks, r["error"]])
-    return out.getvalue()
-
-
 @main.command()
 @click.argument("pages", nargs=-1, required=True, type=click.Path(allow_dash=True, readable=False))
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "jsonl", "csv"]), default="table",
@@ -177,7 +166,9 @@ def score(pages: tuple[str, ...], fmt: str, all_blocks: bool, editorial: bool, m
     if fmt == "json":
         click.echo(json.dumps(records if len(records) > 1 else records[0], ensure_ascii=False, indent=2))
     elif fmt == "csv":
-        click.echo(_csv(records), nl=False)
+        from .sinks import csv_text
+
+        click.echo(csv_text(records, editorial=editorial), nl=False)
     elif fmt == "table":
         click.echo(_table(records), nl=False)
     failed = [r for r in records if r["error"]]

@@ -23,7 +23,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
@@ -303,26 +303,7 @@ class CsvSink(_FileSink):
             self._file.append(self._rows([]))
 
     def _rows(self, records: list[dict[str, Any]]) -> str:
-        out = io.StringIO()
-        w = csv.writer(out, lineterminator="\n")
-        if not records:
-            w.writerow(self.fields)
-        for r in records:
-            if isinstance(r, JsonLine):
-                r = json.loads(r.text)
-            row = [
-                r["path"],
-                r.get("url") or "",
-                _cell(r["score"]),
-                _cell(r["label"]),
-                len(r["blocks"]),
-                json.dumps(r["blocks"], ensure_ascii=False),
-                _cell(r["error"]),
-            ]
-            if self.editorial:
-                row.append(_cell(r.get("editorial")))
-            w.writerow(row)
-        return out.getvalue()
+        return csv_text(records, editorial=self.editorial, header=not records)
 
     def _stored_ids(self) -> Iterable[str]:
         return self._ids
@@ -333,6 +314,31 @@ class CsvSink(_FileSink):
 
 def _cell(value: Any) -> Any:
     return "" if value is None else value
+
+
+def csv_text(records: Sequence[dict[str, Any] | JsonLine], *, editorial: bool = False, header: bool = True) -> str:
+    """Records as CSV rows (``CSV_FIELDS``, plus ``editorial``), after a header row when ``header``: what
+    ``detector batch -o x.csv`` and ``detector score --format csv`` write."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    if header:
+        w.writerow(CSV_FIELDS + (("editorial",) if editorial else ()))
+    for r in records:
+        if isinstance(r, JsonLine):
+            r = json.loads(r.text)
+        row = [
+            r["path"],
+            r.get("url") or "",
+            _cell(r["score"]),
+            _cell(r["label"]),
+            len(r["blocks"]),
+            json.dumps(r["blocks"], ensure_ascii=False),
+            _cell(r["error"]),
+        ]
+        if editorial:
+            row.append(_cell(r.get("editorial")))
+        w.writerow(row)
+    return out.getvalue()
 
 
 def _repair_csv(path: Path) -> tuple[set[str], list[str] | None]:

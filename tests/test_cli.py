@@ -88,7 +88,7 @@ def test_stdin_is_read_with_a_dash(runner):
     assert rec["path"] == "-" and rec["label"] == "sponsored"
 
 
-@pytest.mark.parametrize("fmt, marker", [("table", "IMPORTANT NOTICE"), ("csv", "path,score,label")], ids=["table", "csv"])
+@pytest.mark.parametrize("fmt, marker", [("table", "IMPORTANT NOTICE"), ("csv", "path,url,score,label,n_blocks,blocks,error")], ids=["table", "csv"])
 def test_other_formats_print_the_page(runner, fmt, marker):
     result = runner.invoke(main, ["score", "--format", fmt, str(EXAMPLE)])
     assert result.exit_code == 0
