@@ -45,6 +45,7 @@ __all__ = [
     "run_batch",
     "score_frame",
     "score_item",
+    "ScoreOptions",
     "score_chunk",
     "score_chunk_lines",
     "EXIT_OK",
@@ -104,6 +105,11 @@ class BatchOptions:
     # The batch owns its process (the CLI): it may tune the garbage collector for scoring when it scores
     # in-process, and it stops its worker processes when done instead of keeping them for reuse.
     own_process: bool = False
+
+    def scoring(self, limits: ReadLimits = DEFAULT_LIMITS) -> ScoreOptions:
+        """What each worker needs to score a page: the options that travel with every task."""
+        return ScoreOptions(model_dir=None if self.model_dir is None else str(self.model_dir), trust=self.trust,
+                            editorial=self.editorial, all_blocks=self.all_blocks, limits=limits)
 
 
 @dataclass
@@ -282,31 +288,30 @@ def _each_guarded(score: Callable[..., Any], det: Any, items: Sequence[Item], li
     return out
 
 
-def score_chunk(
-    items: Sequence[Item],
-    model_dir: str | None = None,
-    editorial: bool = False,
-    all_blocks: bool | str = False,
-    trust: bool = False,
-    limits: ReadLimits = DEFAULT_LIMITS,
-) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class ScoreOptions:
+    """How a worker scores each page of a chunk and what its record holds: the one picklable object a
+    task carries to worker processes and to Dask (:meth:`BatchOptions.scoring` makes it)."""
+
+    model_dir: str | None = None  # None: the shipped model
+    trust: bool = False  # load model_dir although it is not shipped with the package
+    editorial: bool = False  # add each page's editorial text
+    all_blocks: bool | str = False  # keep editorial blocks too (SPONSORED_PAGES: on sponsored pages only)
+    limits: ReadLimits = DEFAULT_LIMITS
+
+
+def score_chunk(items: Sequence[Item], opts: ScoreOptions = ScoreOptions()) -> list[dict[str, Any]]:
     """A chunk of items -> their records, with this process's cached model."""
-    det = get_detector(model_dir, trust=trust, limits=limits)
-    return _each_guarded(score_item, det, items, limits, editorial=editorial, all_blocks=all_blocks)
+    det = get_detector(opts.model_dir, trust=opts.trust, limits=opts.limits)
+    return _each_guarded(score_item, det, items, opts.limits, editorial=opts.editorial, all_blocks=opts.all_blocks)
 
 
-def score_chunk_lines(
-    items: Sequence[Item],
-    model_dir: str | None = None,
-    editorial: bool = False,
-    all_blocks: bool | str = False,
-    trust: bool = False,
-    limits: ReadLimits = DEFAULT_LIMITS,
-) -> list[JsonLine]:
+def score_chunk_lines(items: Sequence[Item], opts: ScoreOptions = ScoreOptions()) -> list[JsonLine]:
     """:func:`score_chunk`, each record already written out as its JSON line (for a sink of JSON lines):
     the worker does the encoding, and the batch's own process little more than the writing."""
-    det = get_detector(model_dir, trust=trust, limits=limits)
-    return _each_guarded(score_item_line, det, items, limits, editorial=editorial, all_blocks=all_blocks)
+    det = get_detector(opts.model_dir, trust=opts.trust, limits=opts.limits)
+    return _each_guarded(score_item_line, det, items, opts.limits, editorial=opts.editorial,
+                         all_blocks=opts.all_blocks)
 
 
 _MODEL_TASKS = (score_chunk, score_chunk_lines)  # tasks whose workers load the model as they start
@@ -460,8 +465,8 @@ def local_records(
     with a window of at most ``in_flight`` chunks submitted and not yet handed on, so a slow page holds
     back the input instead of letting results pile up.
     """
-    model_dir = None if options.model_dir is None else str(options.model_dir)
-    args = (model_dir, options.editorial, options.all_blocks, options.trust, limits)
+    opts = options.scoring(limits)
+    model_dir = opts.model_dir
     n = workers(options.n_jobs)
     if n == 1:
         tuned = not (options.own_process and task in _MODEL_TASKS)
@@ -470,7 +475,7 @@ def local_records(
                 get_detector(model_dir, trust=options.trust)
                 tune_gc()
                 tuned = True
-            yield task(chunk, *args)
+            yield task(chunk, opts)
         return
     # (imported here: it imports multiprocessing, 9 ms of a -j 1 start that never uses it)
     from concurrent.futures.process import BrokenProcessPool
@@ -483,13 +488,13 @@ def local_records(
 
     def submit(chunk: list[Item]) -> Future:
         if not fork:
-            return _executor(n, model_dir, preload=task in _MODEL_TASKS, trust=options.trust).submit(task, chunk, *args)
+            return _executor(n, model_dir, preload=task in _MODEL_TASKS, trust=options.trust).submit(task, chunk, opts)
         if _POOL is not None:
             try:
-                return _POOL.submit(task, chunk, *args)
+                return _POOL.submit(task, chunk, opts)
             except BrokenProcessPool:  # a worker died, which breaks the whole pool: fork another
                 stop_workers()
-        return _fork_pool(n, model_dir, trust=options.trust).submit(task, chunk, *args)
+        return _fork_pool(n, model_dir, trust=options.trust).submit(task, chunk, opts)
 
     try:
         for chunk in chunks:

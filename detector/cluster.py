@@ -74,22 +74,22 @@ def model_files(model_dir: Path | None, trust: bool = False) -> tuple[dict[str, 
     return files, "dask:" + str(meta["model_sha256"])
 
 
-def score_partition(
-    items: list[Item], key: str, editorial: bool, all_blocks: bool | str, limits: ReadLimits | None = None
-) -> list[dict[str, Any]]:
-    """On a worker: a partition's records, with the model its plugin loaded."""
+def score_partition(items: list[Item], key: str, opts: batch.ScoreOptions) -> list[dict[str, Any]]:
+    """On a worker: a partition's records, with the model its plugin loaded (``opts.model_dir`` is the
+    client's: the plugin carried its files)."""
     det = batch._DETECTORS.get(key)
     if det is None:
         raise ModelError("the detector model plugin has not run on this worker")
-    if limits is not None and det.limits != limits:
-        det = type(det)(det.model, limits)
-    return [batch.score_item(det, it, editorial=editorial, all_blocks=all_blocks) for it in items]
+    if det.limits != opts.limits:
+        det = type(det)(det.model, opts.limits)
+    return [batch.score_item(det, it, editorial=opts.editorial, all_blocks=opts.all_blocks) for it in items]
 
 
 def dask_records(
     chunks: Iterable[list[Item]], options: batch.BatchOptions, limits: ReadLimits
 ) -> Iterator[list[dict[str, Any]]]:
     """Records of each partition, as partitions finish, from the cluster at ``options.scheduler``."""
+    opts = options.scoring(limits)
     files, key = model_files(options.model_dir, trust=options.trust)
     try:
         client = Client(options.scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
@@ -107,9 +107,7 @@ def dask_records(
             if chunk is None:
                 return None
             loaded = [it.loaded(limits) for it in chunk]
-            fut = client.submit(
-                score_partition, loaded, key, options.editorial, options.all_blocks, limits, pure=False
-            )
+            fut = client.submit(score_partition, loaded, key, opts, pure=False)
             parts[fut.key] = loaded
             return fut
 

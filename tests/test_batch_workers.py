@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from detector import batch as batch_mod
-from detector.batch import BatchOptions, Summary, run_batch, score_chunk, score_chunk_lines
+from detector.batch import BatchOptions, ScoreOptions, Summary, run_batch, score_chunk, score_chunk_lines
 from detector.io import ReadLimits
 from detector.sinks import CsvSink, JsonLine, JsonlSink, json_line, record_line
 from detector.sources import Item
@@ -40,8 +40,8 @@ def _items() -> list[Item]:
 
 def test_a_json_line_is_the_line_a_sink_writes_for_the_record():
     items = _items()
-    recs = score_chunk(items, editorial=True)
-    got = score_chunk_lines(items, editorial=True)
+    recs = score_chunk(items, ScoreOptions(editorial=True))
+    got = score_chunk_lines(items, ScoreOptions(editorial=True))
     assert [g.text for g in got] == [json.dumps(r, ensure_ascii=False) + "\n" for r in recs]
     assert [g.text for g in got] == [record_line(r) for r in recs]
     assert [(g.path, g.score, g.label, g.error) for g in got] == [
