@@ -29,7 +29,7 @@ GROUP_KEYS = {"by_language": "lang", "by_source": "source"}
 
 def grouped_metrics(outcomes: Sequence[Any], threshold: float) -> dict[str, list[dict]]:
     """Metrics per language and per source of evaluated pages (``EvalResult.pages``)."""
-    from .report import group_metrics
+    from .evaluate import group_metrics
 
     return {name: group_metrics(outcomes, threshold, operator.attrgetter(attr)) for name, attr in GROUP_KEYS.items()}
 

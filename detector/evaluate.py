@@ -8,7 +8,7 @@ notice (and not teaser-only) that got a sponsored block.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,9 +20,10 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 from .corpus import MOST, SPAN_LABELS, Aligner, LabelledPage, load_corpus
 from .score import Analysis, Detector
 
-__all__ = ["EvalResult", "evaluate", "evaluate_pages"]
+__all__ = ["EvalResult", "evaluate", "evaluate_pages", "compute_metrics", "group_metrics"]
 
 TEASER_KINDS = ("sponsored_teaser_only",)
+GROUP_MIN_PAGES = 1  # groups with fewer scored pages are left out of the per-group tables
 
 
 @dataclass
@@ -162,3 +163,26 @@ def compute_metrics(outcomes: Sequence[PageOutcome], threshold: float | None) ->
         "share": round(flagged / len(clean), 4) if clean else None,
     }
     return metrics
+
+
+def group_metrics(outcomes: Sequence[PageOutcome], threshold: float, key: Callable[[PageOutcome], str]) -> list[dict]:
+    """One flat row of metrics per group (language, source, …), largest group first."""
+    groups: dict[str, list[PageOutcome]] = {}
+    for p in outcomes:
+        groups.setdefault(key(p) or "?", []).append(p)
+    rows = []
+    for name, items in groups.items():
+        m = compute_metrics(items, threshold)
+        pg, sp = m["page"], m["spans"]
+        if pg["pages"] < GROUP_MIN_PAGES:
+            continue
+        row = {"group": name, "pages": pg["pages"], "sponsored": pg["positives"], "roc_auc": pg["roc_auc"],
+               "precision": pg["precision"] if pg["tp"] + pg["fp"] else None,
+               "recall": pg["recall"] if pg["positives"] else None, "f1": pg["f1"] if pg["positives"] else None,
+               "fpr": pg["false_positive_rate"]}
+        for lab in SPAN_LABELS:
+            row[f"{lab}_found"] = f"{sp[lab]['found']}/{sp[lab]['spans']}"
+            row[f"{lab}_share"] = sp[lab]["share"]
+        row["false_sponsored_blocks"] = m["false_sponsored_blocks"]["share"]
+        rows.append(row)
+    return sorted(rows, key=lambda r: (-r["pages"], r["group"]))

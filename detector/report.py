@@ -20,7 +20,7 @@ import io
 import json
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +30,7 @@ from joblib import Parallel, delayed
 
 from .baselines import KEYWORD_THRESHOLD, extractor_kept, have_trafilatura, keyword_analysis, main_text
 from .corpus import IGNORE, OUTPUT_LABEL, SPAN_LABELS, LabelledPage, block_targets
-from .evaluate import EvalResult, PageOutcome, _outcome, compute_metrics
+from .evaluate import EvalResult, PageOutcome, _outcome, compute_metrics, group_metrics
 from .io import InputError
 from .score import OUTPUT_LABELS, Analysis, Detector
 from .segment import segment
@@ -56,7 +56,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 MISTAKES_SHOWN = 25  # pages of each kind of mistake listed in the HTML report
-GROUP_MIN_PAGES = 1  # groups with fewer scored pages are left out of the per-group tables
 COLOURS = {"detector": "#c0392b", "keyword": "#7f8c8d", "block": "#2c7fb8"}
 
 
@@ -155,29 +154,6 @@ def confusion(data: ReportData) -> np.ndarray:
         for got, truth, _ in r.blocks:
             m[idx[truth], idx[got]] += 1
     return m
-
-
-def group_metrics(outcomes: Sequence[PageOutcome], threshold: float, key: Callable[[PageOutcome], str]) -> list[dict]:
-    """One flat row of metrics per group (language, source, …), largest group first."""
-    groups: dict[str, list[PageOutcome]] = {}
-    for p in outcomes:
-        groups.setdefault(key(p) or "?", []).append(p)
-    rows = []
-    for name, items in groups.items():
-        m = compute_metrics(items, threshold)
-        pg, sp = m["page"], m["spans"]
-        if pg["pages"] < GROUP_MIN_PAGES:
-            continue
-        row = {"group": name, "pages": pg["pages"], "sponsored": pg["positives"], "roc_auc": pg["roc_auc"],
-               "precision": pg["precision"] if pg["tp"] + pg["fp"] else None,
-               "recall": pg["recall"] if pg["positives"] else None, "f1": pg["f1"] if pg["positives"] else None,
-               "fpr": pg["false_positive_rate"]}
-        for lab in SPAN_LABELS:
-            row[f"{lab}_found"] = f"{sp[lab]['found']}/{sp[lab]['spans']}"
-            row[f"{lab}_share"] = sp[lab]["share"]
-        row["false_sponsored_blocks"] = m["false_sponsored_blocks"]["share"]
-        rows.append(row)
-    return sorted(rows, key=lambda r: (-r["pages"], r["group"]))
 
 
 def extractor_summary(data: ReportData) -> dict[str, Any] | None:
