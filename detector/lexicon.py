@@ -23,7 +23,7 @@ from functools import cache
 from itertools import accumulate
 from typing import Any
 
-__all__ = ["SELF_REFERENCE", "has_self_reference", "DECLARED_SPONSORED", "declares_sponsored", "CONTENT_LABEL", "is_content_label", "TAGGED_SPONSORED", "tagged_sponsored", "AFFILIATE_MARKER", "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "has_sponsored_cue", "has_affiliate_cue", "cue_counts", "cue_counts_many", "cue_candidates"]
+__all__ = ["SELF_REFERENCE", "has_self_reference", "DECLARED_SPONSORED", "declares_sponsored", "SPONSOR_CREDIT", "credits_sponsor", "CONTENT_LABEL", "is_content_label", "TAGGED_SPONSORED", "tagged_sponsored", "AFFILIATE_MARKER", "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "has_sponsored_cue", "has_affiliate_cue", "cue_counts", "cue_counts_many", "cue_candidates"]
 
 SPONSORED_CUES = re.compile(
     r"""sponsor|advertorial|advertis|\bads?\b|paid|\bpay(?:ing|s)?\b|partner|supported\sby|presented\sby|
@@ -222,6 +222,29 @@ def headline_label(text: str) -> tuple[int, int] | None:
     if len(rest.split()) < 2 or "|" in rest:
         return None
     return a, e
+
+
+# A sponsor's credit, opening its block: "Sponsored by State Farm", "Gesponsert von …", "Sponsorisé par …",
+# and a site's "Letters of Note is proudly sponsored by TinyLetter". It discloses paid content wherever it
+# stands, on an editorial page too (a sponsored teaser, a site's sponsor), so its block is a sponsored
+# notice; unlike DECLARED_SPONSORED it does not say that the page's own content is paid for. The sponsor is
+# a name (capitalised, or in a script without case), not "a government"; and not "sponsored by" inside a
+# sentence ("The family had been sponsored by friends", "hackers patrocinados por un Estado"), nor
+# partnership credits ("In collaboration with Roel Wouters"), which name co-authors as often.
+_SPONSOR_NAME = r"""\s+\W{0,2}(?:(?:the|der|die|das|den|dem|le|la|les|el|los|las|il|lo|de|het)\s+)?(?-i:(?![a-z]))[^\W_]"""
+SPONSOR_CREDIT = re.compile(
+    r"""^\W{0,2}(?:sponsored|gesponsert|sponsoris[ée]e?s?|patrocinad[oa]s?|sponsorizzat[oaie]|gesponsord)
+      \s(?:by|von|par|por|da|door)""" + _SPONSOR_NAME + r"""
+    |^[^.!?]{0,60}?\b(?:is|are)\s(?:proudly|kindly|generously)\ssponsored\sby""" + _SPONSOR_NAME,
+    re.I | re.X,
+)
+
+
+def credits_sponsor(text: str) -> bool:
+    """Whether ``text`` credits a sponsor or a paid partner (:data:`SPONSOR_CREDIT`), not that it is not
+    ("not sponsored by anyone")."""
+    m = SPONSOR_CREDIT.search(text)
+    return m is not None and not _NEGATED.search(text, max(0, m.start() - 60), m.start())
 
 
 _NEGATED = re.compile(r"\b(?:no|not|nobody|never|none|kein\w*|nicht|niemand|pas|personne|ni|ningún|ninguna|nadie|non|nessun\w*|niet|geen|niemand)\b[^.!?]{0,40}$", re.I)

@@ -23,6 +23,7 @@ from .features import BlockRow, page_features, rows_for_page
 from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits, guess_kind, is_path_like, read_input, source_name
 from .lexicon import (
     AFFILIATE_MARKER,
+    credits_sponsor,
     declares_sponsored,
     has_affiliate_cue,
     headline_label,
@@ -49,6 +50,7 @@ BARE_LABEL_MAX_WORDS = 3  # "Anzeige", "Paid Post", "In association with": label
 # only disclosure is a label score between 0.75 and 0.94 (data/'s test split), and keep their label.
 BARE_LABEL_PAGE_MAX = 0.75
 TITLE_MAX_WORDS = 25  # a labelled headline is at most this long
+CREDIT_MAX_WORDS = 20  # a sponsor's credit is a notice up to this long (a longer block is prose that names one)
 DECLARED_MAX_WORDS = 80  # a block that declares the page sponsored is a notice up to this long (else prose)
 LABEL_TOP = 0.3  # a label of paid content above a headline in this share of the page's text labels the page
 # A line between two story paragraphs of at least this many words, no longer than STORY_HEADING_MAX_WORDS
@@ -390,6 +392,19 @@ class Detector:
             cls._revise_bare_labels_t(t)
         else:
             cls._revise_label_titles_t(t)
+        cls._revise_sponsor_credits_t(t)
+
+    @staticmethod
+    def _revise_sponsor_credits_t(t: _Table) -> None:
+        """A short block, not a heading, that credits a sponsor ("Sponsored by State Farm", "… is proudly
+        sponsored by …", "Gesponsert von …", :func:`lexicon.credits_sponsor`) is a sponsored notice, on any
+        page: a disclosure of paid content, if not always of the page's own (the page's score is left as it is)."""
+        for i in np.flatnonzero(t.cued[:, 0]).tolist():  # only blocks with a sponsorship cue word
+            text = t.texts[i]
+            if t.labels[i] == "sponsored" or t.headings[i] or len(text.split()) > CREDIT_MAX_WORDS:
+                continue  # a heading is a title ("Sponsored by a government, say researchers"), not a credit
+            if credits_sponsor(text):
+                t.relabel(i, "sponsored", max(t.prob(i, "sponsored"), t.scores[i]))
 
     @staticmethod
     def _revise_declared_t(t: _Table) -> bool:

@@ -411,3 +411,20 @@ def test_a_mention_or_a_denial_of_sponsorship_declares_nothing(text):
 ])
 def test_a_tag_line_that_files_the_page_as_paid_content(text, want):
     assert L.tagged_sponsored(text) is want
+
+
+@pytest.mark.parametrize("text, credit", [
+    ("Sponsored by State Farm", True),
+    ("Gesponsert von den Stadtwerken Kiel", True),
+    ("Sponsorisé par la Banque du Littoral", True),
+    ("The Coastline Weekly is proudly sponsored by Gull Ferries.", True),
+    ("The family had been sponsored by friends and neighbours.", False),  # inside a sentence
+    ("Un grupo de hackers patrocinados por un Estado espió a empresas", False),
+    ("state-sponsored by all accounts", False),
+    ("Sponsored", False),  # a bare label: no sponsor named
+    ("Sponsored by a government, say researchers", False),  # no name
+    ("Sponsored by the Coast Tourism Board", True),
+    ("Sponsored by 株式会社LIXIL", True),
+])
+def test_a_sponsor_credit_opens_its_block_and_names_the_sponsor(text, credit):
+    assert L.credits_sponsor(text) is credit

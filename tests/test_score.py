@@ -424,3 +424,31 @@ def test_a_doubtful_prose_block_never_falls_back_to_a_weak_sponsored_label(det):
     merged = np.array([[p[lab] for lab in OUTPUT_LABELS]])
     labels, _ = det._decide(merged, [_row(40, 0.0)])
     assert labels == ["editorial"]
+
+
+CREDIT_STORY = (
+    "<html><body><article><h1>Harbour towns brace for a busy summer</h1>"
+    "<p>Hotels along the coast report bookings well above last year, and the ferry company has added two "
+    "sailings a day between the islands to cope with the crowds expected in July and August.</p>"
+    "<p>{inline}</p>"
+    "<p>Local councils are hiring extra lifeguards and have asked visitors to use the park-and-ride sites "
+    "outside the old towns, where parking is scarce even in the quiet months of the year.</p>"
+    "</article><aside><h3>Five ways to save on your next ferry trip</h3><p>Sponsored by Gullwing</p>"
+    "<ul><li><a href='/a'>Cheap flights to the islands</a></li><li><a href='/b'>Ten beaches to visit</a></li></ul>"
+    "</aside><footer><p>The Coastline Weekly is proudly sponsored by Gull Ferries.</p></footer></body></html>"
+)
+
+
+def test_a_sponsor_credit_is_a_sponsored_notice_and_the_page_stays_editorial():
+    a = Detector.load().analyze(CREDIT_STORY.format(inline="Tourism officials expect record numbers.").encode())
+    labels = {b.text: b.label for b in a.blocks}
+    # a sponsored teaser's credit: a sponsor's name, not a bare ad-slot label (which is chrome on such a page)
+    assert labels["Sponsored by Gullwing"] == "sponsored"
+    assert labels["The Coastline Weekly is proudly sponsored by Gull Ferries."] == "sponsored"  # the site's sponsor
+    assert a.label == "editorial"
+
+
+def test_sponsored_by_inside_a_sentence_is_no_credit():
+    line = "The lifeboat crew's charity swim was sponsored by friends and neighbours."
+    a = Detector.load().analyze(CREDIT_STORY.format(inline=line).encode())
+    assert {b.text: b.label for b in a.blocks}[line] != "sponsored"
