@@ -21,8 +21,9 @@ import html
 import re
 from collections.abc import Sequence
 
-from .corpus import SPAN_LABELS, _norm
+from .corpus import _norm
 from .io import RawPage
+from .labels import SPAN_LABELS
 from .score import Analysis, LabelledBlock
 from .segment import Page
 

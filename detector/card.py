@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .labels import SPAN_LABELS
 from .modelfiles import META_FILE, ModelError, model_file
 
 __all__ = ["CARD_FILE", "write_model_card", "model_card", "grouped_metrics"]
@@ -111,7 +112,7 @@ def _metrics_section(name: str, m: dict) -> list[str]:
         f"| F1 | {_f(pg['f1'])} |",
         f"| false-positive rate (pages) | {_f(pg['false_positive_rate'])} ({pg['fp']} of {pg['fp'] + pg['tn']}) |",
     ]
-    for lab in ("sponsored", "affiliate", "disclaimer"):
+    for lab in SPAN_LABELS:
         if lab in sp:
             out.append(f"| {lab} spans found with the right label | {sp[lab]['found']} / {sp[lab]['spans']} "
                        f"({_f(sp[lab]['share'])}) |")

@@ -29,13 +29,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
+from .labels import NON_EDITORIAL
+
 if TYPE_CHECKING:
     from .score import Analysis, Detector
 
 __all__ = ["CUT_LABELS", "Span", "Cleaned", "LazyDetector", "clean_document", "clean_analysis", "cut_spans",
            "document_kind"]
 
-CUT_LABELS = ("sponsored", "affiliate", "disclaimer", "boilerplate")  # every label but editorial
+CUT_LABELS = NON_EDITORIAL  # cut by default: every label but editorial
 
 
 class Span(NamedTuple):

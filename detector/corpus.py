@@ -17,21 +17,11 @@ from typing import Any
 
 import numpy as np
 
+from .labels import SPAN_LABELS
+
 __all__ = ["LabelledPage", "load_corpus", "load_corpora", "corpus_hash", "Aligner", "block_targets", "split_by_source",
            "site_of"]
 
-SPAN_LABELS = ("sponsored", "affiliate", "disclaimer")
-# Internal block classes of the model. "sponsored" = a notice about the page's own main content;
-# "sponsored_other" = a sponsored notice about something else (deal box, teaser, site-wide credit).
-CLASSES = ("editorial", "sponsored", "sponsored_other", "affiliate", "disclaimer", "boilerplate")
-OUTPUT_LABEL = {
-    "editorial": "editorial",
-    "sponsored": "sponsored",
-    "sponsored_other": "sponsored",
-    "affiliate": "affiliate",
-    "disclaimer": "disclaimer",
-    "boilerplate": "boilerplate",
-}
 IGNORE = ""  # target of a block left out of training
 MOST = 0.5  # "most of its words": the share of a span (or block) that must fall inside
 

@@ -17,7 +17,8 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.metrics import average_precision_score, roc_auc_score
 
-from .corpus import MOST, SPAN_LABELS, Aligner, LabelledPage, load_corpus
+from .corpus import MOST, Aligner, LabelledPage, load_corpus
+from .labels import SPAN_LABELS
 from .score import Analysis, Detector
 
 __all__ = ["EvalResult", "evaluate", "evaluate_pages", "compute_metrics", "group_metrics"]

@@ -27,7 +27,6 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction import FeatureHasher
 
-from .corpus import OUTPUT_LABEL
 from .features import (
     CHAR_MAX,
     GATED,
@@ -41,6 +40,7 @@ from .features import (
     rows_for_page,
 )
 from .io import InputError, source_name
+from .labels import COLOURS, OUTPUT_LABEL
 from .score import BARE_LABEL_PAGE_MAX, PROSE_BOILERPLATE_MIN, Analysis, Detector, LabelledBlock, is_prose
 from .segment import Page, segment
 
@@ -67,13 +67,7 @@ DEFINITION = (
     "log-odds; the reference is editorial for non-editorial blocks and the runner-up class for editorial "
     "ones; positive pushes towards the label. Page: coefficient x value, in log-odds of 'sponsored'."
 )
-LABEL_COLOURS = {  # background of each label in the HTML view
-    "sponsored": "#f4a3a3",
-    "affiliate": "#f7c978",
-    "disclaimer": "#a9cdf2",
-    "boilerplate": "#d9d9d9",
-    "editorial": "#ffffff",
-}
+LABEL_COLOURS = COLOURS  # background of each label in the HTML view
 assert len(DENSE_NAMES) == N_DENSE, "features._dense changed: name its columns here"
 
 

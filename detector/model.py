@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # scipy.sparse is imported where a matrix is made: scoring ne
 from .compiled import fasthash as _fasthash
 from .estimator import Linear, Params
 from .features import BlockFeatures, BlockRow, gate_proba, row_cues
+from .labels import NON_EDITORIAL
 from .modelfiles import (  # the folder's files and checks: re-exported, they were defined here
     FORMAT_VERSION,
     JOBLIB_MODEL_FILE,  # noqa: F401 (re-exported)
@@ -264,7 +265,7 @@ class DetectorModel:
             model_file=MODEL_FILE,
             model_sha256=digest,
             classes=self.classes,
-            labels=["sponsored", "affiliate", "disclaimer", "boilerplate"],
+            labels=list(NON_EDITORIAL),
             threshold=self.threshold,
             sponsored_block_threshold=self.sponsored_block_threshold,
             versions=library_versions(),

@@ -29,10 +29,11 @@ import numpy as np
 from joblib import Parallel, delayed
 
 from .baselines import KEYWORD_THRESHOLD, extractor_kept, have_trafilatura, keyword_analysis, main_text
-from .corpus import IGNORE, OUTPUT_LABEL, SPAN_LABELS, LabelledPage, block_targets
+from .corpus import IGNORE, LabelledPage, block_targets
 from .evaluate import EvalResult, PageOutcome, _outcome, compute_metrics, group_metrics
 from .io import InputError
-from .score import OUTPUT_LABELS, Analysis, Detector
+from .labels import OUTPUT_LABEL, OUTPUT_LABELS, SPAN_LABELS
+from .score import Analysis, Detector
 from .segment import segment
 
 if TYPE_CHECKING:

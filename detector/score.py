@@ -18,9 +18,9 @@ import numpy as np
 
 from .budget import page_budget
 from .compiled import fasthash as _fasthash
-from .corpus import OUTPUT_LABEL
 from .features import BlockRow, page_features, rows_for_page
 from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits, guess_kind, is_path_like, read_input, source_name
+from .labels import NOTICE_LABELS, OUTPUT_LABEL, OUTPUT_LABELS
 from .lexicon import (
     AFFILIATE_MARKER,
     credits_sponsor,
@@ -39,8 +39,6 @@ __all__ = ["Detector", "Analysis", "LabelledBlock", "OUTPUT_LABELS"]
 # an option (a few us each, several a record)
 _DUMPS = json.JSONEncoder(ensure_ascii=False).encode
 
-OUTPUT_LABELS = ("editorial", "sponsored", "affiliate", "disclaimer", "boilerplate")
-NOTICE_LABELS = ("sponsored", "affiliate", "disclaimer")
 # columns of the five output labels' probabilities
 _SPONSORED, _AFFILIATE = OUTPUT_LABELS.index("sponsored"), OUTPUT_LABELS.index("affiliate")
 _BOILERPLATE = OUTPUT_LABELS.index("boilerplate")

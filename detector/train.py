@@ -19,9 +19,10 @@ import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn.model_selection import GroupKFold
 
-from .corpus import CLASSES, IGNORE, LabelledPage, block_targets, corpus_hash, load_corpora
+from .corpus import IGNORE, LabelledPage, block_targets, corpus_hash, load_corpora
 from .features import PAGE_FEATURE_NAMES, BlockFeatures, BlockRow, gate_proba, page_features, row_cues, rows_for_page
 from .io import InputError, RawPage, read_input
+from .labels import CLASSES
 from .model import BlockClassifier, DetectorModel, PageScorer
 from .segment import Page
 

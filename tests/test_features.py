@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from detector.corpus import CLASSES
 from detector.features import PAGE_FEATURE_NAMES, BlockFeatures, BlockRow, page_features, rows_for_page
 from detector.io import RawPage
+from detector.labels import CLASSES
 from detector.segment import Page, segment
 
 HTML = (
