@@ -53,10 +53,11 @@ def main() -> None:
         sizes = {"batch": batch_out.stat().st_size, "audit": (audit_out / "records.jsonl").stat().st_size}
     batch, audit = statistics.median(times["batch"]), statistics.median(times["audit"])
     print(f"{pages} pages, -j {opts.jobs}, median of {opts.repeat} runs each\n")
-    print("| command | seconds | pages/s | records (MB) |")
-    print("|---|---:|---:|---:|")
+    print("| command | seconds (median) | every run | pages/s | records (MB) |")
+    print("|---|---:|---|---:|---:|")
     for name, sec in (("detector batch", batch), ("detector audit", audit)):
-        print(f"| {name} | {sec:.1f} | {pages / sec:.0f} | {sizes[name.split()[1]] / 1e6:.0f} |")
+        runs = ", ".join(f"{t:.1f}" for t in times[name.split()[1]])
+        print(f"| {name} | {sec:.1f} | {runs} | {pages / sec:.0f} | {sizes[name.split()[1]] / 1e6:.0f} |")
     print(f"\naudit over batch: {100 * (audit / batch - 1):+.1f} %")
 
 
