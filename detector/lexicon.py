@@ -225,7 +225,8 @@ def headline_label(text: str) -> tuple[int, int] | None:
 
 
 # A sponsor's credit, opening its block: "Sponsored by State Farm", "Gesponsert von …", "Sponsorisé par …",
-# and a site's "Letters of Note is proudly sponsored by TinyLetter". It discloses paid content wherever it
+# a site's "Letters of Note is proudly sponsored by TinyLetter", or closing a native-ad teaser's title
+# ("How this app teaches you a language in 3 weeks! Sponsored by Babbel"). It discloses paid content wherever it
 # stands, on an editorial page too (a sponsored teaser, a site's sponsor), so its block is a sponsored
 # notice; unlike DECLARED_SPONSORED it does not say that the page's own content is paid for. The sponsor is
 # a name (capitalised, or in a script without case), not "a government"; and not "sponsored by" inside a
@@ -235,7 +236,10 @@ _SPONSOR_NAME = r"""\s+\W{0,2}(?:(?:the|der|die|das|den|dem|le|la|les|el|los|las
 SPONSOR_CREDIT = re.compile(
     r"""^\W{0,2}(?:sponsored|gesponsert|sponsoris[ée]e?s?|patrocinad[oa]s?|sponsorizzat[oaie]|gesponsord)
       \s(?:by|von|par|por|da|door)""" + _SPONSOR_NAME + r"""
-    |^[^.!?]{0,60}?\b(?:is|are)\s(?:proudly|kindly|generously)\ssponsored\sby""" + _SPONSOR_NAME,
+    |^[^.!?]{0,60}?\b(?:is|are)\s(?:proudly|kindly|generously)\ssponsored\sby""" + _SPONSOR_NAME + r"""
+    # closing a native-ad teaser's title, capitalised: "Crazy Cheap Flashlight - Selling Like Hotcakes! Sponsored by Lumify"
+    |(?-i:Sponsored|Gesponsert|Sponsoris[ée]|Patrocinado|Sponsorizzato|Gesponsord)\s(?:by|von|par|por|da|door)
+      """ + _SPONSOR_NAME + r"""[^\s.!?]*(?:\s+[^\s.!?]+){0,3}\W{0,2}$""",
     re.I | re.X,
 )
 

@@ -425,6 +425,9 @@ def test_a_tag_line_that_files_the_page_as_paid_content(text, want):
     ("Sponsored by a government, say researchers", False),  # no name
     ("Sponsored by the Coast Tourism Board", True),
     ("Sponsored by 株式会社LIXIL", True),
+    ("Crazy Cheap Flashlight - Selling Like Hotcakes!Sponsored by Lumify X9", True),  # a native-ad teaser's title
+    ("The concert, which was sponsored by Acme Corp", False),
+    ("Read more about the Sponsored by Acme programme and its results this year", False),
 ])
 def test_a_sponsor_credit_opens_its_block_and_names_the_sponsor(text, credit):
     assert L.credits_sponsor(text) is credit
