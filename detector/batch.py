@@ -33,12 +33,23 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from .budget import arm_worker, hard_limit, over_budget_error, worker_guard
-from .io import DEFAULT_LIMITS, InputError, ReadLimits
+from .budget import arm_worker, hard_limit, over_budget_error
+from .io import DEFAULT_LIMITS, ReadLimits
 from .sinks import JsonLine, json_line, open_sink
-from .sources import Item, SourceOptions, frame_items, iter_items, payload
+from .sources import Item, SourceOptions, frame_items, iter_items
+from .worker import (  # the worker's side (detector.worker), re-exported
+    SPONSORED_PAGES,
+    ClusterError,
+    ScoreOptions,
+    get_detector,
+    score_chunk,
+    score_chunk_lines,
+    score_item,
+)
 
 __all__ = [
+    "SPONSORED_PAGES",
+    "get_detector",
     "BatchOptions",
     "Summary",
     "ClusterError",
@@ -74,16 +85,10 @@ WORKER_IDLE_TIMEOUT = 300  # seconds an idle worker process (and its loaded mode
 PARENT_CHECK_SECONDS = 1.0  # how often a worker checks that the batch that started it is still alive
 # One thread per worker process: the processes are the parallelism.
 WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-SPONSORED_PAGES = "sponsored"  # BatchOptions.all_blocks: editorial blocks on sponsored pages only
-RECORD_NAME = "record"  # the name pages given as bytes are read under (no suffix to misread)
 # The garbage collector of a process that does nothing but score (a worker; the CLI's own process with
 # -j 1): the model's objects frozen out of its collections, and a young generation collected every 50,000
 # allocations rather than 700 (scoring a page allocates many short-lived containers, few cycles).
 BATCH_GC_THRESHOLD = (50_000, 10, 10)
-
-
-class ClusterError(Exception):
-    """The Dask scheduler cannot be reached, or Dask is not installed."""
 
 
 @dataclass(frozen=True)
@@ -152,27 +157,6 @@ class Summary:
         )
 
 
-# -- in the worker ------------------------------------------------------------------------------
-_DETECTORS: dict[str, Any] = {}  # per process: model key -> loaded Detector
-
-
-def _model_key(model_dir: str | Path | None) -> str:
-    return "default" if model_dir is None else str(Path(model_dir).resolve())
-
-
-def get_detector(
-    model_dir: str | Path | None = None, *, trust: bool = False, limits: ReadLimits = DEFAULT_LIMITS
-) -> Any:
-    """This process's Detector for ``model_dir`` with ``limits``, its model loaded on first use."""
-    from .score import Detector
-
-    key = _model_key(model_dir)
-    det = _DETECTORS.get(key)
-    if det is None:
-        det = _DETECTORS[key] = Detector.load(model_dir, trust=trust)
-    return det if det.limits == limits else Detector(det.model, limits)
-
-
 _NO_MODEL = "\0"  # _init_worker's argument for a task that needs no model
 
 
@@ -226,92 +210,6 @@ def _exit_with_parent(parent: int | None = None) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="detector-parent-watch", daemon=True).start()
-
-
-def _keep_all(all_blocks: bool | str, a: Any) -> bool:
-    """Whether the record of analysis ``a`` keeps its editorial blocks (``BatchOptions.all_blocks``)."""
-    return all_blocks is True or (all_blocks == SPONSORED_PAGES and a.label == "sponsored")
-
-
-def score_item(det: Any, item: Item, *, editorial: bool = False, all_blocks: bool | str = False) -> dict[str, Any]:
-    """One item -> its output record (``path`` = the item's id, ``url`` where known). Never raises."""
-    a = analyze_item(det, item)
-    rec = a.record(all_blocks=_keep_all(all_blocks, a), editorial=editorial)
-    out = _head(item)
-    rec.pop("path")
-    out.update(rec)
-    return out
-
-
-def score_item_line(det: Any, item: Item, *, editorial: bool = False, all_blocks: bool | str = False) -> JsonLine:
-    """:func:`score_item`'s record as its JSON line (``Analysis.record_line``: the same text as
-    ``json.dumps`` of the record, its blocks written in C). Never raises."""
-    a = analyze_item(det, item)
-    text = a.record_line(_head(item), all_blocks=_keep_all(all_blocks, a), editorial=editorial)
-    score = None if a.score is None else round(float(a.score), 4)
-    return JsonLine(item.id, score, a.label, a.error, text)
-
-
-def _head(item: Item) -> dict[str, Any]:
-    """The fields a record starts with: the item's id as its path, and its URL where known."""
-    return {"path": item.id} if item.url is None else {"path": item.id, "url": item.url}
-
-
-def analyze_item(det: Any, item: Item) -> Any:
-    """One item -> its :class:`~detector.score.Analysis` (``error`` set where it cannot be read). Never raises."""
-    from .score import Analysis
-
-    if item.error is not None:
-        return Analysis(path=item.id, score=None, label=None, error=item.error)
-    try:
-        if item.data is not None:
-            return det.analyze(payload(item, det.limits), name=RECORD_NAME, kind=item.kind)
-        return det.analyze(Path(item.path or item.id), kind=item.kind)
-    except InputError as err:
-        return Analysis(path=item.id, score=None, label=None, error=str(err))
-    except Exception as err:  # a bug met on one page of a crawl must not stop the crawl
-        log.exception("internal error on %s", item.id)
-        return Analysis(
-            path=item.id,
-            score=None,
-            label=None,
-            error=f"internal error: {type(err).__name__}: {' '.join(str(err).split())[:200]}",
-        )
-
-
-def _each_guarded(score: Callable[..., Any], det: Any, items: Sequence[Item], limits: ReadLimits, **kw: Any) -> list:
-    """``score(det, item, **kw)`` of each item, each under the worker's time guard (:func:`budget.worker_guard`)."""
-    out = []
-    for it in items:
-        with worker_guard(limits.max_seconds):
-            out.append(score(det, it, **kw))
-    return out
-
-
-@dataclass(frozen=True)
-class ScoreOptions:
-    """How a worker scores each page of a chunk and what its record holds: the one picklable object a
-    task carries to worker processes and to Dask (:meth:`BatchOptions.scoring` makes it)."""
-
-    model_dir: str | None = None  # None: the shipped model
-    trust: bool = False  # load model_dir although it is not shipped with the package
-    editorial: bool = False  # add each page's editorial text
-    all_blocks: bool | str = False  # keep editorial blocks too (SPONSORED_PAGES: on sponsored pages only)
-    limits: ReadLimits = DEFAULT_LIMITS
-
-
-def score_chunk(items: Sequence[Item], opts: ScoreOptions = ScoreOptions()) -> list[dict[str, Any]]:
-    """A chunk of items -> their records, with this process's cached model."""
-    det = get_detector(opts.model_dir, trust=opts.trust, limits=opts.limits)
-    return _each_guarded(score_item, det, items, opts.limits, editorial=opts.editorial, all_blocks=opts.all_blocks)
-
-
-def score_chunk_lines(items: Sequence[Item], opts: ScoreOptions = ScoreOptions()) -> list[JsonLine]:
-    """:func:`score_chunk`, each record already written out as its JSON line (for a sink of JSON lines):
-    the worker does the encoding, and the batch's own process little more than the writing."""
-    det = get_detector(opts.model_dir, trust=opts.trust, limits=opts.limits)
-    return _each_guarded(score_item_line, det, items, opts.limits, editorial=opts.editorial,
-                         all_blocks=opts.all_blocks)
 
 
 _MODEL_TASKS = (score_chunk, score_chunk_lines)  # tasks whose workers load the model as they start
@@ -599,7 +497,7 @@ def run_batch(
             raise ClusterError(f"--scheduler needs Dask ({err}): pip install 'detector[dask]'") from None
 
         size = options.chunk_size or DASK_CHUNK
-        records = dask_records(chunked(items, size), options, sources.limits)
+        records = dask_records(chunked(items, size), options, sources.limits, IN_FLIGHT_PER_WORKER)
     else:
         size = options.chunk_size or LOCAL_CHUNK
         records = local_records(chunked(items, size), options, task=task, limits=sources.limits)

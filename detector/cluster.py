@@ -20,16 +20,18 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from distributed import Client, WorkerPlugin, as_completed
 from distributed.scheduler import KilledWorker
 
-from . import batch
-from .batch import ClusterError
 from .io import ReadLimits
 from .modelfiles import META_FILE, MODEL_FILE, ModelError, default_model_dir, verify_model_dir
 from .sources import Item
+from .worker import ClusterError, ScoreOptions, cache_detector, cached_detector, drop_detector, score_item
+
+if TYPE_CHECKING:
+    from .batch import BatchOptions
 
 __all__ = ["dask_records", "ModelPlugin", "ClusterError", "score_partition"]
 
@@ -54,12 +56,12 @@ class ModelPlugin(WorkerPlugin):
             for name, data in self.files.items():
                 (folder / name).write_bytes(data)
             # The client checked the folder (and its trust) before sending it; this is a copy of it.
-            batch._DETECTORS[self.key] = Detector.load(folder, trust=True)
+            cache_detector(self.key, Detector.load(folder, trust=True))
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
     def teardown(self, worker: Any) -> None:
-        batch._DETECTORS.pop(self.key, None)
+        drop_detector(self.key)
 
 
 def model_files(model_dir: Path | None, trust: bool = False) -> tuple[dict[str, bytes], str]:
@@ -74,19 +76,19 @@ def model_files(model_dir: Path | None, trust: bool = False) -> tuple[dict[str, 
     return files, "dask:" + str(meta["model_sha256"])
 
 
-def score_partition(items: list[Item], key: str, opts: batch.ScoreOptions) -> list[dict[str, Any]]:
+def score_partition(items: list[Item], key: str, opts: ScoreOptions) -> list[dict[str, Any]]:
     """On a worker: a partition's records, with the model its plugin loaded (``opts.model_dir`` is the
     client's: the plugin carried its files)."""
-    det = batch._DETECTORS.get(key)
+    det = cached_detector(key)
     if det is None:
         raise ModelError("the detector model plugin has not run on this worker")
     if det.limits != opts.limits:
         det = type(det)(det.model, opts.limits)
-    return [batch.score_item(det, it, editorial=opts.editorial, all_blocks=opts.all_blocks) for it in items]
+    return [score_item(det, it, editorial=opts.editorial, all_blocks=opts.all_blocks) for it in items]
 
 
 def dask_records(
-    chunks: Iterable[list[Item]], options: batch.BatchOptions, limits: ReadLimits
+    chunks: Iterable[list[Item]], options: BatchOptions, limits: ReadLimits, in_flight_per_worker: int
 ) -> Iterator[list[dict[str, Any]]]:
     """Records of each partition, as partitions finish, from the cluster at ``options.scheduler``."""
     opts = options.scoring(limits)
@@ -98,7 +100,7 @@ def dask_records(
     try:
         client.register_plugin(ModelPlugin(files, key))
         threads = sum(client.nthreads().values()) or 1
-        limit = options.in_flight or batch.IN_FLIGHT_PER_WORKER * threads
+        limit = options.in_flight or in_flight_per_worker * threads
         pending = iter(chunks)
         parts: dict[Any, list[Item]] = {}  # by the future's key
 
@@ -122,7 +124,7 @@ def dask_records(
             except KilledWorker:
                 log.warning("workers died on a partition of %d pages; they get error records", len(loaded))
                 recs = [
-                    batch.score_item(
+                    score_item(
                         None, Item(id=it.id, url=it.url, error="the Dask worker died scoring this page")
                     )
                     for it in loaded

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from detector import batch as batch_mod
+from detector import worker as worker_mod
 from detector.batch import BatchOptions, ScoreOptions, Summary, run_batch, score_chunk, score_chunk_lines
 from detector.io import ReadLimits
 from detector.sinks import CsvSink, JsonLine, JsonlSink, json_line, record_line
@@ -225,14 +226,14 @@ def _model_state() -> tuple[int, int, tuple[int, int, int]]:
 
 @linux_only
 def test_a_page_that_kills_a_forked_worker_gets_an_error_record_and_the_batch_goes_on(monkeypatch):
-    analyze = batch_mod.analyze_item
+    analyze = worker_mod.analyze_item
 
     def crash_on_marked_pages(det, item):  # the forked workers inherit this patch
         if item.data == b"crash":
             os._exit(1)
         return analyze(det, item)
 
-    monkeypatch.setattr(batch_mod, "analyze_item", crash_on_marked_pages)
+    monkeypatch.setattr(worker_mod, "analyze_item", crash_on_marked_pages)
     items = [Item(id=f"p{i}", data=b"crash" if i == 5 else f"<p>Story {i} goes on here.</p>".encode())
              for i in range(12)]
     options = BatchOptions(n_jobs=2, own_process=True)
@@ -249,14 +250,14 @@ def test_a_page_that_kills_a_forked_worker_gets_an_error_record_and_the_batch_go
 
 @linux_only
 def test_a_page_stuck_in_compiled_code_beyond_its_budget_stops_its_worker_and_the_batch_goes_on(monkeypatch):
-    analyze = batch_mod.analyze_item
+    analyze = worker_mod.analyze_item
 
     def stuck_on_marked_pages(det, item):  # the forked workers inherit this patch
         if item.data == b"stuck":  # compiled code, where no Python signal handler runs: only the worker guard
             hashlib.pbkdf2_hmac("sha256", b"x", b"y", 3 * 10**7)  # stops it (~10 s of CPU if it did not)
         return analyze(det, item)
 
-    monkeypatch.setattr(batch_mod, "analyze_item", stuck_on_marked_pages)
+    monkeypatch.setattr(worker_mod, "analyze_item", stuck_on_marked_pages)
     items = [Item(id=f"p{i}", data=b"stuck" if i == 3 else f"<p>Story {i} goes on here.</p>".encode())
              for i in range(8)]
     options = BatchOptions(n_jobs=2, own_process=True)
