@@ -79,11 +79,9 @@ def model_files(model_dir: Path | None, trust: bool = False) -> tuple[dict[str, 
 def score_partition(items: list[Item], key: str, opts: ScoreOptions) -> list[dict[str, Any]]:
     """On a worker: a partition's records, with the model its plugin loaded (``opts.model_dir`` is the
     client's: the plugin carried its files)."""
-    det = cached_detector(key)
+    det = cached_detector(key, opts.limits)
     if det is None:
         raise ModelError("the detector model plugin has not run on this worker")
-    if det.limits != opts.limits:
-        det = type(det)(det.model, opts.limits)
     return [score_item(det, it, editorial=opts.editorial, all_blocks=opts.all_blocks) for it in items]
 
 

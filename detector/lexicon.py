@@ -245,8 +245,8 @@ SPONSOR_CREDIT = re.compile(
 
 
 def credits_sponsor(text: str) -> bool:
-    """Whether ``text`` credits a sponsor or a paid partner (:data:`SPONSOR_CREDIT`), not that it is not
-    ("not sponsored by anyone")."""
+    """Whether ``text`` credits a named sponsor (:data:`SPONSOR_CREDIT`), not that it is not ("not
+    sponsored by anyone")."""
     m = SPONSOR_CREDIT.search(text)
     return m is not None and not _NEGATED.search(text, max(0, m.start() - 60), m.start())
 

@@ -48,10 +48,9 @@ def get_detector(
     from .score import Detector
 
     key = _model_key(model_dir)
-    det = _DETECTORS.get(key)
-    if det is None:
-        det = _DETECTORS[key] = Detector.load(model_dir, trust=trust)
-    return det if det.limits == limits else Detector(det.model, limits)
+    if key not in _DETECTORS:
+        _DETECTORS[key] = Detector.load(model_dir, trust=trust)
+    return cached_detector(key, limits)
 
 
 def cache_detector(key: str, det: Any) -> None:
@@ -59,9 +58,10 @@ def cache_detector(key: str, det: Any) -> None:
     _DETECTORS[key] = det
 
 
-def cached_detector(key: str) -> Any:
-    """This process's model for ``key``, or None."""
-    return _DETECTORS.get(key)
+def cached_detector(key: str, limits: ReadLimits = DEFAULT_LIMITS) -> Any:
+    """This process's Detector for ``key`` with ``limits`` (its model shared), or None."""
+    det = _DETECTORS.get(key)
+    return det if det is None or det.limits == limits else type(det)(det.model, limits)
 
 
 def drop_detector(key: str) -> None:

@@ -197,16 +197,18 @@ def test_report_escapes_what_pages_hold() -> None:
     assert 'href="javascript:' not in doc
 
 
-def _find_span(text: str, span: str) -> tuple[int, int] | None:
-    """Where a labelled span is in the page's text, white space ignored: spans are cut from a text whose
+def _span_finder(text: str):
+    """Where a labelled span is in the page's ``text``, white space ignored: spans are cut from a text whose
     elements were joined without a separator (LABELS.md), the page's text joins its blocks with one."""
-    at = text.find(span)
-    if at >= 0:
-        return at, at + len(span)
     kept = [i for i, ch in enumerate(text) if not ch.isspace()]
-    squeezed, needle = "".join(text[i] for i in kept), "".join(span.split())
-    k = squeezed.find(needle) if needle else -1
-    return (kept[k], kept[k + len(needle) - 1] + 1) if k >= 0 else None
+    squeezed = "".join(text[i] for i in kept)
+
+    def find(span: str) -> tuple[int, int] | None:
+        needle = "".join(span.split())
+        k = squeezed.find(needle) if needle else -1
+        return (kept[k], kept[k + len(needle) - 1] + 1) if k >= 0 else None
+
+    return find
 
 
 def _agreement(corpus: Path) -> tuple[int, int]:
@@ -224,7 +226,8 @@ def _agreement(corpus: Path) -> tuple[int, int]:
         if a.error or a.label != "sponsored":
             continue
         labelled = [s.get("text", "") for s in lp.spans if s.get("label") == "sponsored"]
-        where = sorted(w for w in (_find_span(a.text, t) for t in labelled if t) if w is not None)
+        find = _span_finder(a.text)
+        where = sorted(w for w in (find(t) for t in labelled if t) if w is not None)
         if not where:
             continue
         rec = a.record(all_blocks=True)
