@@ -44,8 +44,8 @@ SMALL = 20  # documents of the short run, whose time is the tool's start-up
 
 def documents(n: int) -> list[str]:
     """The visible text of up to ``n`` labelled pages (every k-th page), repeated when there are fewer."""
-    from detector.corpus import load_corpus
     from detector.io import read_input
+    from detector.lab.corpus import load_corpus
     from detector.segment import segment
 
     pages = next((load_corpus(c) for c in CORPORA if (c / "labels.jsonl").is_file()), [])

@@ -89,12 +89,12 @@ import lxml.html
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from detector.corpus import LabelledPage, load_corpus  # noqa: E402
 from detector.io import InputError, read_input  # noqa: E402
+from detector.lab.corpus import LabelledPage, load_corpus  # noqa: E402
 
 DEFAULT_CORPORA = [ROOT / "data", ROOT.parent / "shared" / "realdev"]
 MIN_WORDS, MIN_CHARS = 3, 15  # shorter snippets ("Share", "Read more") turn up inside other text by accident
-MOST = 0.5  # a block at least this share made of snippet words is chrome (as detector.corpus.MOST)
+MOST = 0.5  # a block at least this share made of snippet words is chrome (as detector.lab.corpus.MOST)
 MAX_SOURCES_SPLIT = 20  # a corpus with at most this many sources gets one row per source
 EVAL_SOURCE = "trafilatura-eval"  # the realdev source whose pages come from trafilatura's evaluation set
 CROSSVAL = ("each page measured by a model trained without any page of its site (cross-validation by site: "
@@ -535,7 +535,7 @@ def run_crossval(tasks: list[tuple[str, LabelledPage, dict | None]], folders: Se
     returns the cross-validation's own table (sponsored pages and notices)."""
     global _DETECTOR
     from detector import Detector
-    from detector.crossval import cross_validate, format_cv
+    from detector.lab.crossval import cross_validate, format_cv
 
     cv = cross_validate(folders, folds=folds, n_jobs=jobs)
     pages = [p for f in folders for p in load_corpus(f)]

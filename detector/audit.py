@@ -40,7 +40,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .corpus import site_of
+from .lab.corpus import site_of
 
 __all__ = ["PageAudit", "audit_record", "clarity", "guess_language", "site_rows", "write_audit", "read_records",
            "PLACEMENT_EDGE"]

@@ -252,7 +252,7 @@ def card(model_dir: Path, corpus: Path | None, jobs: int, trust: bool) -> None:
 
     Example: detector card detector/models/default --corpus data -j 2
     """
-    from .card import write_model_card
+    from .lab.card import write_model_card
 
     try:
         path = write_model_card(model_dir, corpus=corpus, n_jobs=jobs, trust=trust)
@@ -267,7 +267,7 @@ def _evaluate_with_report(det: Any, pages: list, corpus: Path, out: Path, *, job
         import matplotlib  # noqa: F401
     except ImportError:
         raise click.ClickException("--report needs matplotlib: pip install 'detector[report]'") from None
-    from .report import collect, write_report
+    from .lab.report import collect, write_report
 
     name = corpus.name + (" (test split)" if which == "test" else "")
     data = collect(det, pages, n_jobs=jobs, baselines=baselines, corpus=name)
@@ -296,9 +296,9 @@ def train(corpora: tuple[Path, ...], output: Path, seed: int, test_share: float,
 
     Example: detector train data ../shared/realdev -o models/mine -j 2
     """
+    from .lab.train import TrainOptions
+    from .lab.train import train as do_train
     from .modelfiles import ModelError
-    from .train import TrainOptions
-    from .train import train as do_train
 
     if output.exists() and any(output.iterdir()) and not force:
         raise click.ClickException(f"{output} exists and is not empty (use --force to overwrite)")
@@ -314,7 +314,7 @@ def train(corpora: tuple[Path, ...], output: Path, seed: int, test_share: float,
         model.save(output, force=force)
     except ModelError as err:
         raise click.ClickException(str(err)) from None
-    from .card import write_model_card
+    from .lab.card import write_model_card
 
     write_model_card(output)
     m = report.get("test_metrics", {})
@@ -346,13 +346,13 @@ def evaluate(corpus: Path, model_dir: Path | None, trust: bool, jobs: int, which
 
     Example: detector evaluate ../shared/realdev -j 2 --report reports/realdev
     """
-    from .corpus import load_corpus
-    from .evaluate import evaluate_pages
+    from .lab.corpus import load_corpus
+    from .lab.evaluate import evaluate_pages
 
     det = _detector(model_dir, trust)
     pages = load_corpus(corpus)
     if which == "test":
-        from .train import held_out
+        from .lab.train import held_out
 
         pages = held_out(pages, det.model.metadata.get("report", {}))
     if report_dir is None:
@@ -393,7 +393,7 @@ def crossval(corpora: tuple[Path, ...], folds: int, jobs: int, limit: int | None
 
     Example: detector crossval data ../shared/realdev -j 2
     """
-    from .crossval import cross_validate, format_cv
+    from .lab.crossval import cross_validate, format_cv
 
     result = cross_validate(list(corpora), folds=folds, n_jobs=jobs, limit=limit)
     summary = result.summary()

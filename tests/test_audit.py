@@ -215,7 +215,7 @@ def _agreement(corpus: Path) -> tuple[int, int]:
     """Sponsored pages (by their labels) that the model also labels sponsored, and of those, how many get the
     same placement and clarity from the model's notice as from the labelled notice."""
     from detector import Detector
-    from detector.corpus import load_corpus
+    from detector.lab.corpus import load_corpus
 
     det = Detector.load()
     n = agree = 0

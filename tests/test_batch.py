@@ -634,8 +634,8 @@ def test_a_parallel_batch_then_a_parallel_evaluation_in_one_process():
     "'_ReusablePoolExecutor' object has no attribute '_temp_folder_manager'".
     """
     from detector.batch import run_batch
-    from detector.corpus import load_corpus
-    from detector.evaluate import evaluate_pages
+    from detector.lab.corpus import load_corpus
+    from detector.lab.evaluate import evaluate_pages
     from detector.score import Detector
 
     root = Path(__file__).resolve().parents[1]

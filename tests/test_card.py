@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from detector import Detector
-from detector.card import CARD_FILE, model_card, write_model_card
 from detector.cli import main
+from detector.lab.card import CARD_FILE, model_card, write_model_card
 from detector.model import META_FILE, MODEL_FILE, default_model_dir
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,7 +89,7 @@ def test_detector_card_command(model_copy):
 def test_detector_train_writes_the_card_after_saving(monkeypatch, tmp_path):
     model = Detector.load().model
     report = {"train_pages": 1, "test_pages": 0, "seconds": 0.0, "test_metrics": {}}
-    monkeypatch.setattr("detector.train.train", lambda corpus, opts: (model, report))
+    monkeypatch.setattr("detector.lab.train.train", lambda corpus, opts: (model, report))
     out = tmp_path / "trained"
     result = CliRunner().invoke(main, ["train", str(ROOT / "data"), "-o", str(out)])
     assert result.exit_code == 0, result.output

@@ -1,4 +1,4 @@
-"""Labelled corpora and span alignment: detector.corpus."""
+"""Labelled corpora and span alignment: detector.lab.corpus."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from detector.corpus import IGNORE, Aligner, LabelledPage, block_targets, corpus_hash, load_corpus, split_by_source
 from detector.io import read_input
+from detector.lab.corpus import IGNORE, Aligner, LabelledPage, block_targets, corpus_hash, load_corpus, split_by_source
 from detector.segment import Block, segment
 
 NOTICE_PAGE = (

@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from detector.cli import main
-from detector.corpus import LabelledPage, load_corpus, site_of
-from detector.train import site_groups, split_by_site
+from detector.lab.corpus import LabelledPage, load_corpus, site_of
+from detector.lab.train import site_groups, split_by_site
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -54,7 +54,7 @@ def test_the_split_keeps_every_site_on_one_side():
 
 @pytest.mark.slow
 def test_crossval_scores_every_page_with_a_model_that_never_saw_its_site():
-    from detector.crossval import cross_validate, format_cv
+    from detector.lab.crossval import cross_validate, format_cv
 
     result = cross_validate([DATA], folds=2, limit=240)
     assert len(result.detector) == len(result.keyword) == len(result.rows) == 240
@@ -81,7 +81,7 @@ def test_crossval_command_writes_its_json(tmp_path):
 
 def test_a_page_without_boilerplate_labels_trains_on_prose_cue_blocks_and_notices_only():
     from detector.features import BlockRow
-    from detector.train import PROSE_PER_PAGE, _unlabelled_chrome_kept
+    from detector.lab.train import PROSE_PER_PAGE, _unlabelled_chrome_kept
 
     def row(text, links=0.0):
         return BlockRow(text, "", "", "", "p", ("body",), 0.5, links, len(text.split()), False, "")
@@ -105,7 +105,7 @@ def test_a_page_without_boilerplate_labels_trains_on_prose_cue_blocks_and_notice
 def test_rows_with_a_cue_that_are_no_notice_weigh_more():
     import scipy.sparse as sp
 
-    from detector.train import TrainingSet, cue_negative_weights
+    from detector.lab.train import TrainingSet, cue_negative_weights
 
     y = np.array(["editorial", "editorial", "sponsored", "boilerplate", "sponsored_other"])
     cued = np.array([True, False, True, True, True])

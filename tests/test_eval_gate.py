@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from detector import Detector
-from detector.corpus import corpus_hash, load_corpus
-from detector.evaluate import evaluate_pages
+from detector.lab.corpus import corpus_hash, load_corpus
+from detector.lab.evaluate import evaluate_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 GATE = json.loads((ROOT / "tests" / "eval_gate.json").read_text(encoding="utf-8"))
@@ -55,7 +55,7 @@ def test_shipped_model_was_trained_on_this_data(detector):
 
 @pytest.mark.slow
 def test_gate_on_crossval_by_site_over_data():
-    from detector.crossval import cross_validate
+    from detector.lab.crossval import cross_validate
 
     gate = GATE["crossval_data"]
     assert corpus_hash(ROOT / "data") == gate["corpus_sha256"], "data/ changed: re-measure the gate"

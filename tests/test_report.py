@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 
 from detector import Detector
-from detector.baselines import extractor_kept, have_trafilatura, keyword_analysis, keyword_label
 from detector.cli import main
-from detector.corpus import load_corpus
-from detector.report import ahead, collect, confusion, group_metrics
+from detector.lab.baselines import extractor_kept, have_trafilatura, keyword_analysis, keyword_label
+from detector.lab.corpus import load_corpus
+from detector.lab.report import ahead, collect, confusion, group_metrics
 from detector.score import OUTPUT_LABELS
 from detector.segment import segment
 
@@ -100,7 +100,7 @@ def test_keyword_baseline_numbers_on_a_tiny_corpus(data):
 
 
 def test_detector_metrics_match_evaluate(det, corpus, data):
-    from detector.evaluate import evaluate
+    from detector.lab.evaluate import evaluate
 
     assert data.result.metrics == evaluate(corpus, det).metrics
 
@@ -135,7 +135,7 @@ def test_the_trafilatura_baseline_is_measured_when_installed(data):
 
 
 def test_the_trafilatura_baseline_is_skipped_with_a_note_when_absent(det, corpus, monkeypatch):
-    monkeypatch.setattr("detector.report.have_trafilatura", lambda: False)
+    monkeypatch.setattr("detector.lab.report.have_trafilatura", lambda: False)
     d = collect(det, load_corpus(corpus)[:2])
     assert "trafilatura is not installed" in d.extractor_note
     assert all(r.extractor is None for r in d.records)
@@ -144,7 +144,7 @@ def test_the_trafilatura_baseline_is_skipped_with_a_note_when_absent(det, corpus
 
 def test_report_files_exist_and_the_html_embeds_its_images(data, tmp_path):
     pytest.importorskip("matplotlib")
-    from detector.report import write_report
+    from detector.lab.report import write_report
 
     paths = write_report(data, tmp_path / "rep")
     for name in ("pr_curve", "reliability", "confusion", "by_language", "by_source"):

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from detector import Detector, DetectorModel, ModelError
 from detector.cli import main
-from detector.corpus import load_corpus
+from detector.lab.corpus import load_corpus
+from detector.lab.train import TrainOptions, train
 from detector.model import META_FILE, MODEL_FILE, default_model_dir
-from detector.train import TrainOptions, train
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -47,7 +47,7 @@ def test_train_and_test_sources_do_not_overlap(small_model):
     report = json.loads((folder / META_FILE).read_text())["report"]
     assert report["test_sites"] and report["train_sources"]
     pages = load_corpus(DATA)[:SLICE]
-    from detector.train import held_out, site_groups
+    from detector.lab.train import held_out, site_groups
 
     test_ids = {p.id for p in held_out(pages, report)}
     train_sites = {g for p, g in zip(pages, site_groups(pages)) if p.id not in test_ids}
@@ -126,8 +126,8 @@ def test_corpus_in_data_meets_the_data_card():
 def test_a_page_without_chrome_labels_learns_its_chrome_from_the_reference_main_text(tmp_path):
     # realdev labels its notices only: trafilatura's main text tells its chrome from its story.
     pytest.importorskip("trafilatura")
-    from detector.corpus import LabelledPage
-    from detector.train import prepare_page
+    from detector.lab.corpus import LabelledPage
+    from detector.lab.train import prepare_page
 
     story = ("The harbour committee met on Monday evening to discuss the winter timetable of the passenger "
              "ferry, the price of a season ticket and the queue of lorries that forms on the quay on Fridays.")

@@ -217,7 +217,7 @@ def test_card_needs_trust_to_load_a_model_from_elsewhere(copy, no_unpickling, mo
     meta["metrics"].pop("data_test_by_source", None)
     meta["report"]["test_sites"] = ["wanderfold.com"]  # a test split for the card to measure on
     (copy / META_FILE).write_text(json.dumps(meta))
-    monkeypatch.setattr("detector.corpus.corpus_hash", lambda corpus: meta["training_data"]["sha256"])
+    monkeypatch.setattr("detector.lab.corpus.corpus_hash", lambda corpus: meta["training_data"]["sha256"])
     result = CliRunner().invoke(main, ["card", str(copy), "--corpus", str(ROOT / "data")])
     assert result.exit_code == 1 and "--trust" in result.stderr
 

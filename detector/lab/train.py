@@ -19,12 +19,12 @@ import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn.model_selection import GroupKFold
 
+from ..features import PAGE_FEATURE_NAMES, BlockFeatures, BlockRow, gate_proba, page_features, row_cues, rows_for_page
+from ..io import InputError, RawPage, read_input
+from ..labels import CLASSES
+from ..model import BlockClassifier, DetectorModel, PageScorer
+from ..segment import Page
 from .corpus import IGNORE, LabelledPage, block_targets, corpus_hash, load_corpora
-from .features import PAGE_FEATURE_NAMES, BlockFeatures, BlockRow, gate_proba, page_features, row_cues, rows_for_page
-from .io import InputError, RawPage, read_input
-from .labels import CLASSES
-from .model import BlockClassifier, DetectorModel, PageScorer
-from .segment import Page
 
 __all__ = ["TrainOptions", "train", "prepare_page", "prepare_pages", "training_set", "fit_model", "site_groups",
            "split_by_site", "held_out", "page_evidence"]
@@ -76,7 +76,7 @@ class Prepared:
 
 def prepare_page(lp: LabelledPage) -> Prepared:
     """Read, segment and label the blocks (and units) of one labelled page."""
-    from .segment import segment
+    from ..segment import segment
 
     try:
         raw = read_input(lp.path)
@@ -118,7 +118,7 @@ def _unlabelled_chrome_kept(rows: Sequence[BlockRow], targets: Sequence[str], ke
     block and every unlabelled one of CUE_MIN_WORDS words or more that holds a cue word (a disclosure word
     in another sense: "State-sponsored hackers …").
     """
-    from .lexicon import cue_counts
+    from ..lexicon import cue_counts
 
     rng = np.random.default_rng(seed + 3)
     out, prose = [], []
@@ -161,7 +161,7 @@ def chrome_reference() -> str | None:
 
 
 def reference_main_text(raw: RawPage, page: Page) -> str | None:
-    """trafilatura's main text of a page (:func:`detector.baselines.main_text`), the reference that labels
+    """trafilatura's main text of a page (:func:`detector.lab.baselines.main_text`), the reference that labels
     the chrome of a corpus which labels only its disclosures (realdev); None without trafilatura or where
     it finds next to nothing."""
     from .baselines import have_trafilatura, main_text
@@ -192,8 +192,8 @@ def _reference_chrome(rows: Sequence[BlockRow], targets: Sequence[str], keep: li
     editorial. Labelled blocks (disclosures) keep their labels. Up to PROSE_PER_PAGE long editorial
     blocks and CHROME_PER_PAGE boilerplate blocks are kept per page.
     """
+    from ..lexicon import cue_counts
     from .corpus import _norm
-    from .lexicon import cue_counts
 
     stream = _norm(main)
     lines = {_norm(ln) for ln in main.splitlines()}
@@ -513,11 +513,11 @@ def train(corpus: str | Path | Sequence[str | Path],
     """Train on one corpus folder or several; returns the model (not yet saved) and a report with test metrics.
 
     With ``options.test_share`` above 0, that share of the sites is held out and measured; with 0 every
-    page is trained on (measure such a model by :func:`detector.crossval.cross_validate`).
+    page is trained on (measure such a model by :func:`detector.lab.crossval.cross_validate`).
     """
+    from ..score import Detector
     from .card import grouped_metrics
     from .evaluate import evaluate_pages
-    from .score import Detector
 
     t0 = time.time()
     folders = _corpus_list(corpus)

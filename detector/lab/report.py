@@ -6,7 +6,7 @@
 - ``pr_curve.png``, ``reliability.png``, ``confusion.png``, ``by_language.png``, ``by_source.png``;
 - ``metrics.json`` — every number of the page, for machines.
 
-The comparison is on the same pages: the keyword list of :mod:`detector.baselines` (page AUC,
+The comparison is on the same pages: the keyword list of :mod:`detector.lab.baselines` (page AUC,
 precision, recall, spans found, false sponsored blocks), and how many labelled disclosures trafilatura's
 main text still holds (skipped with a note when trafilatura is not installed). Plots need matplotlib
 (``pip install detector[report]``); they are drawn on the Agg canvas, never through pyplot's global state.
@@ -28,13 +28,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from joblib import Parallel, delayed
 
+from ..io import InputError
+from ..labels import OUTPUT_LABEL, OUTPUT_LABELS, SPAN_LABELS
+from ..score import Analysis, Detector
+from ..segment import segment
 from .baselines import KEYWORD_THRESHOLD, extractor_kept, have_trafilatura, keyword_analysis, main_text
 from .corpus import IGNORE, LabelledPage, block_targets
 from .evaluate import EvalResult, PageOutcome, _outcome, compute_metrics, group_metrics
-from .io import InputError
-from .labels import OUTPUT_LABEL, OUTPUT_LABELS, SPAN_LABELS
-from .score import Analysis, Detector
-from .segment import segment
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -454,8 +454,8 @@ def _html(data: ReportData, s: dict, pngs: dict[str, bytes], n: int) -> str:
     parts.append("</ul>")
     parts.append(_table(s["comparison"], ["measure", "detector", "keyword"], ["measure", "detector", "keyword list"]))
     parts.append("<p class=\"note\">Keyword list: a fixed list of disclosure phrases in six languages matched block by "
-                 "block (detector/baselines.py); the page counts as sponsored when any block holds a sponsored phrase. "
-                 "Same pages, same segmentation, same metric code.</p>")
+                 "block (detector/lab/baselines.py); the page counts as sponsored when any block holds a sponsored "
+                 "phrase. Same pages, same segmentation, same metric code.</p>")
     ext = s["extractor_baseline"]
     if ext:
         rows = [{"label": lab, **ext[lab]} for lab in SPAN_LABELS]

@@ -1,9 +1,9 @@
 """Cross-validation grouped by site: how the detector does on sites it never saw.
 
 Every page of the corpora is scored by a model trained without any page of its site (the registered
-domain of its URL, see :func:`detector.train.site_groups`), its page threshold and page scorer chosen
+domain of its URL, see :func:`detector.lab.train.site_groups`), its page threshold and page scorer chosen
 without them too. That is the figure that predicts a new crawl; scores on pages a model was trained or
-tuned on are not. The keyword list of :mod:`detector.baselines` is measured on the same pages.
+tuned on are not. The keyword list of :mod:`detector.lab.baselines` is measured on the same pages.
 
 Results come per row (one row per corpus, and per source for a corpus of a few sources) and pooled.
 """
@@ -70,8 +70,8 @@ def _rows(pages: Sequence[LabelledPage], corpus_of: Sequence[str]) -> list[str]:
 
 
 def _score_fold(model: Any, pages: Sequence[LabelledPage]) -> list[tuple[PageOutcome, PageOutcome]]:
+    from ..score import Detector
     from .report import _record
-    from .score import Detector
 
     det = Detector(model)
     out = []

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .labels import SPAN_LABELS
+from ..labels import SPAN_LABELS
 
 __all__ = ["LabelledPage", "load_corpus", "load_corpora", "corpus_hash", "Aligner", "block_targets", "split_by_source",
            "site_of"]

@@ -17,9 +17,9 @@ import numpy as np
 from joblib import Parallel, delayed
 from sklearn.metrics import average_precision_score, roc_auc_score
 
+from ..labels import SPAN_LABELS
+from ..score import Analysis, Detector
 from .corpus import MOST, Aligner, LabelledPage, load_corpus
-from .labels import SPAN_LABELS
-from .score import Analysis, Detector
 
 __all__ = ["EvalResult", "evaluate", "evaluate_pages", "compute_metrics", "group_metrics"]
 

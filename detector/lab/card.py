@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .labels import SPAN_LABELS
-from .modelfiles import META_FILE, ModelError, model_file
+from ..labels import SPAN_LABELS
+from ..modelfiles import META_FILE, ModelError, model_file
 
 __all__ = ["CARD_FILE", "write_model_card", "model_card", "grouped_metrics"]
 
@@ -38,9 +38,9 @@ def grouped_metrics(outcomes: Sequence[Any], threshold: float) -> dict[str, list
 def _measure_groups(
     folder: Path, meta: dict, corpus: Path, n_jobs: int, trust: bool = False
 ) -> dict[str, list[dict]] | None:
+    from ..score import Detector
     from .corpus import corpus_hash, load_corpus
     from .evaluate import evaluate_pages
-    from .score import Detector
 
     want = meta.get("training_data", {}).get("sha256")
     if corpus_hash(corpus) != want:
@@ -145,7 +145,7 @@ def model_card(meta: dict, groups: dict[str, list[dict]] | None = None, *, name:
         f"- **Written with**: {versions}. Another scikit-learn minor version refuses to load it.", "",
         "## Training data", "",
         f"- **Corpus**: `{td.get('corpus', '?')}`, {td.get('pages', '?')} pages, sha256 `{td.get('sha256', '?')}` "
-        "(labels.jsonl and every page, in order: `detector.corpus.corpus_hash`; for several corpora, the sha256 of "
+        "(labels.jsonl and every page, in order: `detector.lab.corpus.corpus_hash`; for several corpora, the sha256 of "
         "their hashes in order).",
         *[f"  - `{c['name']}`: {c['pages']} pages, sha256 `{c['sha256']}`" for c in td.get("corpora", [])],
         f"- **Split**: {td.get('split', '?')}, {_f(td.get('test_share'))} of the sites held out, seed "

@@ -21,11 +21,11 @@ import html
 import re
 from collections.abc import Sequence
 
+from ..io import RawPage
+from ..labels import SPAN_LABELS
+from ..score import Analysis, LabelledBlock
+from ..segment import Page
 from .corpus import _norm
-from .io import RawPage
-from .labels import SPAN_LABELS
-from .score import Analysis, LabelledBlock
-from .segment import Page
 
 __all__ = [
     "KEYWORDS",
