@@ -140,6 +140,60 @@ DECLARED_SPONSORED = re.compile(
 )
 
 
+# A disclaimer in the wordings sites use for it, whatever the block around it: the author's views as their
+# own ("The opinions expressed here are my own and do not necessarily reflect …"), a trademark or
+# endorsement denial ("… is not endorsed, sponsored or affiliated with …", "I'm in no way affiliated
+# with …"), information that is not advice ("for informational purposes only", "not investment advice",
+# "stellt keine Anlageberatung dar", "ne constitue pas un conseil en investissement"), a liability
+# disclaimer ("Haftungsausschluss") or a block headed "Disclosure:" (a relationship: "Disclosure: I advise
+# both companies"; "Disclaimer:" heads an author's caveats as often as a disclaimer). Read in the blocks
+# that hold one of DISCLAIMER_ANCHORS (score.Detector._revise_disclaimers_t): a match makes its block, if
+# short and not otherwise a notice, a disclaimer.
+DISCLAIMER_FORMULA = re.compile(
+    r"""
+    # en
+    \b(?:opinions?|views?|postings?|thoughts)\s(?:\w+\s){0,6}?(?:are|is)\s(?:solely\s|strictly\s|entirely\s|purely\s)?
+      (?:(?:my|our|his|her|their)\sown|the\sauthor'?s?\sown|those\sof\sthe\s(?:author|writer|contributor)s?)\b
+    |\bdo(?:es)?\snot\snecessarily\s(?:reflect|represent)\b|\bdo(?:es)?\snot\s(?:reflect|represent)\s(?:those\sof|the\s(?:\w+\s)?(?:views|opinions|positions))
+    |\bnot\s(?:endorsed|sponsored),?\s(?:\w+,?\s){0,3}(?:affiliated|associated)\swith
+    |\b(?:i|we)(?:'m|’m|\sam|'re|’re|\sare)\s(?:in\sno\sway|not|by\sno\smeans)\s(?:\w+\s)?(?:affiliated|associated)\swith
+    |\bfor\s(?:general\s)?(?:educational|informational|information|entertainment)\spurposes\sonly\b
+    |\b(?:not|no|nor)\s(?:(?:be\s)?(?:constitute|construed\sas|considered|intended\sas|intended\sto\sbe|contain)\s)?(?:an?\s)?(?:\w+\s)?
+      (?:financial|investment|legal|medical|professional|tax)\sadvice\b
+    |^\W{0,2}(?:full\s)?disclosures?\s*[:–—-]
+    # de
+    |^\W{0,2}haftungsausschluss\b|\bkeine\s(?:anlage|rechts|steuer|finanz)?beratung\b|
+      \bstellt\skeine\s(?:\w+\s)?(?:anlage|rechts|steuer|finanz)?(?:beratung|empfehlung)\b|
+      \bspiegel[nt]\snicht\s(?:\w+\s)?(?:die\s)?(?:meinung|ansicht)
+    # fr
+    |\bne\sconstitue(?:nt)?\s(?:en\saucun\scas\s)?(?:pas\s)?(?:un\s)?(?:conseil|recommandation)\b|\bn['’]engage(?:nt)?\sque\s(?:leur|son|ses|mon|l['’])
+      |\bavertissement\s*:|\bclause\sde\snon-responsabilit
+    # es
+    |\bno\sconstituye(?:n)?\s(?:una\s)?(?:recomendaci[oó]n|asesoramiento|consejo)\b|\bno\s(?:necesariamente\s)?refleja(?:n)?\s(?:la|las)\s(?:opini|posici)
+      |\bexclusiva\sresponsabilidad\sde|\baviso\slegal\s*:
+    # it
+    |\bnon\scostituisce(?:no)?\s(?:in\salcun\smodo\s)?(?:una?\s)?(?:consulenza|sollecitazione|raccomandazione)\b|\besclusione\sdi\sresponsabilit
+    # nl
+    |\bgeen\s(?:financieel\s|beleggings|juridisch\s)?advies\b|\bvrijwaring\b
+    """,
+    re.I | re.X,
+)
+# Words that every DISCLAIMER_FORMULA or INLINE_DISCLOSURE match holds (lower case): the blocks that hold
+# none are not read with those patterns (a page's text is searched for these with str.find, which takes a
+# tenth of the time of one Python regex scan over it).
+DISCLAIMER_ANCHORS = (
+    " own", "those of the", "not necessarily", "not reflect", "not represent", "affiliated with", "associated with",
+    "purposes only", "advice", "disclaimer", "disclosure", "haftungsausschluss", "beratung", "empfehlung",
+    "meinung", "ansicht", "conseil", "recommandation", "engage", "avertissement", "non-responsabilit",
+    "recomendaci", "asesoramiento", "consejo", "refleja", "exclusiva responsabilidad", "aviso legal", "consulenza",
+    "sollecitazione", "raccomandazione", "esclusione di responsabilit", "advies", "vrijwaring",
+)
+
+# A disclosure in brackets inside a paragraph: "(Full disclosure: I work at Cars.com.)", "(disclaimer: I'm
+# the co-founder)", "(As a friendly disclaimer, I actually work there.)": cut out of it as a disclaimer.
+INLINE_DISCLOSURE = re.compile(
+    r"[(\[]\s*(?:as\sa\s)?(?:(?:full|friendly|quick|small)\s)?(?:disclosure|disclaimer)\b[^()\[\]]{3,240}[)\]]", re.I)
+
 # An affiliate marker inside a paragraph, after the link it marks: "(affiliate link)", "*Werbelink",
 # "(lien partenaire)", "(commission earned)". Each holds an AFFILIATE_CUES word (score reads only those blocks).
 AFFILIATE_MARKER = re.compile(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,9 @@ from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits, guess_kind, is_
 from .labels import NOTICE_LABELS, OUTPUT_LABEL, OUTPUT_LABELS
 from .lexicon import (
     AFFILIATE_MARKER,
+    DISCLAIMER_ANCHORS,
+    DISCLAIMER_FORMULA,
+    INLINE_DISCLOSURE,
     credits_sponsor,
     declares_sponsored,
     has_affiliate_cue,
@@ -50,6 +54,8 @@ BARE_LABEL_PAGE_MAX = 0.75
 TITLE_MAX_WORDS = 25  # a labelled headline is at most this long
 CREDIT_MAX_WORDS = 20  # a sponsor's credit is a notice up to this long (a longer block is prose that names one)
 DECLARED_MAX_WORDS = 80  # a block that declares the page sponsored is a notice up to this long (else prose)
+DISCLAIMER_MAX_WORDS = 80  # a block in a disclaimer's wording is a disclaimer up to this long (else prose)
+DISCLAIMER_MIN_WORDS = 6  # and from this long: "Haftungsausschluss" alone is a link to the site's legal page
 LABEL_TOP = 0.3  # a label of paid content above a headline in this share of the page's text labels the page
 # A line between two story paragraphs of at least this many words, no longer than STORY_HEADING_MAX_WORDS
 # and called chrome with less than STORY_HEADING_MAX_CHROME, is a subheading of the story.
@@ -369,6 +375,7 @@ class Detector:
         labels, scores = self._decide(merged, rows)
         table = self._assemble(page, labels, scores, merged, len(page.blocks))
         self._revise(table, score, self.model.threshold)
+        self._revise_disclaimers_t(table, page.text)
         declared = self._revise_declared_t(table)  # the page's own content says it is paid for
         if self._revise_headline_label_t(table, page) or declared:
             score = max(score, self.model.threshold)
@@ -391,6 +398,48 @@ class Detector:
         else:
             cls._revise_label_titles_t(t)
         cls._revise_sponsor_credits_t(t)
+
+    @staticmethod
+    def _revise_disclaimers_t(t: _Table, text: str) -> None:
+        """Disclaimers in the wordings sites use for them, in the blocks where an anchor word of their patterns
+        occurs (:data:`lexicon.DISCLAIMER_ANCHORS`, found in the page's ``text``, which the blocks' offsets
+        point into) that hold no sponsorship or commission cue word (those are read as sponsored or affiliate
+        notices) and are no heading:
+
+        - a block the model called editorial or boilerplate, of ``DISCLAIMER_MIN_WORDS`` to
+          ``DISCLAIMER_MAX_WORDS`` words, in a disclaimer's wording (:data:`lexicon.DISCLAIMER_FORMULA`: "The
+          opinions expressed here are my own…", "… is not endorsed or affiliated with …", "not investment
+          advice", "Haftungsausschluss (Disclaimer) …", a block headed "Disclosure:") is a disclaimer;
+        - a disclosure in brackets inside an editorial paragraph ("(Full disclosure: I work at Cars.com.)",
+          :data:`lexicon.INLINE_DISCLOSURE`) is cut out of it as a disclaimer.
+        """
+        low = text.lower()
+        if len(low) == len(text):  # the blocks where an anchor word of the patterns occurs
+            found = set()
+            for word in DISCLAIMER_ANCHORS:
+                k = low.find(word)
+                while k >= 0:
+                    found.add(bisect_right(t.starts, k) - 1)
+                    k = low.find(word, k + 1)
+            candidates = sorted(i for i in found if i >= 0)
+        else:  # lower-casing moved the offsets (a rare character): every block
+            candidates = list(range(len(t.texts)))
+        whole: dict[int, None] = {}
+        inline: dict[int, tuple[int, int]] = {}
+        for i in candidates:
+            if t.cued[i].any() or t.headings[i] or t.labels[i] not in ("editorial", "boilerplate"):
+                continue
+            block = t.texts[i]
+            if DISCLAIMER_MIN_WORDS <= len(block.split()) <= DISCLAIMER_MAX_WORDS and DISCLAIMER_FORMULA.search(block):
+                whole[i] = None
+            elif t.labels[i] == "editorial" and not t.units[i] and (m := INLINE_DISCLOSURE.search(block)):
+                inline[i] = (m.start(), m.end())
+        for i in sorted({**whole, **inline}, reverse=True):  # from the last: a cut leaves the blocks before it
+            score = max(t.prob(i, "disclaimer"), t.scores[i])
+            if i in whole or inline[i] == (0, len(t.texts[i])):
+                t.relabel(i, "disclaimer", score)
+            else:
+                t.cut(i, *inline[i], "disclaimer", score, rest=("editorial", t.scores[i]))
 
     @staticmethod
     def _revise_sponsor_credits_t(t: _Table) -> None:

@@ -1,0 +1,62 @@
+"""Disclaimers in the wordings sites use for them (score.Detector._revise_disclaimers_t)."""
+
+from __future__ import annotations
+
+import pytest
+
+from detector import Detector
+from detector.lexicon import DISCLAIMER_FORMULA, INLINE_DISCLOSURE
+
+STORY = ("<p>The harbour board met on Tuesday to weigh three offers for the old ferry terminal, and its chair "
+         "said a decision would follow before the summer season begins in earnest.</p>")
+
+
+@pytest.fixture(scope="module")
+def det() -> Detector:
+    return Detector.load()
+
+
+def labelled(det: Detector, body: str) -> dict[str, str]:
+    a = det.analyze(f"<html><body><h1>Ferry terminal offers weighed</h1>{STORY}{body}</body></html>", kind="html")
+    assert a.error is None
+    return {b.text: b.label for b in a.blocks}
+
+
+@pytest.mark.parametrize("text", [
+    "The opinions expressed in this column are the author's own and do not necessarily reflect those of the paper.",
+    "This newsletter is for informational purposes only and should not be taken as investment advice of any kind.",
+    "Harbour Watch is not endorsed, sponsored or affiliated with the Port Authority or any of its operators.",
+    "Haftungsausschluss: Alle Inhalte dieser Seite stellen keine Anlageberatung dar und ersetzen sie nicht.",
+    "Les informations publiées ici ne constituent pas un conseil en investissement ni une recommandation.",
+])
+def test_a_block_in_a_disclaimers_wording_is_a_disclaimer(det: Detector, text: str) -> None:
+    assert DISCLAIMER_FORMULA.search(text)
+    assert labelled(det, f"<p>{text}</p>")[text] == "disclaimer"
+
+
+def test_a_disclosure_in_brackets_is_cut_out_of_its_paragraph(det: Detector) -> None:
+    head = ("The new timetable adds two early sailings on weekdays and a late return on Fridays, which commuters "
+            "had asked for since the winter. Ticket prices stay the same until autumn, the operator said, and "
+            "season passes can be bought at the terminal")
+    note, tail = "(disclosure: the author rides this ferry to work)", "or online. The first sailing leaves at six."
+    got = labelled(det, f"<p>{head} {note} {tail}</p>")
+    assert (got[head], got[note], got[tail]) == ("editorial", "disclaimer", "editorial")
+
+
+@pytest.mark.parametrize("text", [
+    "This check sees whether the current view controller is our instance of the timetable controller class.",
+    "The specification was made available for discussion and not endorsed by the standards body at the time.",
+])
+def test_prose_that_only_shares_words_is_not_a_disclaimer(det: Detector, text: str) -> None:
+    assert DISCLAIMER_FORMULA.search(text) is None
+    assert labelled(det, f"<p>{text}</p>")[text] != "disclaimer"
+
+
+def test_a_legal_link_in_a_menu_is_no_disclaimer_wording() -> None:
+    assert DISCLAIMER_FORMULA.search("Impressum | Datenschutz | Haftungsausschluss | Sitemap | Kontakt") is None
+    assert DISCLAIMER_FORMULA.search("Haftungsausschluss (Disclaimer) Haftung für Inhalte")
+
+
+def test_a_pointer_to_a_disclaimer_is_not_one() -> None:
+    assert INLINE_DISCLOSURE.search("Prices change often (see disclaimer below) so check them.") is None
+    assert INLINE_DISCLOSURE.search("(As a friendly disclaimer, I actually work there.)")
