@@ -42,6 +42,14 @@ REALDEV = ROOT.parent / "shared" / "realdev" / "pages"
 FALLBACK = ROOT / "data" / "pages"
 
 
+
+def _cue_module(package):
+    """Where a tree matches the cue patterns: ``cuematch``, or ``lexicon`` in trees older than it."""
+    try:
+        return importlib.import_module(package.__name__ + ".cuematch")
+    except ImportError:
+        return package.lexicon
+
 def import_ref(rev: str, tmp: Path, repo: Path = ROOT, files: list[str] | None = None):
     """The detector package of git revision ``rev``, importable as ``detector_ref``.
 
@@ -151,12 +159,12 @@ def compare(ref, new, det_ref, det_new, files: list[Path]) -> list[str]:
         if d > 1e-6:
             problems.append(f"{name}: matrix values differ by {d:g}")
         # cues and gates
+        cn, cr = _cue_module(new), _cue_module(ref)
         for r in rows_new:
             t = r.text
-            if new.lexicon.cue_counts(t) != ref.lexicon.cue_counts(t):
+            if cn.cue_counts(t) != cr.cue_counts(t):
                 problems.append(f"{name}: cue_counts differ on a block")
-            if (new.lexicon.has_sponsored_cue(t), new.lexicon.has_affiliate_cue(t)) != (
-                ref.lexicon.has_sponsored_cue(t), ref.lexicon.has_affiliate_cue(t)):
+            if (cn.has_sponsored_cue(t), cn.has_affiliate_cue(t)) != (cr.has_sponsored_cue(t), cr.has_affiliate_cue(t)):
                 problems.append(f"{name}: cue gates differ on a block")
         # whole records
         t0 = time.perf_counter()

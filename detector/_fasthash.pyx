@@ -1931,7 +1931,7 @@ def json_blocks(list keep, list labels, list scores, list texts, list starts, li
         free(b.p)
 
 
-# ---- the cue prefilter's candidates (lexicon.cue_candidates) ---------------------------------------
+# ---- the cue prefilter's candidates (cuematch.cue_candidates) ---------------------------------------
 
 cdef Py_ssize_t _utf8_len(str s) noexcept:
     """The length of ``s`` in UTF-8 (no lone surrogates: the caller encoded it already)."""
@@ -1948,7 +1948,7 @@ cdef Py_ssize_t _utf8_len(str s) noexcept:
 
 def cue_flags(list texts, bytes data, match, anchor):
     """For each of ``texts``, whether it overlaps a match of the cue prefilter in ``data``, their UTF-8
-    joined by "\\n": what lexicon.cue_candidates computes, in one C loop instead of Python steps per match.
+    joined by "\\n": what cuematch.cue_candidates computes, in one C loop instead of Python steps per match.
 
     ``match(anchor, data, pos, end)[0]`` is the (start, end) byte offsets of the first match at or after
     ``pos`` ((-1, -1): none), as google-re2's ``_Regexp.Match``. Each match marks the texts it overlaps

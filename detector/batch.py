@@ -173,11 +173,11 @@ def _warm(model_dir: str | None, trust: bool = False) -> None:
     """Load in this process all that scoring needs, before it forks the workers of a CLI batch
     (:func:`_fork_pool`): the scoring code, the model, the compiled cue patterns and the parser. Each
     worker then starts with them, in ~10 ms, instead of importing and loading them itself (~0.3 s of CPU)."""
-    from . import compiled, lexicon
+    from . import compiled, cuematch
 
     compiled.lexwalk()  # the parser (it imports selectolax)
-    lexicon._prefilter()
-    lexicon._re2_exact()
+    cuematch._prefilter()
+    cuematch._re2_exact()
     get_detector(model_dir, trust=trust).model.blocks._weights()
 
 

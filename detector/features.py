@@ -19,9 +19,10 @@ if TYPE_CHECKING:  # scipy.sparse is imported where a matrix is made: scoring ne
     import scipy.sparse as sp
     from sklearn.feature_extraction.text import HashingVectorizer
 
+from .cuematch import cue_candidates, cue_counts_many, has_affiliate_cue, has_sponsored_cue
 from .estimator import Params
 from .hashing import Section, TokenHashes, WordCharHashes, hashed_matrix, word_pairs
-from .lexicon import cue_candidates, cue_counts_many, has_affiliate_cue, has_self_reference, has_sponsored_cue
+from .lexicon import has_self_reference
 from .segment import Block, Page
 
 __all__ = [
@@ -208,7 +209,7 @@ _CUE_MEMO: dict[str, tuple[int, int, int]] = {}
 
 
 def row_cues(rows: Sequence[BlockRow]) -> np.ndarray:
-    """:func:`lexicon.cue_counts` of each row's text, shape (n, 3): computed once, for the features and the gate."""
+    """:func:`cuematch.cue_counts` of each row's text, shape (n, 3): computed once, for the features and the gate."""
     n = len(rows)
     out = np.zeros((n, 3), dtype=np.int64)
     texts = [r.text for r in rows]
@@ -221,7 +222,7 @@ def row_cues(rows: Sequence[BlockRow]) -> np.ndarray:
     shared = _CUE_MEMO
     got: list[Any] = [shared.get(texts[i]) or local.get(texts[i]) for i in idx]
     todo = list(dict.fromkeys(texts[i] for i, c in zip(idx, got) if c is None))  # each once, in order
-    if todo:  # counted together: one RE2 scan per pattern where it can tell (lexicon.cue_counts_many)
+    if todo:  # counted together: one RE2 scan per pattern where it can tell (cuematch.cue_counts_many)
         counted = dict(zip(todo, cue_counts_many(todo)))
         for t, c in counted.items():
             _memo(shared, t, local)[t] = c

@@ -19,6 +19,7 @@ import numpy as np
 
 from .budget import page_budget
 from .compiled import fasthash as _fasthash
+from .cuematch import has_affiliate_cue
 from .features import BlockRow, page_features, rows_for_page
 from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits, guess_kind, is_path_like, read_input, source_name
 from .labels import NOTICE_LABELS, OUTPUT_LABEL, OUTPUT_LABELS
@@ -29,7 +30,6 @@ from .lexicon import (
     INLINE_DISCLOSURE,
     credits_sponsor,
     declares_sponsored,
-    has_affiliate_cue,
     headline_label,
     is_content_label,
     tagged_sponsored,

@@ -118,7 +118,7 @@ def _unlabelled_chrome_kept(rows: Sequence[BlockRow], targets: Sequence[str], ke
     block and every unlabelled one of CUE_MIN_WORDS words or more that holds a cue word (a disclosure word
     in another sense: "State-sponsored hackers …").
     """
-    from ..lexicon import cue_counts
+    from ..cuematch import cue_counts
 
     rng = np.random.default_rng(seed + 3)
     out, prose = [], []
@@ -192,7 +192,7 @@ def _reference_chrome(rows: Sequence[BlockRow], targets: Sequence[str], keep: li
     editorial. Labelled blocks (disclosures) keep their labels. Up to PROSE_PER_PAGE long editorial
     blocks and CHROME_PER_PAGE boilerplate blocks are kept per page.
     """
-    from ..lexicon import cue_counts
+    from ..cuematch import cue_counts
     from .corpus import _norm
 
     stream = _norm(main)
