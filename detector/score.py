@@ -424,22 +424,21 @@ class Detector:
             candidates = sorted(i for i in found if i >= 0)
         else:  # lower-casing moved the offsets (a rare character): every block
             candidates = list(range(len(t.texts)))
-        whole: dict[int, None] = {}
-        inline: dict[int, tuple[int, int]] = {}
+        found_at: list[tuple[int, tuple[int, int] | None]] = []  # (block, the bracket to cut out, or None: all)
         for i in candidates:
             if t.cued[i].any() or t.headings[i] or t.labels[i] not in ("editorial", "boilerplate"):
                 continue
             block = t.texts[i]
             if DISCLAIMER_MIN_WORDS <= len(block.split()) <= DISCLAIMER_MAX_WORDS and DISCLAIMER_FORMULA.search(block):
-                whole[i] = None
+                found_at.append((i, None))
             elif t.labels[i] == "editorial" and not t.units[i] and (m := INLINE_DISCLOSURE.search(block)):
-                inline[i] = (m.start(), m.end())
-        for i in sorted({**whole, **inline}, reverse=True):  # from the last: a cut leaves the blocks before it
+                found_at.append((i, (m.start(), m.end()) if (m.start(), m.end()) != (0, len(block)) else None))
+        for i, bracket in reversed(found_at):  # from the last: a cut leaves the blocks before it where they were
             score = max(t.prob(i, "disclaimer"), t.scores[i])
-            if i in whole or inline[i] == (0, len(t.texts[i])):
+            if bracket is None:
                 t.relabel(i, "disclaimer", score)
             else:
-                t.cut(i, *inline[i], "disclaimer", score, rest=("editorial", t.scores[i]))
+                t.cut(i, *bracket, "disclaimer", score, rest=("editorial", t.scores[i]))
 
     @staticmethod
     def _revise_sponsor_credits_t(t: _Table) -> None:
