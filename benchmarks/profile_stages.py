@@ -91,7 +91,7 @@ def stage_times(det, files: list[Path], clock=time.process_time) -> dict[str, fl
         labels, scores = det._decide(merged)
         out = det._assemble(page, labels, scores, merged, len(page.blocks))
         if hasattr(det, "_revise"):  # the blocks as a table, the record written from it
-            det._revise(out, score)
+            det._revise(out, page.text, score)
             rec = Analysis(path=page.path, score=score, label="", table=out, text=page.text).record()
         else:
             det._revise_headings(out)

@@ -246,6 +246,11 @@ class _Table:
     def prob(self, i: int, label: str) -> float:
         return float(self.probs[i, OUTPUT_LABELS.index(label)])
 
+    def promoted(self, i: int, label: str) -> float:
+        """The score of block ``i`` relabelled ``label`` by a revision: that label's probability, and at
+        least the block's own score."""
+        return max(self.prob(i, label), self.scores[i])
+
     def labelled_blocks(self) -> list[LabelledBlock]:
         labels_ = OUTPUT_LABELS
         return [LabelledBlock(i, lab, sc, t, a, e, dict(zip(labels_, p)), u, h) for i, (lab, sc, t, a, e, p, u, h)
@@ -374,8 +379,7 @@ class Detector:
         merged = _merge(proba, self._classes)
         labels, scores = self._decide(merged, rows)
         table = self._assemble(page, labels, scores, merged, len(page.blocks))
-        self._revise(table, score, self.model.threshold)
-        self._revise_disclaimers_t(table, page.text)
+        self._revise(table, page.text, score, self.model.threshold)
         declared = self._revise_declared_t(table)  # the page's own content says it is paid for
         if self._revise_headline_label_t(table, page) or declared:
             score = max(score, self.model.threshold)
@@ -383,8 +387,8 @@ class Detector:
         return Analysis(path=page.path, score=score, label=label, table=table, text=page.text)
 
     @classmethod
-    def _revise(cls, t: _Table, score: float, threshold: float = 1.0) -> None:
-        """The revisions of a page's labelled blocks, by its score (``analyze_page``'s last step).
+    def _revise(cls, t: _Table, text: str, score: float, threshold: float = 1.0) -> None:
+        """The revisions of a page's labelled blocks (``text``: the page's text), by its score.
 
         A bare label is an ad slot on a page below ``BARE_LABEL_PAGE_MAX`` that the model does not flag
         (``threshold``: its page threshold); on any other page it heads the title under it.
@@ -398,6 +402,7 @@ class Detector:
         else:
             cls._revise_label_titles_t(t)
         cls._revise_sponsor_credits_t(t)
+        cls._revise_disclaimers_t(t, text)
 
     @staticmethod
     def _revise_disclaimers_t(t: _Table, text: str) -> None:
@@ -434,7 +439,7 @@ class Detector:
             elif t.labels[i] == "editorial" and not t.units[i] and (m := INLINE_DISCLOSURE.search(block)):
                 found_at.append((i, (m.start(), m.end()) if (m.start(), m.end()) != (0, len(block)) else None))
         for i, bracket in reversed(found_at):  # from the last: a cut leaves the blocks before it where they were
-            score = max(t.prob(i, "disclaimer"), t.scores[i])
+            score = t.promoted(i, "disclaimer")
             if bracket is None:
                 t.relabel(i, "disclaimer", score)
             else:
@@ -450,7 +455,7 @@ class Detector:
             if t.labels[i] == "sponsored" or t.headings[i] or len(text.split()) > CREDIT_MAX_WORDS:
                 continue  # a heading is a title ("Sponsored by a government, say researchers"), not a credit
             if credits_sponsor(text):
-                t.relabel(i, "sponsored", max(t.prob(i, "sponsored"), t.scores[i]))
+                t.relabel(i, "sponsored", t.promoted(i, "sponsored"))
 
     @staticmethod
     def _revise_declared_t(t: _Table) -> bool:
@@ -477,7 +482,7 @@ class Detector:
             if not ((lab != "boilerplate" or top_heading) and declares_sponsored(text)) and not tagged_sponsored(text):
                 continue
             if lab != "sponsored":
-                t.relabel(i, "sponsored", max(t.prob(i, "sponsored"), t.scores[i]))
+                t.relabel(i, "sponsored", t.promoted(i, "sponsored"))
             found = True
         # "Paid Post" / "Sponsored Content" alone, right above the page's headline near its top
         for i in cued:
@@ -487,7 +492,7 @@ class Detector:
                 continue
             for k in (i, j):
                 if t.labels[k] != "sponsored":
-                    t.relabel(k, "sponsored", max(t.prob(k, "sponsored"), t.scores[k]))
+                    t.relabel(k, "sponsored", t.promoted(k, "sponsored"))
             found = True
         return found
 
@@ -510,7 +515,7 @@ class Detector:
             i = next((k for k, a in enumerate(t.starts) if a == b.start), None)
             if i is None or t.ends[i] != b.end or t.labels[i] == "sponsored":
                 return i is not None  # cut already, or found sponsored by the model
-            t.cut(i, at[0], at[1], "sponsored", max(t.prob(i, "sponsored"), t.scores[i]),
+            t.cut(i, at[0], at[1], "sponsored", t.promoted(i, "sponsored"),
                   rest=("editorial", t.prob(i, "editorial")))
             return True
         return False
