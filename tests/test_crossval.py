@@ -70,13 +70,35 @@ def test_crossval_scores_every_page_with_a_model_that_never_saw_its_site():
 
 
 @pytest.mark.slow
-def test_crossval_command_writes_its_json(tmp_path):
-    out = tmp_path / "cv.json"
-    result = CliRunner().invoke(main, ["crossval", str(DATA), "--folds", "2", "--limit", "120", "-o", str(out)])
+def test_crossval_command_writes_its_json_and_its_fold_models_score_the_same_pages_again(tmp_path):
+    out, folds = tmp_path / "cv.json", tmp_path / "folds"
+    result = CliRunner().invoke(main, ["crossval", str(DATA), "--folds", "2", "--limit", "120", "-o", str(out),
+                                       "--save-folds", str(folds)])
     assert result.exit_code == 0, result.output
     summary = json.loads(out.read_text())
     assert summary["folds"] == 2 and set(summary["pooled"]) == {"detector", "keyword"}
     assert np.isfinite(summary["pooled"]["detector"]["page"]["precision"])
+    index = json.loads((folds / "folds.json").read_text())
+    held = [p for f in index["folds"] for p in f["held_out"]]
+    assert len(held) == len(set(held)) == 120  # every page held out by exactly one fold model
+
+    # the fold models are not loaded without --trust; with it, the same pages get the same figures
+    refused = CliRunner().invoke(main, ["crossval", "--rescore", str(folds)])
+    assert refused.exit_code != 0 and "trust" in refused.output
+    again = tmp_path / "again.json"
+    result = CliRunner().invoke(main, ["crossval", "--rescore", str(folds), "--trust", "-o", str(again)])
+    assert result.exit_code == 0, result.output
+    rescored = json.loads(again.read_text())
+    assert rescored["pooled"] == summary["pooled"] and rescored["thresholds"] == summary["thresholds"]
+
+
+def test_rescore_refuses_a_folder_crossval_did_not_write(tmp_path):
+    (tmp_path / "folds.json").write_text('{"format": "something else"}')
+    for folder in (tmp_path, tmp_path / "empty"):
+        folder.mkdir(exist_ok=True)
+        result = CliRunner().invoke(main, ["crossval", "--rescore", str(folder), "--trust"])
+        assert result.exit_code != 0 and "Error:" in result.output and "Traceback" not in result.output
+    assert CliRunner().invoke(main, ["crossval"]).exit_code == 2  # neither corpora nor --rescore
 
 
 def test_a_page_without_boilerplate_labels_trains_on_prose_cue_blocks_and_notices_only():
