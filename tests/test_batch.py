@@ -21,9 +21,9 @@ import pytest
 from click.testing import CliRunner
 
 from detector import score_frame
-from detector.batch import BatchOptions, chunked, local_records
+from detector.batch.run import BatchOptions, chunked, local_records
+from detector.batch.sources import ColumnError, Item
 from detector.cli import main
-from detector.sources import ColumnError, Item
 
 ROOT = Path(__file__).resolve().parents[1]
 SPONSORED = (ROOT / "examples" / "sponsored-crypto-news.txt").read_text(encoding="utf-8")
@@ -138,7 +138,7 @@ def test_folder_is_read_recursively_in_sorted_order(runner, tree):
 
 @pytest.mark.parametrize("spelling", ["{}", "{}/", "{}/./a/.."], ids=["plain", "slash", "dots"])
 def test_a_path_pattern_matches_paths_relative_to_the_folder_however_it_is_written(tree, spelling):
-    from detector.sources import walk_folder
+    from detector.batch.sources import walk_folder
 
     got = list(walk_folder(spelling.format(tree), "a/*/t*"))
     assert [os.path.relpath(p, tree) for p in got] == ["a/b/three.html.gz", "a/b/two.txt"]
@@ -651,7 +651,7 @@ def test_a_parallel_batch_then_a_parallel_evaluation_in_one_process():
 def test_gzip_containers_are_inflated_member_by_member_by_isal_and_keep_what_precedes_a_cut() -> None:
     """WARC.gz / JSONL.gz / CSV.gz streams: ISA-L inflates (python-isal installed), and a stream cut in its
     second member still hands over the whole first member, then says it was truncated."""
-    from detector import sources
+    from detector.batch import sources
 
     first, second = random.Random(1).randbytes(50_000), random.Random(2).randbytes(50_000)
     data = gzip.compress(first) + gzip.compress(second)[:30_000]
@@ -674,7 +674,7 @@ def test_the_isal_twin_of_python_312s_raw_inflater_behaves_like_it() -> None:
     the tests."""
     import zlib
 
-    from detector import sources
+    from detector.batch import sources
 
     if sources._isal_zlib is None:
         pytest.skip("python-isal is not installed")

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from detector import batch as batch_mod
-from detector import worker as worker_mod
-from detector.batch import BatchOptions, ScoreOptions, Summary, run_batch, score_chunk, score_chunk_lines
+from detector.batch import run as batch_mod
+from detector.batch import worker as worker_mod
+from detector.batch.run import BatchOptions, ScoreOptions, Summary, run_batch, score_chunk, score_chunk_lines
+from detector.batch.sinks import CsvSink, JsonLine, JsonlSink, json_line, record_line
+from detector.batch.sources import Item
 from detector.io import ReadLimits
-from detector.sinks import CsvSink, JsonLine, JsonlSink, json_line, record_line
-from detector.sources import Item
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"

@@ -22,9 +22,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from detector.batch.sources import SourceOptions, parquet_items, table_items, warc_items
 from detector.io import InputError, RawPage, ReadLimits, read_input
 from detector.segment import segment
-from detector.sources import SourceOptions, parquet_items, table_items, warc_items
 
 ROOT = Path(__file__).resolve().parents[1]
 LIMITS = ReadLimits(max_bytes=64 * 1024, max_decompressed=256 * 1024, max_depth=50)

@@ -31,7 +31,7 @@ import pytest
 from click.testing import CliRunner
 from test_batch import SPONSORED_HTML, WARC_PAGES, by_id, lines, page, write_warc
 
-from detector import sources
+from detector.batch import sources
 from detector.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]

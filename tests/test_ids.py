@@ -20,7 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detector.sinks import _parquet_row, json_bytes, raw_bytes
+from detector.batch.sinks import _parquet_row, json_bytes, raw_bytes
 
 NAMES = [b"caf\xe9.html", b"new\nline.txt", b'tab\tand "quotes".txt', b"\xff\xfe odd.html", "ünï.txt".encode()]
 BODY = "<p>The harbour committee met on Monday evening to discuss the winter ferry timetable and fares.</p>"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from detector import Detector
-from detector.sinks import CSV_FIELDS
+from detector.batch.sinks import CSV_FIELDS
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "output.md"
 PAGE = ("<html><body><nav><a href='/'>Home</a> <a href='/news'>News</a></nav><article><h1>Harbour towns</h1>"

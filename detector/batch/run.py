@@ -12,7 +12,7 @@ Each worker process loads the model once (a module-level cache), when it starts.
 a page that kills a worker on its own gets an error record, and the batch goes on.
 
 ``run_batch`` is what ``detector batch`` calls; :func:`score_frame` scores a pandas DataFrame in memory.
-With ``BatchOptions.scheduler`` set, the same batch runs on a Dask cluster (:mod:`detector.cluster`).
+With ``BatchOptions.scheduler`` set, the same batch runs on a Dask cluster (:mod:`detector.batch.cluster`).
 """
 
 from __future__ import annotations
@@ -33,11 +33,11 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from .budget import arm_worker, hard_limit, over_budget_error
-from .io import DEFAULT_LIMITS, ReadLimits
+from ..budget import arm_worker, hard_limit, over_budget_error
+from ..io import DEFAULT_LIMITS, ReadLimits
 from .sinks import JsonLine, json_line, open_sink
 from .sources import Item, SourceOptions, frame_items, iter_items
-from .worker import (  # the worker's side (detector.worker), re-exported
+from .worker import (  # the worker's side (detector.batch.worker), re-exported
     SPONSORED_PAGES,
     ClusterError,
     ScoreOptions,
@@ -173,7 +173,7 @@ def _warm(model_dir: str | None, trust: bool = False) -> None:
     """Load in this process all that scoring needs, before it forks the workers of a CLI batch
     (:func:`_fork_pool`): the scoring code, the model, the compiled cue patterns and the parser. Each
     worker then starts with them, in ~10 ms, instead of importing and loading them itself (~0.3 s of CPU)."""
-    from . import compiled, cuematch
+    from .. import compiled, cuematch
 
     compiled.lexwalk()  # the parser (it imports selectolax)
     cuematch._prefilter()
@@ -457,8 +457,8 @@ def run_batch(
     stdout: IO[str] | None = None,
 ) -> Summary:
     """Score every page of ``inputs`` into ``output`` (.jsonl, .csv or .parquet; JSONL on ``stdout`` when
-    None). Raises :class:`~detector.sinks.SinkError` for an output that cannot be used as asked."""
-    from .modelfiles import verify_model_dir
+    None). Raises :class:`~detector.batch.sinks.SinkError` for an output that cannot be used as asked."""
+    from ..modelfiles import verify_model_dir
 
     options = options or BatchOptions()
     sources = sources or SourceOptions()
@@ -568,7 +568,7 @@ def score_frame(
 
     The pages are in ``html_column`` or ``text_column`` (by default the first of ``html``, ``raw_html``,
     ``content_html``, then ``text``, ``content``, ``markdown``). ``id_column`` names the pages in log
-    messages. A missing column raises :class:`~detector.sources.ColumnError` (a KeyError). A ``model_dir``
+    messages. A missing column raises :class:`~detector.batch.sources.ColumnError` (a KeyError). A ``model_dir``
     that is not shipped with the package needs ``trust=True`` (loading a model unpickles it).
 
         >>> scored = score_frame(pd.DataFrame({"html": pages}), n_jobs=2)   # doctest: +SKIP

@@ -1,7 +1,7 @@
 """What a worker does with a chunk of pages: score each with this process's model, into its record.
 
 The tasks (:func:`score_chunk`, :func:`score_chunk_lines`) and the one picklable :class:`ScoreOptions` they
-carry are the same for a local process pool (:mod:`detector.batch`) and for Dask (:mod:`detector.cluster`);
+carry are the same for a local process pool (:mod:`detector.batch.run`) and for Dask (:mod:`detector.batch.cluster`);
 each process keeps its loaded models in a cache (:func:`get_detector`, :func:`cache_detector`).
 """
 
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .budget import worker_guard
-from .io import DEFAULT_LIMITS, InputError, ReadLimits
+from ..budget import worker_guard
+from ..io import DEFAULT_LIMITS, InputError, ReadLimits
 from .sinks import JsonLine
 from .sources import Item, payload
 
@@ -45,7 +45,7 @@ def get_detector(
     model_dir: str | Path | None = None, *, trust: bool = False, limits: ReadLimits = DEFAULT_LIMITS
 ) -> Any:
     """This process's Detector for ``model_dir`` with ``limits``, its model loaded on first use."""
-    from .score import Detector
+    from ..score import Detector
 
     key = _model_key(model_dir)
     if key not in _DETECTORS:
@@ -99,7 +99,7 @@ def _head(item: Item) -> dict[str, Any]:
 
 def analyze_item(det: Any, item: Item) -> Any:
     """One item -> its :class:`~detector.score.Analysis` (``error`` set where it cannot be read). Never raises."""
-    from .score import Analysis
+    from ..score import Analysis
 
     if item.error is not None:
         return Analysis(path=item.id, score=None, label=None, error=item.error)

@@ -33,7 +33,7 @@ from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
-from .io import DEFAULT_LIMITS, InputError, ReadLimits, _isal_zlib, open_regular
+from ..io import DEFAULT_LIMITS, InputError, ReadLimits, _isal_zlib, open_regular
 
 __all__ = [
     "Item",
@@ -120,7 +120,7 @@ class Item:
 
 
 def _kind_from_name(name: str) -> str | None:
-    from .io import guess_kind
+    from ..io import guess_kind
 
     lower = name.lower().removesuffix(".gz")
     return guess_kind(name) if lower.endswith(PAGE_SUFFIXES) else None
@@ -494,7 +494,7 @@ def payload(item: Item, limits: ReadLimits = DEFAULT_LIMITS) -> bytes:
 
     Raises :class:`~detector.io.InputError`.
     """
-    from .io import InputError
+    from ..io import InputError
 
     data = item.data or b""
     for coding in item.codings:
@@ -541,7 +541,7 @@ def _dechunk(data: bytes) -> bytes:
 
 
 def _inflate(data: bytes, limit: int) -> bytes:
-    from .io import InputError
+    from ..io import InputError
 
     dec = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib header, detected
     try:

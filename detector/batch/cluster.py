@@ -5,7 +5,7 @@ imported only when a scheduler is given.
 
 - The model goes to each worker once: a :class:`ModelPlugin` carries the model folder's files (a few MB);
   every worker, and every worker that joins later, writes them to a temporary folder, loads the model
-  and keeps it in memory (``detector.batch``'s per-process cache) for all its tasks.
+  and keeps it in memory (the per-process cache of ``detector.batch.worker``) for all its tasks.
 - The pages travel with their tasks: the client reads files itself, so workers need no shared file
   system. Each task is a partition of ``chunk_size`` pages.
 - At most ``in_flight`` partitions are submitted and not yet written (default two per worker thread);
@@ -25,13 +25,13 @@ from typing import TYPE_CHECKING, Any
 from distributed import Client, WorkerPlugin, as_completed
 from distributed.scheduler import KilledWorker
 
-from .io import ReadLimits
-from .modelfiles import META_FILE, MODEL_FILE, ModelError, default_model_dir, verify_model_dir
+from ..io import ReadLimits
+from ..modelfiles import META_FILE, MODEL_FILE, ModelError, default_model_dir, verify_model_dir
 from .sources import Item
 from .worker import ClusterError, ScoreOptions, cache_detector, cached_detector, drop_detector, score_item
 
 if TYPE_CHECKING:
-    from .batch import BatchOptions
+    from .run import BatchOptions
 
 __all__ = ["dask_records", "ModelPlugin", "ClusterError", "score_partition"]
 
@@ -49,7 +49,7 @@ class ModelPlugin(WorkerPlugin):
         self.name = f"detector-model-{key[:16]}"
 
     def setup(self, worker: Any) -> None:
-        from .score import Detector
+        from ..score import Detector
 
         folder = Path(tempfile.mkdtemp(prefix="detector-model-"))
         try:
