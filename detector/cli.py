@@ -482,8 +482,8 @@ def batch_command(inputs: tuple[str, ...], output: Path | None, jobs: int, patte
       detector batch pages.parquet --html-column body --id-column url -o scores.jsonl
     """
     from .batch import EXIT_INTERRUPTED, EXIT_TERMINATED, BatchOptions, ClusterError, run_batch
+    from .batch.items import SourceOptions
     from .batch.sinks import SinkError
-    from .batch.sources import SourceOptions
 
     if html_column and text_column:
         raise click.BadParameter("give --html-column or --text-column, not both", param_hint="--text-column")
@@ -619,8 +619,8 @@ def audit_command(inputs: tuple[str, ...], out_dir: Path, records: Path | None, 
         raise click.UsageError("give INPUTS to score, or --records FILE of a batch, not both and not neither")
     if records is None:
         from .batch import SPONSORED_PAGES, BatchOptions, ClusterError, run_batch
+        from .batch.items import SourceOptions
         from .batch.sinks import SinkError
-        from .batch.sources import SourceOptions
 
         out_dir.mkdir(parents=True, exist_ok=True)
         records = out_dir / "records.jsonl"

@@ -151,7 +151,7 @@ def test_records_keep_the_main_text_of_sponsored_pages_only() -> None:
     """The audit's batch (``all_blocks=SPONSORED_PAGES``) writes every block of a sponsored page and the
     usual record of any other page, as a dict (Dask) and as a JSON line (local workers) alike."""
     from detector import Detector
-    from detector.batch.sources import Item
+    from detector.batch.items import Item
     from detector.batch.worker import SPONSORED_PAGES, score_item, score_item_line
 
     det = Detector.load()

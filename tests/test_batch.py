@@ -21,8 +21,8 @@ import pytest
 from click.testing import CliRunner
 
 from detector import score_frame
+from detector.batch.items import ColumnError, Item
 from detector.batch.run import BatchOptions, chunked, local_records
-from detector.batch.sources import ColumnError, Item
 from detector.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -651,7 +651,7 @@ def test_a_parallel_batch_then_a_parallel_evaluation_in_one_process():
 def test_gzip_containers_are_inflated_member_by_member_by_isal_and_keep_what_precedes_a_cut() -> None:
     """WARC.gz / JSONL.gz / CSV.gz streams: ISA-L inflates (python-isal installed), and a stream cut in its
     second member still hands over the whole first member, then says it was truncated."""
-    from detector.batch import sources
+    from detector.batch import gunzip as sources
 
     first, second = random.Random(1).randbytes(50_000), random.Random(2).randbytes(50_000)
     data = gzip.compress(first) + gzip.compress(second)[:30_000]
@@ -674,7 +674,7 @@ def test_the_isal_twin_of_python_312s_raw_inflater_behaves_like_it() -> None:
     the tests."""
     import zlib
 
-    from detector.batch import sources
+    from detector.batch import gunzip as sources
 
     if sources._isal_zlib is None:
         pytest.skip("python-isal is not installed")

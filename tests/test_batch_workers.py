@@ -21,9 +21,9 @@ import pytest
 
 from detector.batch import run as batch_mod
 from detector.batch import worker as worker_mod
+from detector.batch.items import Item
 from detector.batch.run import BatchOptions, ScoreOptions, Summary, run_batch, score_chunk, score_chunk_lines
 from detector.batch.sinks import CsvSink, JsonLine, JsonlSink, json_line, record_line
-from detector.batch.sources import Item
 from detector.io import ReadLimits
 
 ROOT = Path(__file__).resolve().parents[1]

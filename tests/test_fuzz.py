@@ -22,7 +22,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from detector.batch.sources import SourceOptions, parquet_items, table_items, warc_items
+from detector.batch.items import SourceOptions
+from detector.batch.tables import parquet_items, table_items
+from detector.batch.warc import warc_items
 from detector.io import InputError, RawPage, ReadLimits, read_input
 from detector.segment import segment
 

@@ -3,7 +3,9 @@
     sources (inputs -> items) -> run (chunks, the local pool, records in order) -> worker (a chunk's records,
     the worker's model cache) -> sinks (JSONL, CSV, Parquet; resume)
 
-plus ``cluster``, the same batch on a Dask cluster. ``detector batch`` calls :func:`run_batch`;
+``items`` holds the unit of work and the input options; ``sources`` reads WARC and WET files with ``warc``,
+tables with ``tables``, gzip streams cut in the middle with ``gunzip``; ``cluster`` runs the same batch
+on a Dask cluster. ``detector batch`` calls :func:`run_batch`;
 :func:`score_frame` scores a pandas DataFrame in memory. The names below are the public ones.
 """
 

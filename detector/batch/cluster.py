@@ -27,7 +27,7 @@ from distributed.scheduler import KilledWorker
 
 from ..io import ReadLimits
 from ..modelfiles import META_FILE, MODEL_FILE, ModelError, default_model_dir, verify_model_dir
-from .sources import Item
+from .items import Item
 from .worker import ClusterError, ScoreOptions, cache_detector, cached_detector, drop_detector, score_item
 
 if TYPE_CHECKING:

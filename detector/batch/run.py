@@ -35,8 +35,10 @@ from typing import IO, Any
 
 from ..budget import arm_worker, hard_limit, over_budget_error
 from ..io import DEFAULT_LIMITS, ReadLimits
+from .items import Item, SourceOptions
 from .sinks import JsonLine, json_line, open_sink
-from .sources import Item, SourceOptions, frame_items, iter_items
+from .sources import iter_items
+from .tables import frame_items
 from .worker import (  # the worker's side (detector.batch.worker), re-exported
     SPONSORED_PAGES,
     ClusterError,

@@ -15,8 +15,9 @@ from typing import Any
 
 from ..budget import worker_guard
 from ..io import DEFAULT_LIMITS, InputError, ReadLimits
+from .items import Item
 from .sinks import JsonLine
-from .sources import Item, payload
+from .warc import payload
 
 __all__ = ["ScoreOptions", "ClusterError", "SPONSORED_PAGES", "get_detector", "cache_detector", "cached_detector",
            "drop_detector", "analyze_item", "score_item", "score_item_line", "score_chunk", "score_chunk_lines"]

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..batch.sources import DEFAULT_TEXT_COLUMNS
+from ..batch.items import DEFAULT_TEXT_COLUMNS
 from ..clean import CUT_LABELS, clean_document
 from ..io import DEFAULT_LIMITS, ReadLimits
 
@@ -246,8 +246,9 @@ def _jsonl_rows(path: Path) -> Iterator[Row]:
 
 def _wet_rows(path: Path, limits: ReadLimits) -> Iterator[Row]:
     """One row per conversion record of a WET file (id, url, date, text), read by
-    :func:`detector.batch.sources.warc_items`: a damaged or oversized record is a row with its error."""
-    from ..batch.sources import SourceOptions, warc_items
+    :func:`detector.batch.warc.warc_items`: a damaged or oversized record is a row with its error."""
+    from ..batch.items import SourceOptions
+    from ..batch.warc import warc_items
 
     for item in warc_items(str(path), SourceOptions(limits=limits)):
         if item.kind == "html":  # an HTML response of a WARC given as WET: not a text record
