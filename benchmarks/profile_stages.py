@@ -54,7 +54,12 @@ def stage_times(det, files: list[Path], clock=time.process_time) -> dict[str, fl
     from detector import features
     from detector.features import gate_proba, page_features, rows_for_page
     from detector.io import read_input
-    from detector.score import BARE_LABEL_PAGE_MAX, Analysis, Detector, _merge
+    from detector.score import Analysis, Detector, _merge
+
+    try:  # the revisions in a module of their own (trees before it: methods of Detector)
+        from detector.revise import revise as revise_table
+    except ImportError:
+        revise_table = getattr(Detector, "_revise", None)
     from detector.segment import segment
 
     row_cues = getattr(features, "row_cues", None)  # absent before the cue counts were shared
@@ -90,12 +95,12 @@ def stage_times(det, files: list[Path], clock=time.process_time) -> dict[str, fl
         merged = _merge(proba, classes)
         labels, scores = det._decide(merged)
         out = det._assemble(page, labels, scores, merged, len(page.blocks))
-        if hasattr(det, "_revise"):  # the blocks as a table, the record written from it
-            det._revise(out, page.text, score)
+        if revise_table is not None:  # the blocks as a table, the record written from it
+            revise_table(out, page.text, score)
             rec = Analysis(path=page.path, score=score, label="", table=out, text=page.text).record()
         else:
             det._revise_headings(out)
-            if score < BARE_LABEL_PAGE_MAX:
+            if score < 0.75:  # BARE_LABEL_PAGE_MAX of those trees
                 Detector._revise_bare_labels(out)
             rec = {"path": page.path, "score": round(score, 4),
                    "blocks": [b.record() for b in out if b.label != "editorial"]}

@@ -27,6 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction import FeatureHasher
 
+from .blocks import LabelledBlock
 from .features import (
     CHAR_MAX,
     GATED,
@@ -41,7 +42,8 @@ from .features import (
 )
 from .io import InputError, source_name
 from .labels import COLOURS, OUTPUT_LABEL
-from .score import BARE_LABEL_PAGE_MAX, PROSE_BOILERPLATE_MIN, Analysis, Detector, LabelledBlock, is_prose
+from .revise import BARE_LABEL_PAGE_MAX
+from .score import PROSE_BOILERPLATE_MIN, Analysis, Detector, is_prose
 from .segment import Page, segment
 
 __all__ = ["DEFINITION", "BlockExplanation", "Explanation", "Reason", "explain", "render_html", "render_table"]

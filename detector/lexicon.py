@@ -94,7 +94,7 @@ def has_self_reference(text: str) -> bool:
 # The page's own content declares that it is paid for: "this post is sponsored by …", "AWS sponsors this
 # article", "Dieser Beitrag wurde von … bezahlt", "cet article est sponsorisé", "[Werbung]" heading a title.
 # A block that says so is a sponsored notice, whatever else it holds ("Disclaimer: this post is sponsored
-# by …"), and its page is sponsored (see score.Detector._revise_declared_t). Only texts that hold a
+# by …"), and its page is sponsored (see revise.declared). Only texts that hold a
 # SPONSORED_CUES word are read.
 _CONTENT = r"""(?:article|post|blog\s?post|story|content|feature|piece|page|video|episode|newsletter|review|guide|series|
     special|report|beitrag|artikel|text|inhalt|blogpost|bericht|serie|reihe|dossier|spezial|billet|contenu|
@@ -150,7 +150,7 @@ DECLARED_SPONSORED = re.compile(
 # "stellt keine Anlageberatung dar", "ne constitue pas un conseil en investissement"), a liability
 # disclaimer ("Haftungsausschluss") or a block headed "Disclosure:" (a relationship: "Disclosure: I advise
 # both companies"; "Disclaimer:" heads an author's caveats as often as a disclaimer). Read in the blocks
-# that hold one of DISCLAIMER_ANCHORS (score.Detector._revise_disclaimers_t): a match makes its block, if
+# that hold one of DISCLAIMER_ANCHORS (revise.disclaimers): a match makes its block, if
 # short and not otherwise a notice, a disclaimer.
 DISCLAIMER_FORMULA = re.compile(
     r"""

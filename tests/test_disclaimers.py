@@ -1,4 +1,4 @@
-"""Disclaimers in the wordings sites use for them (score.Detector._revise_disclaimers_t)."""
+"""Disclaimers in the wordings sites use for them (revise.disclaimers)."""
 
 from __future__ import annotations
 

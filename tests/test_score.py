@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from detector import Detector
+from detector import Detector, revise
 from detector.features import BlockRow
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "sponsored-crypto-news.txt"
@@ -60,7 +60,7 @@ def test_an_empty_page_is_an_error_record_not_an_exception(det):
 
 
 def _lb(i, label, text, heading=False, from_unit=False):
-    from detector.score import LabelledBlock
+    from detector.blocks import LabelledBlock
 
     return LabelledBlock(index=i, label=label, score=0.9, text=text, start=0, end=len(text), heading=heading,
                          from_unit=from_unit)
@@ -69,17 +69,17 @@ def _lb(i, label, text, heading=False, from_unit=False):
 def test_a_bare_label_takes_the_headline_under_it():
     blocks = [_lb(0, "boilerplate", "Home"), _lb(1, "sponsored", "Advertorial"),
               _lb(2, "editorial", "Build your own greenhouse", heading=True), _lb(3, "editorial", "Text of the story.")]
-    Detector._revise_label_titles(blocks)
+    revise.on_blocks(revise.label_titles, blocks)
     assert [b.label for b in blocks] == ["boilerplate", "sponsored", "sponsored", "editorial"]
 
 
 def test_a_label_does_not_take_prose_or_a_statement_takes_nothing():
     prose = [_lb(0, "sponsored", "Anzeige"), _lb(1, "editorial", "A long paragraph of the story goes here.")]
-    Detector._revise_label_titles(prose)
+    revise.on_blocks(revise.label_titles, prose)
     assert prose[1].label == "editorial"  # not a heading
     statement = [_lb(0, "sponsored", "This article is sponsored by Example Bank."),
                  _lb(1, "editorial", "Next section", heading=True)]
-    Detector._revise_label_titles(statement)
+    revise.on_blocks(revise.label_titles, statement)
     assert statement[1].label == "editorial"  # only bare labels head a title
 
 
@@ -98,14 +98,14 @@ def test_labelled_headline_end_to_end(det):
 
 
 def _story_heading_table(middle: str, chrome: float, heading: bool = False):
-    from detector.score import LabelledBlock, _Table
+    from detector.blocks import BlockTable, LabelledBlock
 
     para = " ".join(["The committee met again on Tuesday to weigh the new budget for the harbour works."] * 2)
     blocks = [LabelledBlock(0, "editorial", 0.99, para, 0, 0),
               LabelledBlock(1, "boilerplate", chrome, middle, 0, 0, heading=heading,
                             probs={"boilerplate": chrome, "editorial": 1 - chrome}),
               LabelledBlock(2, "editorial", 0.99, para, 0, 0)]
-    return _Table.of(blocks)
+    return BlockTable.of(blocks)
 
 
 @pytest.mark.parametrize("middle, chrome, want", [
@@ -116,13 +116,13 @@ def _story_heading_table(middle: str, chrome: float, heading: bool = False):
 ])
 def test_a_subheading_between_story_paragraphs_is_editorial(middle, chrome, want):
     t = _story_heading_table(middle, chrome)
-    Detector._revise_story_headings_t(t)
+    revise.story_headings(t)
     assert t.labels[1] == want
 
 
 def test_a_heading_element_with_a_colon_between_story_paragraphs_is_editorial():
     t = _story_heading_table("The lightest: the Vuelo Pack", 0.6, heading=True)
-    Detector._revise_story_headings_t(t)
+    revise.story_headings(t)
     assert t.labels[1] == "editorial"
 
 
@@ -132,15 +132,15 @@ def test_a_heading_element_with_a_colon_between_story_paragraphs_is_editorial():
     ("This article is sponsored content paid for by Example Bank.", "sponsored"),
 ])
 def test_a_read_more_line_is_a_link_not_a_notice(line, want):
-    from detector.score import LabelledBlock, _Table
+    from detector.blocks import BlockTable, LabelledBlock
 
-    t = _Table.of([LabelledBlock(0, "sponsored", 0.99, line, 0, len(line))])
-    Detector._revise_read_more_t(t)
+    t = BlockTable.of([LabelledBlock(0, "sponsored", 0.99, line, 0, len(line))])
+    revise.read_more(t)
     assert t.labels == [want]
 
 
 def test_round4_is_pythons_round_including_near_ties():
-    from detector.score import round4
+    from detector.blocks import round4
 
     rng = np.random.default_rng(4)
     k = rng.integers(0, 10000, 50000)
@@ -158,7 +158,8 @@ def test_record_line_is_json_dumps_of_the_record():
     import json
     import random
 
-    from detector.score import OUTPUT_LABELS, Analysis, _Table
+    from detector.blocks import BlockTable
+    from detector.score import OUTPUT_LABELS, Analysis
 
     rnd = random.Random(4)
     chars = ['"', "\\", "\n", "\r", "\t", "\b", "\f", "\x00", "\x1f", "\x7f", "é", "\u2028", "\ud800", "😀", "a", " "]
@@ -168,7 +169,7 @@ def test_record_line_is_json_dumps_of_the_record():
         labels = [rnd.choice(OUTPUT_LABELS) for _ in range(n)]
         scores = [rnd.choice([0.0, 1.0, rnd.random(), 0.12345, 1e-05, 0.99995]) for _ in range(n)]
         starts = [rnd.randrange(0, 10**6) for _ in range(n)]
-        t = _Table(labels, scores, texts, starts, [s + len(x) for s, x in zip(starts, texts)],
+        t = BlockTable(labels, scores, texts, starts, [s + len(x) for s, x in zip(starts, texts)],
                    np.full((n, 5), 0.2), [False] * n, [False] * n)
         a = Analysis(path=rnd.choice(["p.html", 'we"ird\\path\n']), score=rnd.choice([None, rnd.random()]),
                      label=rnd.choice([None, "sponsored"]), table=t, text="", error=rnd.choice([None, "bad\tinput"]))
@@ -210,8 +211,9 @@ def test_the_kernels_block_json_writes_every_rounded_score_and_any_other_float_a
 
 
 def _revise_headings_reference(t) -> None:
-    """Detector._revise_headings_t by its plain reference rule: every block, bottom up."""
-    from detector.score import _END_PUNCT, BARE_LABEL_MAX_WORDS, HEADING_MAX_WORDS, HEADING_MIN_SHARE, NOTICE_LABELS
+    """revise.notice_headings by its plain reference rule: every block, bottom up."""
+    from detector.labels import NOTICE_LABELS
+    from detector.revise import _END_PUNCT, BARE_LABEL_MAX_WORDS, HEADING_MAX_WORDS, HEADING_MIN_SHARE
 
     labels, texts = t.labels, t.texts
     revised: set[int] = set()
@@ -235,7 +237,8 @@ def _revise_headings_reference(t) -> None:
 def test_heading_revisions_match_the_block_by_block_reference_on_random_pages():
     import random
 
-    from detector.score import OUTPUT_LABELS, Detector, _Table
+    from detector.blocks import BlockTable
+    from detector.score import OUTPUT_LABELS
 
     rnd = random.Random(12)
     texts_pool = ["Sponsored", "Partner content", "About the author", "Read more", "A long notice that this "
@@ -248,8 +251,8 @@ def test_heading_revisions_match_the_block_by_block_reference_on_random_pages():
         args = (list(labels), [rnd.random() for _ in range(n)], [rnd.choice(texts_pool) for _ in range(n)],
                 list(range(n)), list(range(1, n + 1)), np.array([[rnd.random() for _ in range(5)] for _ in range(n)]),
                 [rnd.random() < 0.2 for _ in range(n)], [rnd.random() < 0.4 for _ in range(n)])
-        a, b = _Table(*[list(x) if isinstance(x, list) else x.copy() for x in args]), _Table(*args)
-        Detector._revise_headings_t(a)
+        a, b = BlockTable(*[list(x) if isinstance(x, list) else x.copy() for x in args]), BlockTable(*args)
+        revise.notice_headings(a)
         _revise_headings_reference(b)
         assert (a.labels, a.scores) == (b.labels, b.scores)
         changed += a.labels != labels
@@ -282,13 +285,14 @@ def test_a_denial_of_sponsorship_leaves_the_page_editorial(det):
 
 
 def test_a_long_paragraph_that_quotes_a_notice_is_not_one():
-    from detector.score import DECLARED_MAX_WORDS, _Table
+    from detector.blocks import BlockTable
+    from detector.revise import DECLARED_MAX_WORDS
 
     quote = ("It would be easy to end by saying this post was sponsored by a mattress maker. " * 12).strip()
     assert len(quote.split()) > DECLARED_MAX_WORDS
     blocks = [_lb(0, "editorial", quote), _lb(1, "boilerplate", "This article is sponsored by Example Bank.")]
-    t = _Table.of(blocks)
-    assert not Detector._revise_declared_t(t)
+    t = BlockTable.of(blocks)
+    assert not revise.declared(t)
     assert t.labels == ["editorial", "boilerplate"]
 
 
@@ -339,7 +343,7 @@ def test_a_labelled_headline_low_on_the_page_or_in_a_teaser_list_labels_nothing(
 
 
 def test_a_label_of_paid_content_low_on_the_page_is_a_teaser_not_the_pages_label():
-    from detector.score import _Table
+    from detector.blocks import BlockTable
 
     story = "A paragraph of the story, long enough to be prose on any page of any site. " * 3
     blocks = [_lb(0, "editorial", "Council approves the plan", heading=True)]
@@ -349,8 +353,8 @@ def test_a_label_of_paid_content_low_on_the_page_is_a_teaser_not_the_pages_label
     for b in blocks:
         b.start, b.end = start, start + len(b.text)
         start = b.end + 1
-    t = _Table.of(blocks)
-    assert not Detector._revise_declared_t(t)
+    t = BlockTable.of(blocks)
+    assert not revise.declared(t)
     assert t.labels[9:] == ["boilerplate", "editorial"]
 
 
@@ -381,10 +385,10 @@ def test_a_paragraph_about_affiliate_links_keeps_its_words():
 
 
 def test_a_cut_keeps_offsets_and_probabilities():
-    from detector.score import _Table
+    from detector.blocks import BlockTable
 
     text = "Prices fell again this week. (affiliate link) More below."
-    t = _Table.of([_lb(0, "editorial", "Title", heading=True), _lb(1, "editorial", text)])
+    t = BlockTable.of([_lb(0, "editorial", "Title", heading=True), _lb(1, "editorial", text)])
     t.starts[1], t.ends[1] = 6, 6 + len(text)
     a = text.index("(")
     t.cut(1, a, a + len("(affiliate link)"), "affiliate", 0.9)

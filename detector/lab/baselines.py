@@ -21,9 +21,10 @@ import html
 import re
 from collections.abc import Sequence
 
+from ..blocks import LabelledBlock
 from ..io import RawPage
 from ..labels import SPAN_LABELS
-from ..score import Analysis, LabelledBlock
+from ..score import Analysis
 from ..segment import Page
 from .corpus import _norm
 

@@ -1,0 +1,316 @@
+"""The revisions: rules, run after the model, for what the model alone gets wrong on a page's labelled blocks.
+
+Each rule reads and changes a page's :class:`~detector.blocks.BlockTable` (its blocks' labels, scores,
+texts and probabilities). :func:`revise` runs those that hold on every page, in order; :func:`declared` and
+:func:`labelled_headline` also say whether the page's own content declares it paid for (the page is then
+sponsored whatever its score). The cue words and wordings they read are in :mod:`detector.lexicon`.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+
+import numpy as np
+
+from .blocks import BlockTable, LabelledBlock
+from .cuematch import has_affiliate_cue
+from .labels import NOTICE_LABELS
+from .lexicon import (
+    AFFILIATE_MARKER,
+    DISCLAIMER_ANCHORS,
+    DISCLAIMER_FORMULA,
+    INLINE_DISCLOSURE,
+    credits_sponsor,
+    declares_sponsored,
+    headline_label,
+    is_content_label,
+    tagged_sponsored,
+)
+from .segment import Page
+
+__all__ = ["revise", "declared", "labelled_headline", "on_blocks"]
+
+HEADING_MAX_WORDS = 6  # a block this short without end punctuation may be a notice's heading
+BARE_LABEL_MAX_WORDS = 3  # "Anzeige", "Paid Post", "In association with": labels, not statements
+# Below this page score a bare label is an ad slot. Lower than the page threshold on purpose: pages whose
+# only disclosure is a label score between 0.75 and 0.94 (data/'s test split), and keep their label.
+BARE_LABEL_PAGE_MAX = 0.75
+TITLE_MAX_WORDS = 25  # a labelled headline is at most this long
+CREDIT_MAX_WORDS = 20  # a sponsor's credit is a notice up to this long (a longer block is prose that names one)
+DECLARED_MAX_WORDS = 80  # a block that declares the page sponsored is a notice up to this long (else prose)
+DISCLAIMER_MAX_WORDS = 80  # a block in a disclaimer's wording is a disclaimer up to this long (else prose)
+DISCLAIMER_MIN_WORDS = 6  # and from this long: "Haftungsausschluss" alone is a link to the site's legal page
+LABEL_TOP = 0.3  # a label of paid content above a headline in this share of the page's text labels the page
+# A line between two story paragraphs of at least this many words, no longer than STORY_HEADING_MAX_WORDS
+# and called chrome with less than STORY_HEADING_MAX_CHROME, is a subheading of the story.
+STORY_PARAGRAPH_MIN_WORDS = 20
+STORY_HEADING_MAX_WORDS = 15
+STORY_HEADING_MAX_CHROME = 0.8
+STORY_HEADING_MIN_EDITORIAL = 0.2  # ... and called editorial with at least this
+HEADING_MIN_SHARE = 0.05  # the heading's own probability of its notice's label must reach this
+
+READ_MORE_MAX_WORDS = 30  # a read-more line, not a paragraph that happens to open with "Related:"
+_END_PUNCT = re.compile(r"[.!?…)\]]$")
+# A line that opens with a read-more label links to another article: chrome, whatever words its title holds.
+_READ_MORE = re.compile(
+    r"^\s*(?:recommended(?:\s+(?:article|story|reading))?|read\s+(?:more|also|next)|related(?:\s+(?:article|story))?|"
+    r"see\s+also|lesen\s+sie\s+(?:auch|mehr)|auch\s+interessant|mehr\s+zum\s+thema|(?:à\s+)?lire\s+aussi|"
+    r"lee\s+(?:también|más)|leggi\s+anche|lees\s+ook)\s*[:|»>–-]", re.I)
+
+
+def on_blocks(rule: Callable[[BlockTable], object], blocks: list[LabelledBlock]) -> None:
+    """Run a rule on a list of :class:`LabelledBlock` (their labels and scores change in place)."""
+    t = BlockTable.of(blocks)
+    rule(t)
+    t.apply(blocks)
+
+
+def revise(t: BlockTable, text: str, score: float, threshold: float = 1.0) -> None:
+    """The revisions of a page's labelled blocks (``text``: the page's text), by its score.
+
+    A bare label is an ad slot on a page below ``BARE_LABEL_PAGE_MAX`` that the model does not flag
+    (``threshold``: its page threshold); on any other page it heads the title under it.
+    """
+    read_more(t)
+    affiliate_markers(t)
+    story_headings(t)
+    notice_headings(t)
+    if score < min(BARE_LABEL_PAGE_MAX, threshold):
+        bare_labels(t)
+    else:
+        label_titles(t)
+    sponsor_credits(t)
+    disclaimers(t, text)
+
+
+def read_more(t: BlockTable) -> None:
+    """A "Recommended Article: …" / "Lesen Sie auch: …" line is a link to another page: boilerplate
+    (a notice or a line of up to READ_MORE_MAX_WORDS words the model called editorial).
+
+    The title after the label may hold any word ("… Strategic Partnership …"); it is no notice about
+    this page.
+    """
+    for i, lab in enumerate(t.labels):
+        if lab == "boilerplate" or t.units[i] or not _READ_MORE.match(t.texts[i]):
+            continue
+        if lab in NOTICE_LABELS or len(t.texts[i].split()) <= READ_MORE_MAX_WORDS:
+            t.relabel(i, "boilerplate", t.prob(i, "boilerplate"))
+
+
+def affiliate_markers(t: BlockTable) -> None:
+    """An affiliate marker in a paragraph ("… on Wednesday. (affiliate link)", "*Werbelink") is an
+    affiliate notice: cut out of the paragraph, or the whole block when it opens with the marker (a
+    footnote: "* Affiliatelink. Prices were …"). What is left of a paragraph that the model called
+    affiliate for its marker alone (no commission cue word left in it) is editorial."""
+    # only a block with a commission cue word can hold a marker (the gate left the others p = 0); from
+    # the last, so that a cut leaves the blocks before it where they were
+    for i in reversed(np.flatnonzero(t.cued[:, 1]).tolist()):
+        text = t.texts[i]
+        m = AFFILIATE_MARKER.search(text) if t.labels[i] in ("editorial", "affiliate") else None
+        if m is None or t.units[i]:
+            continue
+        score = max(t.prob(i, "affiliate"), t.scores[i] if t.labels[i] == "affiliate" else 0.0)
+        rest = text[:m.start()] + " " + text[m.end():]
+        if m.start() == 0 or not rest.strip():
+            if t.labels[i] == "editorial":
+                t.relabel(i, "affiliate", score)
+        elif t.labels[i] == "editorial" or not has_affiliate_cue(rest):
+            t.cut(i, m.start(), m.end(), "affiliate", score, rest=("editorial", t.prob(i, "editorial")))
+
+
+def story_headings(t: BlockTable) -> None:
+    """A section heading between two paragraphs of the story is part of the story.
+
+    A short line without end punctuation, set between two editorial paragraphs, is a subheading
+    of the text around it, not site chrome, when the model was not sure it is chrome. A line with
+    a colon ("Read more: …", "Recommended Article: …") is left as it is, unless it is a heading element.
+    """
+    labels, texts = t.labels, t.texts
+    for i in range(1, len(labels) - 1):
+        if labels[i] != "boilerplate" or t.scores[i] >= STORY_HEADING_MAX_CHROME or t.units[i]:
+            continue
+        if t.prob(i, "editorial") < STORY_HEADING_MIN_EDITORIAL:
+            continue  # chrome or a label ("ANZEIGE") the model never took for text
+        if labels[i - 1] != "editorial" or labels[i + 1] != "editorial":
+            continue
+        words = texts[i].split()
+        if (len(words) > STORY_HEADING_MAX_WORDS or _END_PUNCT.search(texts[i])
+                or (":" in texts[i] and not t.headings[i])):
+            continue
+        if min(len(texts[i - 1].split()), len(texts[i + 1].split())) < STORY_PARAGRAPH_MIN_WORDS:
+            continue
+        t.relabel(i, "editorial", t.prob(i, "editorial"))
+
+
+def notice_headings(t: BlockTable) -> None:
+    """A short heading right above a notice takes the notice's label and score (jusText-style revision).
+
+    The heading qualifies when the model already calls it a notice, or chrome, or gives the notice's
+    label some weight; a sentence cut out of a paragraph never does.
+    """
+    labels, texts = t.labels, t.texts
+    revised: set[int] = set()
+    # The blocks right above a notice, bottom up. Those whose notice below is itself a revised
+    # heading are passed over (a heading passes nothing on), so the notices found first are all
+    # there are.
+    above = [i for i, lab in enumerate(labels[1:]) if lab in NOTICE_LABELS]
+    for i in reversed(above):
+        h, nxt = labels[i], labels[i + 1]
+        if h == nxt:
+            continue
+        if i + 1 in revised or len(texts[i + 1].split()) <= BARE_LABEL_MAX_WORDS:
+            continue  # a heading passes nothing on, and a bare label has no heading of its own
+        words = texts[i].split()
+        if len(words) > HEADING_MAX_WORDS or _END_PUNCT.search(texts[i]):
+            continue
+        if t.units[i]:
+            continue  # a sentence cut out of a paragraph is no heading
+        chrome_heading = h == "boilerplate" and (t.headings[i] or len(words) <= 3)
+        if h in NOTICE_LABELS or chrome_heading or t.prob(i, nxt) >= HEADING_MIN_SHARE:
+            t.relabel(i, nxt, t.scores[i + 1])  # the heading belongs to its notice
+            revised.add(i)
+
+
+def bare_labels(t: BlockTable) -> None:
+    """On a page that is clearly editorial, a bare "Anzeige" / "Paid" / "In association with" is an ad-slot label.
+
+    A label of a few words is a notice only when it heads sponsored content; on an editorial page it
+    marks an ad slot or a partner strip, which is site chrome.
+    """
+    texts, units = t.texts, t.units
+    for i, lab in enumerate(t.labels):
+        if lab == "sponsored" and len(texts[i].split()) <= BARE_LABEL_MAX_WORDS and not units[i]:
+            t.relabel(i, "boilerplate", t.prob(i, "boilerplate"))
+
+
+def label_titles(t: BlockTable) -> None:
+    """On a page that may be sponsored, a bare label ("Advertorial", "Anzeige") heads the title it labels.
+
+    The headline right under the label takes the label's verdict: together they are the disclosure.
+    """
+    labels, texts, units = t.labels, t.texts, t.units
+    for i in range(len(labels) - 1):
+        if labels[i] != "sponsored" or units[i] or len(texts[i].split()) > BARE_LABEL_MAX_WORDS:
+            continue
+        j = i + 1
+        if (labels[j] == "editorial" and t.headings[j] and not units[j]
+                and len(texts[j].split()) <= TITLE_MAX_WORDS):
+            t.relabel(j, "sponsored", t.scores[i])
+
+
+def sponsor_credits(t: BlockTable) -> None:
+    """A short block, not a heading, that credits a sponsor ("Sponsored by State Farm", "… is proudly
+    sponsored by …", "Gesponsert von …", :func:`lexicon.credits_sponsor`) is a sponsored notice, on any
+    page: a disclosure of paid content, if not always of the page's own (the page's score is left as it is)."""
+    for i in np.flatnonzero(t.cued[:, 0]).tolist():  # only blocks with a sponsorship cue word
+        text = t.texts[i]
+        if t.labels[i] == "sponsored" or t.headings[i] or len(text.split()) > CREDIT_MAX_WORDS:
+            continue  # a heading is a title ("Sponsored by a government, say researchers"), not a credit
+        if credits_sponsor(text):
+            t.relabel(i, "sponsored", t.promoted(i, "sponsored"))
+
+
+def disclaimers(t: BlockTable, text: str) -> None:
+    """Disclaimers in the wordings sites use for them, in the blocks where an anchor word of their patterns
+    occurs (:data:`lexicon.DISCLAIMER_ANCHORS`, found in the page's ``text``, which the blocks' offsets
+    point into) that hold no sponsorship or commission cue word (those are read as sponsored or affiliate
+    notices) and are no heading:
+
+    - a block the model called editorial or boilerplate, of ``DISCLAIMER_MIN_WORDS`` to
+      ``DISCLAIMER_MAX_WORDS`` words, in a disclaimer's wording (:data:`lexicon.DISCLAIMER_FORMULA`: "The
+      opinions expressed here are my own…", "… is not endorsed or affiliated with …", "not investment
+      advice", "Haftungsausschluss (Disclaimer) …", a block headed "Disclosure:") is a disclaimer;
+    - a disclosure in brackets inside an editorial paragraph ("(Full disclosure: I work at Cars.com.)",
+      :data:`lexicon.INLINE_DISCLOSURE`) is cut out of it as a disclaimer.
+    """
+    low = text.lower()
+    if len(low) == len(text):  # the blocks where an anchor word of the patterns occurs
+        found = set()
+        for word in DISCLAIMER_ANCHORS:
+            k = low.find(word)
+            while k >= 0:
+                found.add(bisect_right(t.starts, k) - 1)
+                k = low.find(word, k + 1)
+        candidates = sorted(i for i in found if i >= 0)
+    else:  # lower-casing moved the offsets (a rare character): every block
+        candidates = list(range(len(t.texts)))
+    found_at: list[tuple[int, tuple[int, int] | None]] = []  # (block, the bracket to cut out, or None: all)
+    for i in candidates:
+        if t.cued[i].any() or t.headings[i] or t.labels[i] not in ("editorial", "boilerplate"):
+            continue
+        block = t.texts[i]
+        if DISCLAIMER_MIN_WORDS <= len(block.split()) <= DISCLAIMER_MAX_WORDS and DISCLAIMER_FORMULA.search(block):
+            found_at.append((i, None))
+        elif t.labels[i] == "editorial" and not t.units[i] and (m := INLINE_DISCLOSURE.search(block)):
+            found_at.append((i, (m.start(), m.end()) if (m.start(), m.end()) != (0, len(block)) else None))
+    for i, bracket in reversed(found_at):  # from the last: a cut leaves the blocks before it where they were
+        score = t.promoted(i, "disclaimer")
+        if bracket is None:
+            t.relabel(i, "disclaimer", score)
+        else:
+            t.cut(i, *bracket, "disclaimer", score, rest=("editorial", t.scores[i]))
+
+
+def declared(t: BlockTable) -> bool:
+    """A block that declares the page's content paid for is a sponsored notice; True if the page has one.
+
+    "Disclaimer: this post is sponsored by …", "AWS sponsors this article", "Dieser Beitrag wurde von …
+    bezahlt", "[Werbung] Drei Tage im Illertal" (:func:`lexicon.declares_sponsored`): whatever label the
+    model gave it but boilerplate (site chrome quoting a notice; a heading in the top ``LABEL_TOP`` of
+    the page is the page's title, not chrome), and whatever the page looks like, its
+    page is sponsored. A long paragraph is prose that may quote such a sentence, not a notice. So is a
+    label of paid content ("Paid Post", :func:`lexicon.is_content_label`) right above a headline in the
+    top ``LABEL_TOP`` of the page, with the headline, and the page's own tag or category line when it
+    files the page as paid content ("Tags: Podcasts SPONSORED Video", :func:`lexicon.tagged_sponsored`).
+    """
+    found = False
+    end = t.ends[-1] if t.ends else 0
+    # only a block with a sponsorship cue word can declare anything: the gate left the others p = 0
+    cued = np.flatnonzero(t.cued[:, 0]).tolist()
+    for i in cued:
+        text, lab = t.texts[i], t.labels[i]
+        if len(text.split()) > DECLARED_MAX_WORDS:
+            continue
+        top_heading = t.headings[i] and t.starts[i] <= LABEL_TOP * end  # "[Werbung] …" as the page's title
+        if not ((lab != "boilerplate" or top_heading) and declares_sponsored(text)) and not tagged_sponsored(text):
+            continue
+        if lab != "sponsored":
+            t.relabel(i, "sponsored", t.promoted(i, "sponsored"))
+        found = True
+    # "Paid Post" / "Sponsored Content" alone, right above the page's headline near its top
+    for i in cued:
+        j = i + 1
+        if (j >= len(t.labels) or t.units[i] or t.units[j] or t.starts[i] > LABEL_TOP * end or not t.headings[j]
+                or len(t.texts[j].split()) > TITLE_MAX_WORDS or not is_content_label(t.texts[i])):
+            continue
+        for k in (i, j):
+            if t.labels[k] != "sponsored":
+                t.relabel(k, "sponsored", t.promoted(k, "sponsored"))
+        found = True
+    return found
+
+
+def labelled_headline(t: BlockTable, page: Page) -> bool:
+    """The page's headline carries a label of paid content ("[Anzeige] Drei Tage im Illertal",
+    "Sponsored content | …", "… (Werbung)", :func:`lexicon.headline_label`): the label is cut out as a
+    sponsored notice, the title stays editorial, and the page is sponsored; True if so.
+
+    The headline is the first heading in the top ``LABEL_TOP`` of the page, of at most
+    ``TITLE_MAX_WORDS`` words and not mostly links (a menu or a teaser list is not a headline).
+    """
+    end = len(page.text)
+    for b in page.blocks:
+        if b.start > LABEL_TOP * end:
+            return False
+        if (not b.heading or 2 * b.link_chars > len(b.text) or len(b.text.split()) > TITLE_MAX_WORDS
+                or (at := headline_label(b.text)) is None):
+            continue
+        i = next((k for k, a in enumerate(t.starts) if a == b.start), None)
+        if i is None or t.ends[i] != b.end or t.labels[i] == "sponsored":
+            return i is not None  # cut already, or found sponsored by the model
+        t.cut(i, at[0], at[1], "sponsored", t.promoted(i, "sponsored"),
+              rest=("editorial", t.prob(i, "editorial")))
+        return True
+    return False
