@@ -2,7 +2,7 @@
 """The segmenter's walk over a parsed HTML tree, reading libxml2's nodes in C.
 
 ``walk(root, max_depth)`` gives, for the tree under the lxml element ``root``, the fields of the blocks
-that ``detector.segment._walk_python`` makes, as (text, tag, path, depth, link_chars, heading) tuples
+that ``detector.htmlblocks._walk_python`` makes, as (text, tag, path, depth, link_chars, heading) tuples
 in document order; ``walk_blocks(root, max_depth)`` gives the ``Block`` objects themselves. Both give
 None where the tree holds a node that this module does not read the way lxml shows it to Python (an
 entity reference, an element in a namespace, text or attributes that are not UTF-8): then the Python
@@ -300,7 +300,7 @@ def walk(cetree._Element root not None, Py_ssize_t max_depth):
 
 
 def walk_blocks(cetree._Element root not None, Py_ssize_t max_depth):
-    """The blocks of the tree under ``root`` as detector.segment.Block objects (index from 0).
+    """The blocks of the tree under ``root`` as detector.page.Block objects (index from 0).
 
     None when the tree holds something that only the Python walk reads as lxml does.
     """

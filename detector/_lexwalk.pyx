@@ -2,8 +2,8 @@
 """The segmenter's parse and walk with lexbor (the HTML5 parser that selectolax ships), read in C.
 
 ``blocks(data, max_depth)`` parses the UTF-8 bytes ``data`` with lexbor and gives the blocks of the
-tree under the document element as ``detector.segment.Block`` objects, by the rules of
-``detector.segment._walk_python`` / ``detector/_fastwalk.pyx``: the same tag sets, the same hidden
+tree under the document element as ``detector.page.Block`` objects, by the rules of
+``detector.htmlblocks._walk_python`` / ``detector/_fastwalk.pyx``: the same tag sets, the same hidden
 elements (a ``hidden`` attribute, a style that says display:none or visibility:hidden), the same
 structural words from class/id/role, the same max_depth. Only the parser differs: lexbor builds the
 tree the HTML Standard says a browser builds, libxml2 builds its own (see the notes at the end).
@@ -34,7 +34,7 @@ headings); text after </html> and content a table does not allow put back in the
 every table (depth + 1, which the features do not use); <script> text ended where a browser ends it
 (libxml2 showed some script source as text); pages libxml2 loses entirely (everything in <head> or in a
 <noscript>) read in full. The parser runs with scripting on, as a browser that runs scripts: <noscript>
-holds raw text and is skipped with it, as segment.py skips it under lxml. No nesting limit (libxml2 stops
+holds raw text and is skipped with it, as detector/htmlblocks.py skips it under lxml. No nesting limit (libxml2 stops
 at its limit and segment_html then reads the page flat).
 """
 
@@ -739,7 +739,7 @@ cdef bint _checked = False
 
 cdef object _run(bytes data, Py_ssize_t max_depth, bint make_blocks):
     global _checked
-    if not _checked:  # at the first page, not at import: the walk reads detector.segment, which imports this
+    if not _checked:  # at the first page, not at import: the walk reads detector.htmlblocks, which imports this
         _checked = True
         _self_check()
     cdef Walker w = _walker
@@ -759,7 +759,7 @@ cdef object _run(bytes data, Py_ssize_t max_depth, bint make_blocks):
 
 
 def blocks(bytes data not None, Py_ssize_t max_depth, bint guard=True):
-    """The blocks of the page ``data`` (UTF-8) as detector.segment.Block objects, parsed by lexbor.
+    """The blocks of the page ``data`` (UTF-8) as detector.page.Block objects, parsed by lexbor.
 
     None when the page's text is not UTF-8, or (with ``guard``) when the page would cost lexbor's tree
     builder too much (nested thousands deep: see cost()); lxml reads it then.

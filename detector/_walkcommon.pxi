@@ -1,5 +1,5 @@
 # What the two compiled walks share: detector/_fastwalk.pyx (lxml's tree) and detector/_lexwalk.pyx
-# (lexbor's) both ``include`` this file, so that each rule of detector.segment._walk_python is written
+# (lexbor's) both ``include`` this file, so that each rule of detector.htmlblocks._walk_python is written
 # once: the tag classes, the structural words of class/id/role, the hidden style, white space as
 # str.isspace() says, a block's text, path and link characters, and the Block objects.
 #
@@ -29,7 +29,7 @@ cdef extern from "_slots.h":
     void dt_slot_set(PyObject *o, Py_ssize_t off, PyObject *v)
 
 cdef enum:
-    # element classes, from the tag sets of detector.segment
+    # element classes, from the tag sets of detector.htmlblocks
     F_SKIP = 1
     F_BLOCK = 2
     F_HEADING = 4
@@ -41,11 +41,11 @@ cdef enum:
 
 
 class _Unreadable(Exception):
-    """The page holds something this walk does not read as detector.segment's Python walk would."""
+    """The page holds something this walk does not read as detector.htmlblocks' Python walk would."""
 
 
 # ---------------------------------------------------------------------------------------------------
-# What detector.segment says (read at the first walk: the including module is imported by it)
+# What detector.htmlblocks says (read at the first walk: the including module is imported by it)
 
 cdef bint _configured = False
 cdef object _skip_tags, _block_tags, _heading_tags, _landmark_tags, _hidden_search
@@ -76,7 +76,7 @@ cdef int _configure() except -1:
     import importlib
     import types
 
-    seg = importlib.import_module(__name__.rpartition(".")[0] + ".segment")
+    seg = importlib.import_module(__name__.rpartition(".")[0] + ".htmlblocks")
     _skip_tags, _block_tags, _heading_tags, _landmark_tags = (
         seg.SKIP_TAGS, seg.BLOCK_TAGS, seg.HEADING_TAGS, seg.LANDMARK_TAGS)
     _hidden_search = seg._HIDDEN_STYLE.search

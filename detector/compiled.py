@@ -22,7 +22,7 @@ __all__ = ["PARSER", "PURE_PYTHON", "fasthash", "fastwalk", "lexwalk", "parser"]
 
 PURE_PYTHON = bool(os.environ.get("DETECTOR_PURE_PYTHON"))
 
-# The HTML parser asked for: "lexbor" (the default) or "lxml". detector.segment reads it (segment.PARSER).
+# The HTML parser asked for: "lexbor" (the default) or "lxml". detector.htmlblocks reads it (htmlblocks.PARSER).
 PARSER = os.environ.get("DETECTOR_PARSER", "lexbor").strip().lower() or "lexbor"
 if PARSER not in ("lxml", "lexbor"):  # a tuning knob: a typo must not stop a batch, nor pass unseen
     warnings.warn(f"DETECTOR_PARSER must be lexbor or lxml, not {PARSER!r}: parsing with lexbor", stacklevel=2)

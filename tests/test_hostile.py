@@ -430,7 +430,7 @@ def test_every_kind_of_the_hostile_benchmark_is_scored_in_a_batch(tmp_path):
     """The 34 pages of benchmarks/hostile.py (parser bombs, endless lines, too many blocks, …), in one
     ``detector batch -j 2``: one record each, every one scored, at most MAX_BLOCKS blocks a page. Their
     time and memory are the benchmark's (the README's table), not a unit test's."""
-    from detector.segment import MAX_BLOCKS
+    from detector.page import MAX_BLOCKS
 
     kinds = _benchmark_kinds()
     assert len(kinds) >= 30

@@ -1,7 +1,7 @@
 """The lexbor walk (detector/_lexwalk.pyx) gives exactly the blocks of a Python walk over selectolax's tree.
 
 The reference below walks the tree that selectolax's LexborHTMLParser builds, through selectolax's
-Python API, by the rules of detector.segment._walk_python (comments dropped, as lxml's parser drops
+Python API, by the rules of detector.htmlblocks._walk_python (comments dropped, as lxml's parser drops
 them), parsed with scripting on as _lexwalk parses (<noscript> is raw text). Skipped where selectolax is not installed, or the extension is not built (then it fails with
 DETECTOR_REQUIRE_SPEEDUPS=1).
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from detector import segment as S
+from detector import htmlblocks as S
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "data" / "pages"

@@ -69,7 +69,7 @@ PARSERS = pytest.mark.parametrize("parser", ["lexbor", "lxml"])
 
 
 def seg_with(parser: str, html: str, monkeypatch) -> Page:
-    import detector.segment as S
+    import detector.htmlblocks as S
 
     monkeypatch.setattr(S, "PARSER", parser)
     page = seg(html)
@@ -200,7 +200,7 @@ def test_a_page_without_text_is_scored_as_no_visible_text():
 
 def test_a_short_page_keeps_its_reading_when_revealing_adds_nothing():
     # Under MIN_VISIBLE_WORDS but nothing hidden: the second reading is not even made.
-    import detector.segment as S
+    import detector.htmlblocks as S
 
     assert S._reveal_hidden("<p>Page not found.</p>") == "<p>Page not found.</p>"
     assert texts(seg("<p>Page not found.</p><script>var a = 1;</script>")) == ["Page not found."]
@@ -452,7 +452,7 @@ def test_text_a_heading_sits_between_paragraphs_not_in_a_run_of_short_lines():
 
 
 def test_flat_html_reads_source_newlines_as_white_space():
-    from detector.segment import _flat_html_blocks
+    from detector.htmlblocks import _flat_html_blocks
 
     blocks = _flat_html_blocks("<body><p>A paragraph\nwrapped in the\nsource.</p><div>Next\nbox</div></body>")
     assert texts(blocks) == ["A paragraph wrapped in the source.", "Next box"]
@@ -632,7 +632,7 @@ def test_collapse_is_the_white_space_regex():
     import random
     import re
 
-    from detector.segment import _collapse
+    from detector.page import _collapse
 
     rng = random.Random(0)
     pool = ["a", "b", "漢", " ", "  ", "\t", "\n", "\r", "\u00a0", "\u2003", "\u3000", "\u200b", "\x1c", "\x85", "\ufeff"]
@@ -719,7 +719,7 @@ def test_sentence_splits_are_those_of_the_look_behind_pattern():
 
 
 def test_a_start_tag_keeps_its_first_attributes_up_to_the_cap():
-    from detector.segment import MAX_ATTRIBUTES, cap_attributes
+    from detector.htmlblocks import MAX_ATTRIBUTES, cap_attributes
 
     many = " ".join(f'data-a{i}="v{i}"' for i in range(MAX_ATTRIBUTES + 500))
     html = f"<html><body><div {many} class=late>Hello there.</div><p {'b ' * 20000}>Second line.</p></body></html>"
@@ -737,7 +737,7 @@ def test_a_start_tag_keeps_its_first_attributes_up_to_the_cap():
     "<html><body>" + "".join(f'<a href="/p{i}" class="c">Link {i}</a>' for i in range(3000)) + "</body></html>",
 ])
 def test_pages_without_an_attribute_bomb_are_left_as_they_are(html):
-    from detector.segment import cap_attributes
+    from detector.htmlblocks import cap_attributes
 
     assert cap_attributes(html) is html
 
@@ -754,7 +754,7 @@ def test_an_attribute_bomb_reads_like_the_page_without_it():
 # ---- at most MAX_BLOCKS blocks a page ---------------------------------------------------------------
 @PARSERS
 def test_a_page_of_more_blocks_than_the_cap_keeps_the_rest_of_its_text_in_its_last_block(parser, monkeypatch):
-    import detector.segment as S
+    import detector.htmlblocks as S
 
     n = S.MAX_BLOCKS + 500
     html = "<html><body>" + "".join(f"<p>Note {i} <a href=/x>more</a></p>" for i in range(n)) + "</body></html>"
@@ -767,7 +767,7 @@ def test_a_page_of_more_blocks_than_the_cap_keeps_the_rest_of_its_text_in_its_la
 
 
 def test_python_walk_caps_blocks_as_the_compiled_walks_do():
-    import detector.segment as S
+    import detector.htmlblocks as S
     from detector import _lexwalk
 
     html = "<html><body>" + "<h2>Title</h2><ul><li>a</li><li>b</li></ul>" * (S.MAX_BLOCKS // 2) + "</body></html>"
@@ -780,7 +780,7 @@ def test_python_walk_caps_blocks_as_the_compiled_walks_do():
 
 @pytest.mark.parametrize("kind", ["text", "markdown"])
 def test_text_and_markdown_pages_are_capped_too(kind):
-    import detector.segment as S
+    import detector.htmlblocks as S
 
     n = S.MAX_BLOCKS + 3
     body = "\n".join(f"Line number {i}." for i in range(n)) if kind == "text" else "\n\n".join(f"# Part {i}" for i in range(n))

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from detector import segment as S
+from detector import htmlblocks as S
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "data" / "pages"
@@ -296,7 +296,7 @@ def _run(code: str, **env) -> str:
 
 
 def test_pure_python_environment_variable_turns_it_off():
-    code = "import detector.segment as S; print(S._fastwalk is None)"
+    code = "import detector.htmlblocks as S; print(S._fastwalk is None)"
     assert _run(code, DETECTOR_PURE_PYTHON="1") == "True"
     assert _run(code, DETECTOR_PURE_PYTHON="") == "False"
 
@@ -305,7 +305,7 @@ def test_it_refuses_to_load_beside_another_lxml():
     code = (
         "import lxml; lxml.__version__ = '0.0.1'\n"
         "try:\n    import detector._fastwalk\nexcept ImportError as e:\n    print('refused', e)\n"
-        "import detector.segment as S; print(S._fastwalk is None)\n"
+        "import detector.htmlblocks as S; print(S._fastwalk is None)\n"
         "print(S.segment_html('<p>still works</p>')[0].text)\n"
     )
     out = _run(code).splitlines()
