@@ -1,0 +1,5 @@
+"""``python -m detector.cli``: the ``detector`` command."""
+
+from .main import run
+
+run()
