@@ -25,7 +25,7 @@ __all__ = [
     "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "SELF_REFERENCE", "has_self_reference", "DECLARED_SPONSORED",
     "declares_sponsored", "DISCLAIMER_FORMULA", "DISCLAIMER_ANCHORS", "INLINE_DISCLOSURE", "AFFILIATE_MARKER",
     "TAGGED_SPONSORED", "tagged_sponsored", "CONTENT_LABEL", "is_content_label", "HEADLINE_LABEL", "headline_label",
-    "SPONSOR_CREDIT", "credits_sponsor",
+    "SPONSOR_CREDIT", "PARTNER_CREDIT", "credits_sponsor",
 ]
 
 SPONSORED_CUES = re.compile(
@@ -259,7 +259,8 @@ _HEADLINE_LABEL = r"""(?:(?:paid|sponsored|promoted|partner|brand(?:ed)?)\s(?:po
 _BRACKETED_LABEL = r"(?:" + _HEADLINE_LABEL + r"""|partenariat|partnership|collaboration|kooperation|werbekooperation|
     samenwerking|colaboraci[oó]n|collaborazione)"""
 HEADLINE_LABEL = re.compile(
-    r"^\W{0,2}(?P<a>[\[({]\s*" + _BRACKETED_LABEL + r"\s*[.!]?\s*[\])}]|" + _HEADLINE_LABEL + r"(?=\s*[:|]\s))"
+    r"^\W{0,2}(?P<a>[\[({]\s*" + _BRACKETED_LABEL + r"\s*[.!]?\s*[\])}]|" + _HEADLINE_LABEL + r"(?=\s*[:|]\s)|sponsor(?=\s*:\s)"
+    r"|(?:advertorial|publi-?reportage|publirreportaje|pubbliredazionale)(?=\s+\w))"
     r"|(?:\s[|–—-]\s*(?P<b>" + _HEADLINE_LABEL + r")|\s(?P<c>[\[({]\s*" + _BRACKETED_LABEL
     + r"\s*[.!]?\s*[\])}]))\W{0,2}$",
     re.I | re.X,
@@ -288,7 +289,8 @@ def headline_label(text: str) -> tuple[int, int] | None:
 # notice; unlike DECLARED_SPONSORED it does not say that the page's own content is paid for. The sponsor is
 # a name (capitalised, or in a script without case), not "a government"; and not "sponsored by" inside a
 # sentence ("The family had been sponsored by friends", "hackers patrocinados por un Estado"), nor
-# partnership credits ("In collaboration with Roel Wouters"), which name co-authors as often.
+# collaboration credits ("In collaboration with Roel Wouters"), which name co-authors as often (partnership
+# credits, alone on their line, are PARTNER_CREDIT's).
 _SPONSOR_NAME = r"""\s+\W{0,2}(?:(?:the|der|die|das|den|dem|le|la|les|el|los|las|il|lo|de|het)\s+)?(?-i:(?![a-z]))[^\W_]"""
 SPONSOR_CREDIT = re.compile(
     r"""^\W{0,2}(?:sponsored|gesponsert|sponsoris[ée]e?s?|patrocinad[oa]s?|sponsorizzat[oaie]|gesponsord)
@@ -301,10 +303,23 @@ SPONSOR_CREDIT = re.compile(
 )
 
 
+# A partner's credit alone on its line: "In partnership with The Harbour Trust", "Paid for by Acme", "En
+# partenariat avec …". Not in capitals alone ("EN PARTENARIAT AVEC LA VILLE": no name to tell a brand from a
+# town hall), and not opening a sentence ("In partnership with the council, the museum …").
+PARTNER_CREDIT = re.compile(
+    r"""^\W{0,2}(?:(?:produced|created|made|presented|written)\s)?(?:in\spartnership\swith|paid\sfor\sby|brought\sto\syou\sby|
+      en\spartenariat\savec|in\spartnerschaft\smit|in\s(?:werbe)?kooperation\smit|in\spartnership\scon|en\sasociaci[oó]n\scon)""" + _SPONSOR_NAME
+    + r"""[^\s.!?]*(?:\s+[^\s.!?]+){0,5}\W{0,2}$""",
+    re.I | re.X,
+)
+
+
 def credits_sponsor(text: str) -> bool:
-    """Whether ``text`` credits a named sponsor (:data:`SPONSOR_CREDIT`), not that it is not ("not
-    sponsored by anyone")."""
+    """Whether ``text`` credits a named sponsor (:data:`SPONSOR_CREDIT`) or partner (:data:`PARTNER_CREDIT`),
+    not that it is not ("not sponsored by anyone")."""
     m = SPONSOR_CREDIT.search(text)
+    if m is None and not text.isupper():
+        m = PARTNER_CREDIT.search(text)
     return m is not None and not _NEGATED.search(text, max(0, m.start() - 60), m.start())
 
 

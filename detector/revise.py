@@ -22,6 +22,7 @@ from .lexicon import (
     DISCLAIMER_ANCHORS,
     DISCLAIMER_FORMULA,
     INLINE_DISCLOSURE,
+    PARTNER_CREDIT,
     credits_sponsor,
     declares_sponsored,
     headline_label,
@@ -201,9 +202,10 @@ def label_titles(t: BlockTable) -> None:
 
 
 def sponsor_credits(t: BlockTable) -> None:
-    """A short block, not a heading, that credits a sponsor ("Sponsored by State Farm", "… is proudly
-    sponsored by …", "Gesponsert von …", :func:`lexicon.credits_sponsor`) is a sponsored notice, on any
-    page: a disclosure of paid content, if not always of the page's own (the page's score is left as it is)."""
+    """A short block, not a heading, that credits a sponsor or a partner ("Sponsored by State Farm", "… is
+    proudly sponsored by …", "Gesponsert von …", "In partnership with …", :func:`lexicon.credits_sponsor`) is a
+    sponsored notice, on any page: a disclosure of paid content, if not always of the page's own (the page's
+    score is left as it is; :func:`declared` reads a partner's credit near the top as the page's own)."""
     for i in np.flatnonzero(t.cued[:, 0]).tolist():  # only blocks with a sponsorship cue word
         text = t.texts[i]
         if t.labels[i] == "sponsored" or t.headings[i] or len(text.split()) > CREDIT_MAX_WORDS:
@@ -264,6 +266,9 @@ def declared(t: BlockTable) -> bool:
     label of paid content ("Paid Post", :func:`lexicon.is_content_label`) right above a headline in the
     top ``LABEL_TOP`` of the page, with the headline, and the page's own tag or category line when it
     files the page as paid content ("Tags: Podcasts SPONSORED Video", :func:`lexicon.tagged_sponsored`).
+    A partner's credit alone on its line in the top ``LABEL_TOP`` of the page ("In partnership with Acme",
+    "Paid for by …", :data:`lexicon.PARTNER_CREDIT`), which :func:`sponsor_credits` labelled, says the
+    page's content is made with a partner: its page is sponsored too.
     """
     found = False
     end = t.ends[-1] if t.ends else 0
@@ -289,6 +294,11 @@ def declared(t: BlockTable) -> bool:
             if t.labels[k] != "sponsored":
                 t.relabel(k, "sponsored", t.promoted(k, "sponsored"))
         found = True
+    # "In partnership with Acme" near the top: the article is made with a partner
+    for i in cued:
+        if (t.labels[i] == "sponsored" and not t.headings[i] and t.starts[i] <= LABEL_TOP * end
+                and PARTNER_CREDIT.search(t.texts[i]) and not t.texts[i].isupper()):
+            found = True
     return found
 
 

@@ -60,3 +60,4 @@ def test_a_legal_link_in_a_menu_is_no_disclaimer_wording() -> None:
 def test_a_pointer_to_a_disclaimer_is_not_one() -> None:
     assert INLINE_DISCLOSURE.search("Prices change often (see disclaimer below) so check them.") is None
     assert INLINE_DISCLOSURE.search("(As a friendly disclaimer, I actually work there.)")
+

@@ -429,6 +429,33 @@ def test_a_tag_line_that_files_the_page_as_paid_content(text, want):
     ("Crazy Cheap Flashlight - Selling Like Hotcakes!Sponsored by Lumify X9", True),  # a native-ad teaser's title
     ("The concert, which was sponsored by Acme Corp", False),
     ("Read more about the Sponsored by Acme programme and its results this year", False),
+    # a partner's credit alone on its line
+    ("In partnership with the Harbour Credit Union", True),
+    ("Produced in partnership with Nordlicht Energie", True),
+    ("Paid for by Coastline Mutual", True),
+    ("Brought to you by Gull Ferries", True),
+    ("En partenariat avec la Région Occitanie", True),
+    ("In Partnerschaft mit den Stadtwerken Kiel", True),
+    ("In partnership with the city council, the museum opens a new wing next spring.", False),  # a sentence
+    ("In partnership with", False),  # no partner named
+    ("EN PARTENARIAT AVEC LA VILLE", False),  # capitals alone: no name to tell a brand from a town hall
+    ("In Kooperation mit der Nordsee Touristik GmbH", True),
+    ("in partnership with local schools and clubs", False),  # no name
 ])
 def test_a_sponsor_credit_opens_its_block_and_names_the_sponsor(text, credit):
     assert LX.credits_sponsor(text) is credit
+
+
+@pytest.mark.parametrize("text, label", [
+    ("[Anzeige] Drei Tage im Illertal", "[Anzeige]"),
+    ("Sponsored content | Das Ende des Passworts?", "Sponsored content"),
+    ("Advertorial Gartenhaus aus Lärchenholz selbst gebaut", "Advertorial"),  # the label word opens the title
+    ("Publireportage Les nouvelles cuisines de la vallée", "Publireportage"),
+    ("SPONSOR: Winter gifts for your garden from Greenleaf", "SPONSOR"),
+    ("Advertorials are booming, say media researchers", None),  # a topic, not a label
+    ("Sponsorship deals rise across the league", None),
+    ("Advertorial", None),  # no title
+])
+def test_a_label_of_paid_content_in_a_headline(text, label):
+    at = LX.headline_label(text)
+    assert (text[at[0]:at[1]] if at else None) == label

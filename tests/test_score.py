@@ -323,7 +323,39 @@ def test_a_label_of_paid_content_in_the_headline_is_cut_out_as_the_pages_notice(
     assert title in a.editorial_text or headline in sponsored
 
 
+@pytest.mark.parametrize("headline, label", [
+    ("Advertorial Ein Gartenhaus aus Lärchenholz, selbst gebaut", "Advertorial"),  # no separator
+    ("SPONSOR: Winter gifts for your garden from Greenleaf", "SPONSOR"),
+])
+def test_a_label_word_opening_the_headline_labels_the_page(det, headline, label):
+    page = f"<html><body><h1>{headline}</h1>{STORY}</body></html>"
+    a = det.analyze(page)
+    assert a.label == "sponsored"
+    assert label in [b["text"] for b in a.record()["blocks"] if b["label"] == "sponsored"]
+
+
+@pytest.mark.parametrize("credit", [
+    "In partnership with the Harbour Credit Union",
+    "En partenariat avec la Région Occitanie",
+    "Paid for by Coastline Mutual",
+])
+def test_a_partners_credit_near_the_top_labels_the_page(det, credit):
+    page = (f"<html><body><h1>How cold rooms help us sleep</h1><div class='credit'>{credit}</div>{STORY}"
+            "</body></html>")
+    a = det.analyze(page)
+    assert a.label == "sponsored" and a.score >= det.threshold
+    assert credit in [b["text"] for b in a.record()["blocks"] if b["label"] == "sponsored"]
+
+
+def test_a_sentence_that_opens_with_a_partnership_labels_nothing(det):
+    text = "In partnership with the city council, the museum opens a new wing for local schools next spring."
+    a = det.analyze(f"<html><body><h1>Museum to open new wing</h1><p>{text}</p>{STORY}</body></html>")
+    assert a.label == "editorial"
+    assert all(b["label"] != "sponsored" for b in a.record()["blocks"])
+
+
 @pytest.mark.parametrize("headline", [
+    "Advertorials are booming, say media researchers",
     "Werbung – Zielgruppe und Bedürfnisse",  # a topic, not a label
     "Die Zukunft der Werbung",
     "How sponsored content changed the news business",
