@@ -160,6 +160,8 @@ DISCLAIMER_FORMULA = re.compile(
     |\bdo(?:es)?\snot\snecessarily\s(?:reflect|represent)\b|\bdo(?:es)?\snot\s(?:reflect|represent)\s(?:those\sof|the\s(?:\w+\s)?(?:views|opinions|positions))
     |\bnot\s(?:endorsed|sponsored),?\s(?:\w+,?\s){0,3}(?:affiliated|associated)\swith
     |\b(?:i|we)(?:'m|’m|\sam|'re|’re|\sare)\s(?:in\sno\sway|not|by\sno\smeans)\s(?:\w+\s)?(?:affiliated|associated)\swith
+    |\b(?:this|the|our)\s(?:web\s?)?(?:site|blog|page|podcast|channel|newsletter|publication)\s(?:\w+,?\s){0,8}?(?:is|are)\s
+      (?:in\sno\sway|not|by\sno\smeans)\s(?:\w+\s)?(?:affiliated|associated|endorsed)\s(?:with|by)
     |\bfor\s(?:general\s)?(?:educational|informational|information|entertainment)\spurposes\sonly\b
     |\b(?:not|no|nor)\s(?:(?:be\s)?(?:constitute|construed\sas|considered|intended\sas|intended\sto\sbe|contain)\s)?(?:an?\s)?(?:\w+\s)?
       (?:financial|investment|legal|medical|professional|tax)\sadvice\b

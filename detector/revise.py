@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .blocks import BlockTable, LabelledBlock
-from .cuematch import has_affiliate_cue
+from .cuematch import has_affiliate_cue, has_sponsored_cue
 from .labels import NOTICE_LABELS
 from .lexicon import (
     AFFILIATE_MARKER,
@@ -43,6 +43,7 @@ CREDIT_MAX_WORDS = 20  # a sponsor's credit is a notice up to this long (a longe
 DECLARED_MAX_WORDS = 80  # a block that declares the page sponsored is a notice up to this long (else prose)
 DISCLAIMER_MAX_WORDS = 80  # a block in a disclaimer's wording is a disclaimer up to this long (else prose)
 DISCLAIMER_MIN_WORDS = 6  # and from this long: "Haftungsausschluss" alone is a link to the site's legal page
+DISCLAIMER_SECTION_MAX_WORDS = 400  # a block that opens as a disclaimer is one up to this long (a legal section)
 LABEL_TOP = 0.3  # a label of paid content above a headline in this share of the page's text labels the page
 # A line between two story paragraphs of at least this many words, no longer than STORY_HEADING_MAX_WORDS
 # and called chrome with less than STORY_HEADING_MAX_CHROME, is a subheading of the story.
@@ -58,7 +59,9 @@ _END_PUNCT = re.compile(r"[.!?…)\]]$")
 _READ_MORE = re.compile(
     r"^\s*(?:recommended(?:\s+(?:article|story|reading))?|read\s+(?:more|also|next)|related(?:\s+(?:article|story))?|"
     r"see\s+also|lesen\s+sie\s+(?:auch|mehr)|auch\s+interessant|mehr\s+zum\s+thema|(?:à\s+)?lire\s+aussi|"
-    r"lee\s+(?:también|más)|leggi\s+anche|lees\s+ook)\s*[:|»>–-]", re.I)
+    r"lee\s+(?:también|más)|leggi\s+anche|lees\s+ook|(?:next|previous|prev|older|newer)\s+(?:post|article|story|entry)|"
+    r"(?:nächster|vorheriger)\s+(?:beitrag|artikel)|article\s+(?:suivant|précédent)|art[ií]culo\s+(?:siguiente|anterior)|"
+    r"articolo\s+(?:successivo|precedente)|(?:volgend|vorig)\s+artikel)\s*[:|»>–-]", re.I)
 
 
 def on_blocks(rule: Callable[[BlockTable], object], blocks: list[LabelledBlock]) -> None:
@@ -240,12 +243,13 @@ def disclaimers(t: BlockTable, text: str) -> None:
         candidates = list(range(len(t.texts)))
     found_at: list[tuple[int, tuple[int, int] | None]] = []  # (block, the bracket to cut out, or None: all)
     for i in candidates:
-        if t.cued[i].any() or t.headings[i] or t.labels[i] not in ("editorial", "boilerplate"):
+        if t.headings[i] or t.labels[i] not in ("editorial", "boilerplate"):
             continue
         block = t.texts[i]
-        if DISCLAIMER_MIN_WORDS <= len(block.split()) <= DISCLAIMER_MAX_WORDS and DISCLAIMER_FORMULA.search(block):
+        cued = bool(t.cued[i].any())
+        if _in_disclaimer_wording(block, cued):
             found_at.append((i, None))
-        elif t.labels[i] == "editorial" and not t.units[i] and (m := INLINE_DISCLOSURE.search(block)):
+        elif t.labels[i] == "editorial" and not t.units[i] and not cued and (m := INLINE_DISCLOSURE.search(block)):
             found_at.append((i, (m.start(), m.end()) if (m.start(), m.end()) != (0, len(block)) else None))
     for i, bracket in reversed(found_at):  # from the last: a cut leaves the blocks before it where they were
         score = t.promoted(i, "disclaimer")
@@ -254,6 +258,24 @@ def disclaimers(t: BlockTable, text: str) -> None:
         else:
             t.cut(i, *bracket, "disclaimer", score, rest=("editorial", t.scores[i]))
 
+
+def _in_disclaimer_wording(block: str, cued: bool) -> bool:
+    """Whether ``block`` is a disclaimer by its wording (:data:`lexicon.DISCLAIMER_FORMULA`): a block of
+    ``DISCLAIMER_MIN_WORDS`` to ``DISCLAIMER_MAX_WORDS`` words that holds it, or one that opens with it
+    ("Haftungsausschluss …", "Disclosure: …") up to the ``DISCLAIMER_SECTION_MAX_WORDS`` of a legal section.
+    A block with a cue word of paid content or commissions (``cued``) is one only when its cue words lie in
+    the wording itself, a denial ("… is not endorsed, sponsored or affiliated with …")."""
+    words = len(block.split())
+    if words < DISCLAIMER_MIN_WORDS or (m := DISCLAIMER_FORMULA.search(block)) is None:
+        return False
+    if cued and _cue_outside(block, m.start(), m.end()):
+        return False
+    return words <= (DISCLAIMER_SECTION_MAX_WORDS if m.start() <= 2 else DISCLAIMER_MAX_WORDS)
+
+def _cue_outside(block: str, a: int, e: int) -> bool:
+    """Whether ``block`` holds a cue word of paid content or commissions outside characters ``a:e``."""
+    rest = block[:a] + " " + block[e:]
+    return bool(has_sponsored_cue(rest) or has_affiliate_cue(rest))
 
 def declared(t: BlockTable) -> bool:
     """A block that declares the page's content paid for is a sponsored notice; True if the page has one.

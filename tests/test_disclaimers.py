@@ -28,6 +28,8 @@ def labelled(det: Detector, body: str) -> dict[str, str]:
     "Harbour Watch is not endorsed, sponsored or affiliated with the Port Authority or any of its operators.",
     "Haftungsausschluss: Alle Inhalte dieser Seite stellen keine Anlageberatung dar und ersetzen sie nicht.",
     "Les informations publiées ici ne constituent pas un conseil en investissement ni une recommandation.",
+    "This site is for entertainment only and is in no way affiliated with the Northern Football League.",
+    "This podcast is not endorsed by, sponsored by or affiliated with any of the ferry operators it discusses.",
 ])
 def test_a_block_in_a_disclaimers_wording_is_a_disclaimer(det: Detector, text: str) -> None:
     assert DISCLAIMER_FORMULA.search(text)
@@ -61,3 +63,17 @@ def test_a_pointer_to_a_disclaimer_is_not_one() -> None:
     assert INLINE_DISCLOSURE.search("Prices change often (see disclaimer below) so check them.") is None
     assert INLINE_DISCLOSURE.search("(As a friendly disclaimer, I actually work there.)")
 
+
+
+def test_a_legal_section_that_opens_as_a_disclaimer_is_one_at_its_full_length(det: Detector) -> None:
+    section = ("Haftungsausschluss Die Inhalte dieser Seiten wurden mit größter Sorgfalt erstellt. Für die "
+               "Richtigkeit, Vollständigkeit und Aktualität der Inhalte können wir jedoch keine Gewähr übernehmen. "
+               * 8).strip()
+    assert len(section.split()) > 80
+    assert labelled(det, f"<p>{section}</p>")[section] == "disclaimer"
+
+
+def test_a_notice_that_only_mentions_an_affiliation_is_not_made_a_disclaimer(det: Detector) -> None:
+    # the cue word lies outside the denial: a notice of paid content, not a disclaimer
+    text = "This post is sponsored by Gull Ferries. The author is not affiliated with any other ferry operator."
+    assert labelled(det, f"<p>{text}</p>").get(text) != "disclaimer"

@@ -129,6 +129,8 @@ def test_a_heading_element_with_a_colon_between_story_paragraphs_is_editorial():
 @pytest.mark.parametrize("line, want", [
     ("Recommended Article: Two Harbours Deepen Their Strategic Partnership", "boilerplate"),
     ("Lesen Sie auch: Warum Verlage wieder auf Werbung setzen", "boilerplate"),
+    ("Next post: How two harbours built a partnership", "boilerplate"),
+    ("Article suivant : Le partenariat des deux ports", "boilerplate"),
     ("This article is sponsored content paid for by Example Bank.", "sponsored"),
 ])
 def test_a_read_more_line_is_a_link_not_a_notice(line, want):
