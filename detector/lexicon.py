@@ -25,7 +25,7 @@ __all__ = [
     "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "SELF_REFERENCE", "has_self_reference", "DECLARED_SPONSORED",
     "declares_sponsored", "DISCLAIMER_FORMULA", "DISCLAIMER_ANCHORS", "INLINE_DISCLOSURE", "AFFILIATE_MARKER",
     "TAGGED_SPONSORED", "tagged_sponsored", "CONTENT_LABEL", "is_content_label", "HEADLINE_LABEL", "headline_label",
-    "SPONSOR_CREDIT", "PARTNER_CREDIT", "credits_sponsor",
+    "SPONSOR_CREDIT", "PARTNER_CREDIT", "credits_sponsor", "DENIES_SPONSORED", "denies_sponsored",
 ]
 
 SPONSORED_CUES = re.compile(
@@ -326,6 +326,29 @@ def credits_sponsor(text: str) -> bool:
 
 
 _NEGATED = re.compile(r"\b(?:no|not|nobody|never|none|kein\w*|nicht|niemand|pas|personne|ni|ningún|ninguna|nadie|non|nessun\w*|niet|geen|niemand)\b[^.!?]{0,40}$", re.I)
+
+
+# A statement that the content is not paid for: "This post is not sponsored", "Keine Werbung – dieser
+# Beitrag wurde nicht bezahlt", "unbezahlte Werbung", "Ce billet n'est pas sponsorisé", "Questo articolo non è
+# una collaborazione", "Dit artikel is niet gesponsord". No notice of paid content (revise.denials).
+DENIES_SPONSORED = re.compile(
+    r"""\b(?:is|was|are|were)\s(?:not|never)\s(?:a\s|an\s)?(?:sponsored|paid(?:\sfor)?|an?\sad(?:vert(?:isement)?)?|advertorial|
+      (?:a\s)?(?:paid\s)?(?:partnership|collaboration))\b|\b(?:unsponsored|not\ssponsored|non-sponsored)\b|
+      \bno\s(?:one|company|brand|sponsor)\s(?:has\s)?paid\b|\bno\ssponsorship\b|
+    \bkeine\s(?:bezahlte\s)?(?:werbung|kooperation|anzeige)\b|\bnicht\s(?:bezahlt|gesponsert)\b|\bunbezahlt|
+    \bn['’](?:est|était)\spas\s(?:sponsoris|rémunér|un\spartenariat|une\scollaboration|de\sla\spublicit)|
+      \baucun\s(?:contenu\s)?(?:sponsoris|partenariat)|\bnon\s(?:sponsoris|rémunér)|
+    \bno\s(?:es|está|fue)\s(?:publicidad|patrocinad|una\scolaboraci)|\bsin\spatrocinio\b|
+    \bnon\s(?:è|e'|era)\s(?:una?\s)?(?:collaborazione|sponsorizzat|pubblicit|a\spagamento)|\bnon\ssponsorizzat|
+    \bniet\s(?:gesponsord|betaald)\b|\bgeen\s(?:advertentie|reclame|samenwerking|betaalde)\b|\bonbetaald""",
+    re.I | re.X,
+)
+
+
+def denies_sponsored(text: str) -> bool:
+    """Whether ``text`` says that the content is not paid for (:data:`DENIES_SPONSORED`) and nothing that
+    declares it paid for (:func:`declares_sponsored`)."""
+    return DENIES_SPONSORED.search(text) is not None and not declares_sponsored(text)
 
 
 def declares_sponsored(text: str) -> bool:

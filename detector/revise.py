@@ -25,6 +25,7 @@ from .lexicon import (
     PARTNER_CREDIT,
     credits_sponsor,
     declares_sponsored,
+    denies_sponsored,
     headline_label,
     is_content_label,
     tagged_sponsored,
@@ -43,6 +44,7 @@ CREDIT_MAX_WORDS = 20  # a sponsor's credit is a notice up to this long (a longe
 DECLARED_MAX_WORDS = 80  # a block that declares the page sponsored is a notice up to this long (else prose)
 DISCLAIMER_MAX_WORDS = 80  # a block in a disclaimer's wording is a disclaimer up to this long (else prose)
 DISCLAIMER_MIN_WORDS = 6  # and from this long: "Haftungsausschluss" alone is a link to the site's legal page
+DENIAL_MAX_WORDS = 25  # a block that denies being paid for is a statement up to this long
 DISCLAIMER_SECTION_MAX_WORDS = 400  # a block that opens as a disclaimer is one up to this long (a legal section)
 LABEL_TOP = 0.3  # a label of paid content above a headline in this share of the page's text labels the page
 # A line between two story paragraphs of at least this many words, no longer than STORY_HEADING_MAX_WORDS
@@ -87,6 +89,7 @@ def revise(t: BlockTable, text: str, score: float, threshold: float = 1.0) -> No
         label_titles(t)
     sponsor_credits(t)
     disclaimers(t, text)
+    denials(t)
 
 
 def read_more(t: BlockTable) -> None:
@@ -203,6 +206,16 @@ def label_titles(t: BlockTable) -> None:
                 and len(texts[j].split()) <= TITLE_MAX_WORDS):
             t.relabel(j, "sponsored", t.scores[i])
 
+
+
+def denials(t: BlockTable) -> None:
+    """A short block the model called sponsored that says the content is not paid for ("This post is not
+    sponsored", "Keine Werbung – dieser Beitrag wurde nicht bezahlt", "unbezahlte Werbung",
+    :func:`lexicon.denies_sponsored`) is a disclaimer: a statement about the content's independence, not a
+    notice of paid content."""
+    for i, lab in enumerate(t.labels):
+        if lab == "sponsored" and len(t.texts[i].split()) <= DENIAL_MAX_WORDS and denies_sponsored(t.texts[i]):
+            t.relabel(i, "disclaimer", t.promoted(i, "disclaimer"))
 
 def sponsor_credits(t: BlockTable) -> None:
     """A short block, not a heading, that credits a sponsor or a partner ("Sponsored by State Farm", "… is

@@ -77,3 +77,29 @@ def test_a_notice_that_only_mentions_an_affiliation_is_not_made_a_disclaimer(det
     # the cue word lies outside the denial: a notice of paid content, not a disclaimer
     text = "This post is sponsored by Gull Ferries. The author is not affiliated with any other ferry operator."
     assert labelled(det, f"<p>{text}</p>").get(text) != "disclaimer"
+
+
+@pytest.mark.parametrize("text, denies", [
+    ("This post is not sponsored; I bought the tent myself.", True),
+    ("Keine Werbung – dieser Beitrag wurde nicht bezahlt.", True),
+    ("Dieser Beitrag enthält unbezahlte Werbung durch Verlinkung.", True),
+    ("Ce billet n'est pas sponsorisé.", True),
+    ("Questo articolo non è una collaborazione a pagamento.", True),
+    ("Dit artikel is niet gesponsord.", True),
+    ("This post is sponsored by Gull Ferries.", False),
+    ("Dieser Beitrag wurde von Gull Ferries bezahlt.", False),
+])
+def test_a_statement_that_the_content_is_not_paid_for(text: str, denies: bool) -> None:
+    from detector.lexicon import denies_sponsored
+
+    assert denies_sponsored(text) is denies
+
+
+def test_a_denial_the_model_calls_sponsored_becomes_a_disclaimer() -> None:
+    from detector import revise
+    from detector.blocks import BlockTable, LabelledBlock
+
+    denial, notice = "Keine Werbung – dieser Beitrag wurde nicht bezahlt.", "Dieser Beitrag wurde von Gull Ferries bezahlt."
+    t = BlockTable.of([LabelledBlock(0, "sponsored", 0.9, denial, 0, 50), LabelledBlock(1, "sponsored", 0.9, notice, 51, 99)])
+    revise.denials(t)
+    assert t.labels == ["disclaimer", "sponsored"]
