@@ -59,7 +59,7 @@ print(best)
 
 def extract(rev: str, dest: Path) -> Path:
     """The revision's package and setup.py in ``dest``, its extensions built; returns ``dest``."""
-    blob = subprocess.run(["git", "archive", rev, "detector", "setup.py", "pyproject.toml"], cwd=ROOT,
+    blob = subprocess.run(["git", "archive", rev, "detector", "setup.py", "pyproject.toml", "README.md"], cwd=ROOT,
                           check=True, capture_output=True).stdout
     with tarfile.open(fileobj=BytesIO(blob)) as tar:
         tar.extractall(dest, filter="data")

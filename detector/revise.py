@@ -279,11 +279,11 @@ def _in_disclaimer_wording(block: str, cued: bool) -> bool:
     A block with a cue word of paid content or commissions (``cued``) is one only when its cue words lie in
     the wording itself, a denial ("… is not endorsed, sponsored or affiliated with …")."""
     words = len(block.split())
-    if words < DISCLAIMER_MIN_WORDS or (m := DISCLAIMER_FORMULA.search(block)) is None:
+    if not DISCLAIMER_MIN_WORDS <= words <= DISCLAIMER_SECTION_MAX_WORDS:
         return False
-    if cued and _cue_outside(block, m.start(), m.end()):
-        return False
-    return words <= (DISCLAIMER_SECTION_MAX_WORDS if m.start() <= 2 else DISCLAIMER_MAX_WORDS)
+    # a long block only where it opens with the wording (a match at its start, not a search through it)
+    m = DISCLAIMER_FORMULA.search(block) if words <= DISCLAIMER_MAX_WORDS else DISCLAIMER_FORMULA.match(block)
+    return m is not None and not (cued and _cue_outside(block, m.start(), m.end()))
 
 def _cue_outside(block: str, a: int, e: int) -> bool:
     """Whether ``block`` holds a cue word of paid content or commissions outside characters ``a:e``."""
