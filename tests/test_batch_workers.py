@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from detector.batch import pool as pool_mod
 from detector.batch import run as batch_mod
 from detector.batch import worker as worker_mod
 from detector.batch.items import Item
@@ -130,16 +131,16 @@ def test_the_cli_tunes_its_own_garbage_collector_when_it_scores_in_process():
         "print(gc.get_threshold(), gc.get_freeze_count() > 0, file=sys.stderr)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.stderr.strip().endswith(f"{batch_mod.BATCH_GC_THRESHOLD} True"), done.stderr
+    assert done.stderr.strip().endswith(f"{pool_mod.BATCH_GC_THRESHOLD} True"), done.stderr
 
 
 def test_a_worker_tunes_its_garbage_collector_after_loading_the_model():
-    pool = batch_mod._executor(2, None, preload=True)
+    pool = pool_mod._executor(2, None, preload=True)
     try:
         got = pool.submit(_gc_state).result()
     finally:
-        batch_mod.stop_workers()
-    assert got == (batch_mod.BATCH_GC_THRESHOLD, True)
+        pool_mod.stop_workers()
+    assert got == (pool_mod.BATCH_GC_THRESHOLD, True)
 
 
 def _gc_state() -> tuple[tuple[int, int, int], bool]:
@@ -150,7 +151,7 @@ def test_stop_workers_ends_the_pool_and_a_later_batch_starts_another():
     stream = io.StringIO()
     options = BatchOptions(n_jobs=2, own_process=True)  # as the CLI: the workers are stopped at the end
     run_batch([str(EXAMPLES)], None, options=options, stdout=stream)
-    assert batch_mod._POOL is None
+    assert pool_mod._POOL is None
     first = stream.getvalue()
     again = io.StringIO()
     run_batch([str(EXAMPLES)], None, options=options, stdout=again)
@@ -163,16 +164,16 @@ linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="th
 @linux_only
 def test_the_cli_forks_its_workers_with_the_model_it_loaded():
     options = BatchOptions(n_jobs=2, own_process=True)
-    assert batch_mod._use_fork(options) and not batch_mod._use_fork(BatchOptions(n_jobs=2))
-    batch_mod._warm(None)
+    assert pool_mod._use_fork(options) and not pool_mod._use_fork(BatchOptions(n_jobs=2))
+    pool_mod._warm(None)
     model = batch_mod.get_detector(None).model
-    pool = batch_mod._fork_pool(2, None)
+    pool = pool_mod._fork_pool(2, None)
     try:
         got = {pool.submit(_model_state).result() for _ in range(8)}
     finally:
-        batch_mod.stop_workers()
+        pool_mod.stop_workers()
     # a forked worker holds the very object this process loaded (same address), not a copy it loaded again
-    assert got == {(os.getpid(), id(model), batch_mod.BATCH_GC_THRESHOLD)}
+    assert got == {(os.getpid(), id(model), pool_mod.BATCH_GC_THRESHOLD)}
 
 
 @linux_only
@@ -215,7 +216,7 @@ def test_the_cli_scores_without_importing_joblib_or_multiprocessing_it_does_not_
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    want = "[]" if batch_mod.workers(int(jobs or 0)) == 1 else "['multiprocessing']"
+    want = "[]" if pool_mod.workers(int(jobs or 0)) == 1 else "['multiprocessing']"
     assert done.stderr.strip().splitlines()[-1] == want, done.stderr
     assert done.stdout.count("\n") == len(list(EXAMPLES.iterdir()))
 
@@ -241,7 +242,7 @@ def test_a_page_that_kills_a_forked_worker_gets_an_error_record_and_the_batch_go
         recs = [json.loads(r.text) for chunk in batch_mod.local_records(
             batch_mod.chunked(items, 2), options, task=score_chunk_lines) for r in chunk]
     finally:
-        batch_mod.stop_workers()
+        pool_mod.stop_workers()
     assert [r["path"] for r in recs] == [f"p{i}" for i in range(12)]
     assert [i for i, r in enumerate(recs) if r["error"]] == [5]
     assert "worker process died" in recs[5]["error"]
@@ -267,7 +268,7 @@ def test_a_page_stuck_in_compiled_code_beyond_its_budget_stops_its_worker_and_th
         recs = [json.loads(r.text) for chunk in batch_mod.local_records(
             batch_mod.chunked(items, 2), options, task=score_chunk_lines, limits=limits) for r in chunk]
     finally:
-        batch_mod.stop_workers()
+        pool_mod.stop_workers()
     assert [r["path"] for r in recs] == [f"p{i}" for i in range(8)]
     assert [i for i, r in enumerate(recs) if r["error"]] == [3]
     assert recs[3]["error"] == "over the time budget of 0.2 s per page (limit max_seconds): its worker process was stopped"
@@ -319,9 +320,9 @@ def test_the_cli_asks_for_one_blas_thread_and_keeps_a_users_setting(jobs):
 def test_the_default_number_of_workers_is_what_joblib_counts(monkeypatch):
     import joblib
 
-    assert batch_mod.cpu_count() == joblib.cpu_count() == batch_mod.workers(0)
+    assert pool_mod.cpu_count() == joblib.cpu_count() == pool_mod.workers(0)
     monkeypatch.setenv("LOKY_MAX_CPU_COUNT", "1")
-    assert batch_mod.cpu_count() == 1 == joblib.cpu_count()
+    assert pool_mod.cpu_count() == 1 == joblib.cpu_count()
 
 
 @pytest.mark.parametrize(
@@ -340,4 +341,4 @@ def test_a_containers_cpu_quota_bounds_the_workers(tmp_path, files, cpus):
     for name, text in files.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
-    assert batch_mod._cgroup_cpus(str(tmp_path)) == cpus
+    assert pool_mod._cgroup_cpus(str(tmp_path)) == cpus
