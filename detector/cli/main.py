@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import logging
 import os
 import sys
@@ -122,19 +121,6 @@ def main(verbose: bool) -> None:
 def _source(arg: str) -> str | Path:
     """A command-line argument is always a path (or - for stdin), never page text."""
     return arg if arg == "-" else Path(arg)
-
-
-def _table(records: list[dict]) -> str:
-    out = io.StringIO()
-    for r in records:
-        if r["error"]:
-            out.write(f"{r['path']}\tERROR\t{r['error']}\n")
-            continue
-        out.write(f"{r['path']}\t{r['label']}\t{r['score']:.3f}\t{len(r['blocks'])} non-editorial blocks\n")
-        for b in r["blocks"]:
-            text = b["text"] if len(b["text"]) <= 100 else b["text"][:97] + "..."
-            out.write(f"  #{b['index']:<4} {b['label']:<12} {b['score']:.2f}  [{b['start']}:{b['end']}]  {text}\n")
-    return out.getvalue()
 
 
 class _Terminated(KeyboardInterrupt):
