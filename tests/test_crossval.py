@@ -103,7 +103,7 @@ def test_rescore_refuses_a_folder_crossval_did_not_write(tmp_path):
 
 def test_a_page_without_boilerplate_labels_trains_on_prose_cue_blocks_and_notices_only():
     from detector.features import BlockRow
-    from detector.lab.train import PROSE_PER_PAGE, _unlabelled_chrome_kept
+    from detector.lab.trainrows import PROSE_PER_PAGE, unlabelled_chrome_kept
 
     def row(text, links=0.0):
         return BlockRow(text, "", "", "", "p", ("body",), 0.5, links, len(text.split()), False, "")
@@ -117,7 +117,7 @@ def test_a_page_without_boilerplate_labels_trains_on_prose_cue_blocks_and_notice
             row("Advertisement"),  # a bare label (an ad slot, unlabelled): left out
             *[row(f"{prose} Paragraph {i}.") for i in range(PROSE_PER_PAGE + 10)]]
     targets = ["editorial", "editorial", "editorial", "sponsored", "editorial", "editorial"] + ["editorial"] * (PROSE_PER_PAGE + 10)
-    kept = _unlabelled_chrome_kept(rows, targets, list(range(len(rows))), seed=0)
+    kept = unlabelled_chrome_kept(rows, targets, list(range(len(rows))), seed=0)
     assert 0 not in kept and 1 not in kept and 5 not in kept
     assert 2 in kept and 3 in kept and 4 in kept
     assert len(kept) == 3 + PROSE_PER_PAGE
