@@ -52,7 +52,12 @@ CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
 def stage_times(det, files: list[Path], clock=time.process_time) -> dict[str, float]:
     """Seconds per stage over ``files``, running the same steps as ``Detector.analyze``."""
     from detector import features
-    from detector.features import gate_proba, page_features, rows_for_page
+    from detector.features import gate_proba, rows_for_page
+
+    try:  # the page features in a module of their own (older trees: in features)
+        from detector.pagefeatures import page_features
+    except ImportError:
+        from detector.features import page_features  # type: ignore[attr-defined,no-redef]
     from detector.io import read_input
     from detector.score import Analysis, Detector, _merge
 

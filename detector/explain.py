@@ -32,16 +32,15 @@ from .features import (
     CHAR_MAX,
     GATED,
     N_DENSE,
-    PAGE_FEATURE_NAMES,
     BlockRow,
     _layout_tokens,
     _norm,
     gate_proba,
-    page_features,
     rows_for_page,
 )
 from .io import InputError, source_name
 from .labels import COLOURS, OUTPUT_LABEL
+from .pagefeatures import PAGE_FEATURE_NAMES, page_features
 from .revise import BARE_LABEL_PAGE_MAX
 from .score import PROSE_BOILERPLATE_MIN, Analysis, Detector, is_prose
 from .segment import Page, segment

@@ -199,7 +199,7 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 
 
 class PageScorer(_FittedState, Params):
-    """Logistic regression over the page features of :func:`features.page_features`.
+    """Logistic regression over the page features of :func:`pagefeatures.page_features`.
 
     Fitted without class re-weighting, so its probabilities stay calibrated to the training pages;
     scoring is one dot product.

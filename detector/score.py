@@ -17,10 +17,11 @@ import numpy as np
 from .blocks import BlockTable, LabelledBlock, _lstrip, _rstrip, round4
 from .budget import page_budget
 from .compiled import fasthash as _fasthash
-from .features import BlockRow, page_features, rows_for_page
+from .features import BlockRow, rows_for_page
 from .io import DEFAULT_LIMITS, InputError, RawPage, ReadLimits, guess_kind, is_path_like, read_input, source_name
 from .labels import NOTICE_LABELS, OUTPUT_LABEL, OUTPUT_LABELS
 from .model import DetectorModel
+from .pagefeatures import page_features
 from .revise import declared, labelled_headline, revise
 from .segment import Page, segment
 

@@ -6,9 +6,10 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from detector.features import PAGE_FEATURE_NAMES, BlockFeatures, BlockRow, page_features, rows_for_page
+from detector.features import BlockFeatures, BlockRow, rows_for_page
 from detector.io import RawPage
 from detector.labels import CLASSES
+from detector.pagefeatures import PAGE_FEATURE_NAMES, page_features
 from detector.segment import Page, segment
 
 HTML = (

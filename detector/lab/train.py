@@ -19,10 +19,11 @@ import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn.model_selection import GroupKFold
 
-from ..features import PAGE_FEATURE_NAMES, BlockFeatures, BlockRow, gate_proba, page_features, row_cues, rows_for_page
+from ..features import BlockFeatures, BlockRow, gate_proba, row_cues, rows_for_page
 from ..io import InputError, read_input
 from ..labels import CLASSES
 from ..model import BlockClassifier, DetectorModel, PageScorer
+from ..pagefeatures import PAGE_FEATURE_NAMES, page_features
 from .corpus import IGNORE, LabelledPage, block_targets, corpus_hash, load_corpora
 from .trainrows import (
     chrome_reference,
@@ -198,7 +199,7 @@ def training_set(prepared: list[Prepared], options: TrainOptions) -> TrainingSet
 
 
 def page_evidence(ts: TrainingSet, clf: BlockClassifier, ks: np.ndarray) -> np.ndarray:
-    """The page features (:func:`features.page_features`) of pages ``ks`` under block classifier ``clf``."""
+    """The page features (:func:`pagefeatures.page_features`) of pages ``ks`` under block classifier ``clf``."""
     ks = np.asarray(ks, dtype=np.int64)
     out = np.zeros((len(ks), len(PAGE_FEATURE_NAMES)))
     if not len(ks):
