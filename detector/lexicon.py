@@ -24,7 +24,7 @@ import re
 __all__ = [
     "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "SELF_REFERENCE", "has_self_reference", "DECLARED_SPONSORED",
     "declares_sponsored", "DISCLAIMER_FORMULA", "DISCLAIMER_ANCHORS", "INLINE_DISCLOSURE", "AFFILIATE_MARKER",
-    "TAGGED_SPONSORED", "tagged_sponsored", "CONTENT_LABEL", "is_content_label", "HEADLINE_LABEL", "headline_label",
+    "TAGGED_SPONSORED", "tagged_sponsored", "CONTENT_LABEL", "is_content_label", "is_content_kicker", "HEADLINE_LABEL", "headline_label",
     "SPONSOR_CREDIT", "PARTNER_CREDIT", "credits_sponsor", "DENIES_SPONSORED", "denies_sponsored",
 ]
 
@@ -245,6 +245,29 @@ CONTENT_LABEL = re.compile(
 def is_content_label(text: str) -> bool:
     """Whether ``text`` is only a label of paid content (:data:`CONTENT_LABEL`), brackets and marks aside."""
     return CONTENT_LABEL.fullmatch(text.strip(" \t\n[](){}|*:·•–—-_.!")) is not None
+
+
+KICKER_MAX_NAME_WORDS = 3  # "Advertorial Dalbello": a label of paid content and the brand's name, this long
+
+
+def is_content_kicker(text: str) -> bool:
+    """Whether ``text`` is a label of paid content alone or with a brand's name after it ("- Advertorial
+    Dalbello-", "Anzeige | Nordlicht Energie"): the kicker a site sets above a paid article's headline."""
+    text = text.strip(" \t\n[](){}|*:·•–—-_.!")
+    m = CONTENT_LABEL.match(text)
+    if m is None:
+        return False
+    rest = text[m.end():]
+    if not rest:
+        return True
+    name = rest.strip(" \t:|–—-·").split()
+    # a name: a few words, none of them a lower-case word ("Sponsored content is booming" is a headline)
+    return (rest[0] in " \t:|–—-·" and 0 < len(name) <= KICKER_MAX_NAME_WORDS
+            and not any(w[0].islower() for w in name) and name[0].lower() not in _CREDIT_WORDS)
+
+
+# "Sponsored By", "Präsentiert von": the start of a credit whose sponsor is a logo, not a label and a name
+_CREDIT_WORDS = frozenset("by von par por da door from with mit avec con met and und et y e en".split())
 
 
 # A label of paid content in the page's headline, before or after its title: "[Anzeige] Drei Tage im

@@ -27,7 +27,7 @@ from .lexicon import (
     declares_sponsored,
     denies_sponsored,
     headline_label,
-    is_content_label,
+    is_content_kicker,
     tagged_sponsored,
 )
 from .segment import Page
@@ -319,11 +319,11 @@ def declared(t: BlockTable) -> bool:
         if lab != "sponsored":
             t.relabel(i, "sponsored", t.promoted(i, "sponsored"))
         found = True
-    # "Paid Post" / "Sponsored Content" alone, right above the page's headline near its top
+    # "Paid Post" / "Sponsored Content" / "Advertorial Dalbello" right above the page's headline near its top
     for i in cued:
         j = i + 1
         if (j >= len(t.labels) or t.units[i] or t.units[j] or t.starts[i] > LABEL_TOP * end or not t.headings[j]
-                or len(t.texts[j].split()) > TITLE_MAX_WORDS or not is_content_label(t.texts[i])):
+                or len(t.texts[j].split()) > TITLE_MAX_WORDS or not is_content_kicker(t.texts[i])):
             continue
         for k in (i, j):
             if t.labels[k] != "sponsored":

@@ -325,6 +325,24 @@ def test_a_label_of_paid_content_in_the_headline_is_cut_out_as_the_pages_notice(
     assert title in a.editorial_text or headline in sponsored
 
 
+@pytest.mark.parametrize("kicker, sponsored", [
+    ("- Advertorial Nordlicht -", True),  # a label and the brand's name above the headline
+    ("Paid Post", True),
+    ("Sponsored By", False),  # the start of a credit whose sponsor is a logo
+    ("Sponsored content is booming", False),  # a headline of its own
+])
+def test_a_kicker_of_paid_content_above_the_headline_labels_the_page(kicker, sponsored):
+    from detector.blocks import BlockTable, LabelledBlock
+
+    texts = [kicker, "How cold rooms help us sleep", "A long story about sleep. " * 30]
+    starts = [0, len(texts[0]) + 1, len(texts[0]) + len(texts[1]) + 2]
+    blocks = [LabelledBlock(i, "editorial", 0.9, x, a, a + len(x), {"sponsored": 0.3 if i == 0 else 0.0},
+                            heading=i < 2) for i, (x, a) in enumerate(zip(texts, starts))]
+    t = BlockTable.of(blocks)
+    assert revise.declared(t) is sponsored
+    assert (t.labels[:2] == ["sponsored", "sponsored"]) is sponsored
+
+
 @pytest.mark.parametrize("headline, label", [
     ("Advertorial Ein Gartenhaus aus Lärchenholz, selbst gebaut", "Advertorial"),  # no separator
     ("SPONSOR: Winter gifts for your garden from Greenleaf", "SPONSOR"),
