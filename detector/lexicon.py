@@ -108,6 +108,9 @@ DECLARED_SPONSORED = re.compile(
          (?:an?\s)?(?:paid|sponsored|promoted)\s(?:post|partnership|collaboration|placement|promotion|article|content|feature)|
          an?\s(?:advertorial|advertisement|advert|ad)\b|advertising\b|in\s(?:paid\s)?partnership|created\sin\spartnership|produced\sin\spartnership)
     |\b(?:sponsors|sponsored|sponsoring|paid\sfor|funded)\sthis\s(?:\w+\s)?""" + _CONTENT + r"""
+    # "Samsung paid me to write this article", "LambdaTest is a friendly sponsor of this article"
+    |\b(?:paid|compensated|hired|commissioned)\s(?:me|us)\sto\s(?:write|create|produce|make)\s(?:this|the\sfollowing)\s(?:\w+\s)?""" + _CONTENT + r"""
+    |\b(?:is|are)\s(?:a|the|our)\s(?:\w+\s)?sponsors?\sof\sthis\s(?:\w+\s)?""" + _CONTENT + r"""
     # en, the author speaking: "compensation was provided by …", "I was compensated by …", "in exchange
     # for this review", "a sponsored conversation"
     |\bcompensation\s(?:was|has\sbeen|is)\sprovided\sby|\b(?:i|we)\s(?:was|were|have\sbeen|am|are)\s(?:\w+ly\s)?compensated\s(?:by|for)\b|

@@ -360,6 +360,8 @@ def test_the_compiled_candidate_loop_marks_the_texts_the_python_loop_marks(monke
 
 
 DECLARED = [
+    "Full disclosure: Gull Ferries paid me to write this review.",
+    "Reminder: Harbour Credit Union is a kind sponsor of this newsletter.",
     "Disclosure: this post is sponsored by Harbour Analytics. I tested the tool for a month.",
     "Northwind Cloud sponsors this article and the series it belongs to.",
     "Thanks to Northwind Cloud for sponsoring this post.",
@@ -376,6 +378,8 @@ DECLARED = [
     "I was compensated by Lumen Tools for my time writing this review.",
 ]
 NOT_DECLARED = [
+    "Nobody paid me to write this review.",
+    "The bank is a sponsor of the league and of the stadium.",
     "The senator sponsored the bill that expanded rural broadband.",
     "This story is about sponsored content and why readers miss the label.",
     "This article is not sponsored.",
