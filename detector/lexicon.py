@@ -25,7 +25,7 @@ __all__ = [
     "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "SELF_REFERENCE", "has_self_reference", "DECLARED_SPONSORED",
     "declares_sponsored", "DISCLAIMER_FORMULA", "DISCLAIMER_ANCHORS", "INLINE_DISCLOSURE", "AFFILIATE_MARKER",
     "TAGGED_SPONSORED", "tagged_sponsored", "CONTENT_LABEL", "is_content_label", "is_content_kicker", "HEADLINE_LABEL", "headline_label",
-    "SPONSOR_CREDIT", "PARTNER_CREDIT", "credits_sponsor", "DENIES_SPONSORED", "denies_sponsored",
+    "SPONSOR_CREDIT", "PARTNER_CREDIT", "credits_sponsor", "credits_partner", "DENIES_SPONSORED", "denies_sponsored",
 ]
 
 SPONSORED_CUES = re.compile(
@@ -346,8 +346,15 @@ def credits_sponsor(text: str) -> bool:
     """Whether ``text`` credits a named sponsor (:data:`SPONSOR_CREDIT`) or partner (:data:`PARTNER_CREDIT`),
     not that it is not ("not sponsored by anyone")."""
     m = SPONSOR_CREDIT.search(text)
-    if m is None and not text.isupper():
-        m = PARTNER_CREDIT.search(text)
+    if m is None:
+        return credits_partner(text)
+    return not _NEGATED.search(text, max(0, m.start() - 60), m.start())
+
+
+def credits_partner(text: str) -> bool:
+    """Whether ``text`` is a partner's credit alone on its line (:data:`PARTNER_CREDIT`), not in capitals
+    alone and not negated."""
+    m = None if text.isupper() else PARTNER_CREDIT.search(text)
     return m is not None and not _NEGATED.search(text, max(0, m.start() - 60), m.start())
 
 

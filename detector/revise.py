@@ -22,7 +22,7 @@ from .lexicon import (
     DISCLAIMER_ANCHORS,
     DISCLAIMER_FORMULA,
     INLINE_DISCLOSURE,
-    PARTNER_CREDIT,
+    credits_partner,
     credits_sponsor,
     declares_sponsored,
     denies_sponsored,
@@ -302,7 +302,7 @@ def declared(t: BlockTable) -> bool:
     top ``LABEL_TOP`` of the page, with the headline, and the page's own tag or category line when it
     files the page as paid content ("Tags: Podcasts SPONSORED Video", :func:`lexicon.tagged_sponsored`).
     A partner's credit alone on its line in the top ``LABEL_TOP`` of the page ("In partnership with Acme",
-    "Paid for by …", :data:`lexicon.PARTNER_CREDIT`), which :func:`sponsor_credits` labelled, says the
+    "Paid for by …", :func:`lexicon.credits_partner`), which :func:`sponsor_credits` labelled, says the
     page's content is made with a partner: its page is sponsored too.
     """
     found = False
@@ -332,7 +332,7 @@ def declared(t: BlockTable) -> bool:
     # "In partnership with Acme" near the top: the article is made with a partner
     for i in cued:
         if (t.labels[i] == "sponsored" and not t.headings[i] and t.starts[i] <= LABEL_TOP * end
-                and PARTNER_CREDIT.search(t.texts[i]) and not t.texts[i].isupper()):
+                and credits_partner(t.texts[i])):
             found = True
     return found
 
