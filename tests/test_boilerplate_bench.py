@@ -169,3 +169,28 @@ def test_crossval_measures_every_page_with_a_model_that_never_saw_its_site(tmp_p
     assert row["name"] == tmp_path.name and row["pages"] == len(picked) and row["snippets"] > 0
     assert 0.0 <= row["detector"]["boilerplate_kept"] <= 1.0
     assert "2 folds by site" in report["crossval_table"]
+
+
+def test_saved_folds_measure_each_page_with_the_model_that_held_it_out(tmp_path):
+    """--folds reads `detector crossval --save-folds`'s folder: each held-out page is measured by its
+    fold's model; pages no fold held out are left out; --dump writes one record per page measured."""
+    import shutil
+
+    from detector.lab.corpus import load_corpus
+    pages = load_corpus(ROOT / "data")
+    held = [p for p in pages if p.source == pages[0].source][:3]
+    shutil.copytree(ROOT / "detector" / "models" / "default", tmp_path / "fold-1")
+    (tmp_path / "folds.json").write_text(json.dumps({
+        "format": "detector-crossval-folds/1", "corpora": [str(ROOT / "data")],
+        "folds": [{"model": "fold-1", "held_out": [str(p.path) for p in held]}]}), encoding="utf-8")
+    dump = tmp_path / "records.jsonl"
+    result = subprocess.run([sys.executable, str(SCRIPT), "--corpus", str(ROOT / "data"), "--source", held[0].source,
+                             "--folds", str(tmp_path), "--detector-only", "--dump", str(dump), "--format", "json"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["model"] == f"the fold models of {tmp_path}"
+    assert report["rows"][0]["pages"] == len(held)
+    assert report["rows"][0]["trafilatura"]["empty"] == len(held)  # --detector-only: trafilatura not run
+    records = [json.loads(line) for line in dump.read_text(encoding="utf-8").splitlines()]
+    assert sorted(r["id"] for r in records) == sorted(p.id for p in held)
