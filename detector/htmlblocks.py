@@ -237,6 +237,7 @@ def cap_attributes(text: str, limit: int = MAX_ATTRIBUTES) -> str:
     return "".join(out)
 
 
+_SVG_ANY = re.compile("<svg", re.I)
 _SVG_OPEN = re.compile(r"<svg(?=[\s/>])", re.I)
 _SVG_CLOSE = re.compile(r"</svg\s*>", re.I)
 _SVG_TEXT_OPEN = re.compile(r"<text(?=[\s/>])[^<>]*>", re.I)
@@ -265,7 +266,7 @@ def svg_text(text: str) -> str:
 
     One pass: each ``<svg`` is read to the next ``</svg>``, and the search goes on from there.
     """
-    if "<svg" not in text and "<SVG" not in text:
+    if _SVG_ANY.search(text) is None:  # one case-blind scan: faster than two str searches
         return text
     out: list[str] = []
     done = i = 0

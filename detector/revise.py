@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -245,13 +246,8 @@ def disclaimers(t: BlockTable, text: str) -> None:
     """
     low = text.lower()
     if len(low) == len(text):  # the blocks where an anchor word of the patterns occurs
-        found = set()
-        for word in DISCLAIMER_ANCHORS:
-            k = low.find(word)
-            while k >= 0:
-                found.add(bisect_right(t.starts, k) - 1)
-                k = low.find(word, k + 1)
-        candidates = sorted(i for i in found if i >= 0)
+        starts = t.starts
+        candidates = sorted({i for k in _anchors_at(low) if (i := bisect_right(starts, k) - 1) >= 0})
     else:  # lower-casing moved the offsets (a rare character): every block
         candidates = list(range(len(t.texts)))
     found_at: list[tuple[int, tuple[int, int] | None]] = []  # (block, the bracket to cut out, or None: all)
@@ -270,6 +266,31 @@ def disclaimers(t: BlockTable, text: str) -> None:
             t.relabel(i, "disclaimer", score)
         else:
             t.cut(i, *bracket, "disclaimer", score, rest=("editorial", t.scores[i]))
+
+
+_ANCHORS_RE2: Any = None  # the compiled RE2 pattern, False without google-re2, None until first used
+
+
+def _anchors_at(low: str) -> list[int]:
+    """Where an anchor word of the disclaimer patterns (:data:`lexicon.DISCLAIMER_ANCHORS`) occurs in the
+    lower-cased page text ``low``: one RE2 scan for them all (google-re2), else a ``str.find`` per word."""
+    global _ANCHORS_RE2
+    if _ANCHORS_RE2 is None:
+        try:
+            import re2
+
+            _ANCHORS_RE2 = re2.compile("|".join(re.escape(w) for w in DISCLAIMER_ANCHORS))
+        except Exception:  # noqa: BLE001 - without google-re2: str.find
+            _ANCHORS_RE2 = False
+    if _ANCHORS_RE2 is not False:
+        return [m.start() for m in _ANCHORS_RE2.finditer(low)]
+    at = []
+    for word in DISCLAIMER_ANCHORS:
+        k = low.find(word)
+        while k >= 0:
+            at.append(k)
+            k = low.find(word, k + 1)
+    return at
 
 
 def _in_disclaimer_wording(block: str, cued: bool) -> bool:

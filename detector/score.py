@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .article import mark_chrome
 from .blocks import BlockTable, LabelledBlock, _lstrip, _rstrip, round4
 from .budget import page_budget
 from .compiled import fasthash as _fasthash
@@ -230,6 +231,7 @@ class Detector:
         paid = declared(table)  # the page's own content says it is paid for
         if labelled_headline(table, page) or paid:
             score = max(score, self.model.threshold)
+        mark_chrome(table, page.blocks)
         label = "sponsored" if score >= self.model.threshold else "editorial"
         return Analysis(path=page.path, score=score, label=label, table=table, text=page.text)
 

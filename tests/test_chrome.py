@@ -276,9 +276,6 @@ def test_the_cases_are_sound():
 
 KNOWN_MISSES: dict[tuple[str, str], str] = {
     ("story", "it-recipe-pastaceci"): "short ingredient lines are called chrome",
-    ("chrome", "de-table-2008-muehle"): "a table layout's menu items, visitor counter and update line stay in",
-    ("chrome", "en-wet-lighthouse-library"): "plain-text menu lines and most-read headlines stay in",
-    ("chrome", "all"): "18 of 174 snippets (10.3 %) stay in",
 }
 
 
@@ -314,7 +311,6 @@ def test_chrome_is_cut(analyze, case):
     assert share <= MAX_KEPT_PAGE, f"{len(found)}/{len(case.chrome)} chrome snippets kept: {found}\n" + describe(a)
 
 
-@pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[("chrome", "all")])
 def test_chrome_is_cut_over_all_pages(analyze):
     """At most a tenth of all the pages' chrome snippets are found in the editorial text."""
     per_page = {case.id: (kept(analyze(case), case), len(case.chrome)) for case in CASES}

@@ -103,3 +103,13 @@ def test_a_denial_the_model_calls_sponsored_becomes_a_disclaimer() -> None:
     t = BlockTable.of([LabelledBlock(0, "sponsored", 0.9, denial, 0, 50), LabelledBlock(1, "sponsored", 0.9, notice, 51, 99)])
     revise.denials(t)
     assert t.labels == ["disclaimer", "sponsored"]
+
+
+def test_anchor_words_are_found_alike_with_and_without_re2(monkeypatch):
+    from detector import revise
+    low = ("the views expressed are my own. not investment advice. haftungsausschluss: keine beratung. "
+           "ceci n'engage que moi — avertissement. the opinions do not reflect those of the company.")
+    with_re2 = sorted(revise._anchors_at(low))
+    monkeypatch.setattr(revise, "_ANCHORS_RE2", False)
+    assert sorted(revise._anchors_at(low)) == with_re2
+    assert len(with_re2) == 8  # own, advice, haftungsausschluss, beratung, engage, avertissement, not reflect, those of the
