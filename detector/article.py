@@ -10,9 +10,11 @@ site blurb in the footer). These revisions read the page as a whole:
   follow) is boilerplate, and a credit closing a caption is cut out of it.
 - :func:`outside_article`: the article is the stretch of blocks with the most editorial words, chrome
   blocks counting against it (the largest-sum stretch; a paragraph of 25 words or more must be in it).
-  Every editorial block outside it is boilerplate, but the page's title (the nearest heading above it),
-  a sentence above it (a lead, a standfirst) and a comment in a thread below it (a block right after the
-  line naming its writer or right before a "Reply" link).
+  A paragraph of a sentence or more right after it, past a short aside (a "Read also" line, an ad
+  label: at most ASIDE_REACH blocks), is the article's too. Every editorial block outside it is
+  boilerplate, but the page's title (the nearest heading above it), a sentence above it (a lead, a
+  standfirst) and a comment in a thread below it (a block right after the line naming its writer or right
+  before a "Reply" link).
 
 Notices (sponsored, affiliate, disclaimer) keep their labels wherever they sit: only blocks labelled
 editorial become boilerplate.
@@ -44,6 +46,9 @@ CHROME_COST = 10  # what a chrome block costs the stretch, on top of its words (
 CHROME_WORDS_MAX = 50
 TITLE_REACH = 8  # the page's title: the nearest editorial heading this many blocks above the article at most
 SENTENCE_MIN_WORDS = 10  # a sentence: this many words or more, ending as a sentence ends
+COMMENT_MIN_WORDS = 3  # a comment in a thread: this many words or more, ending as a sentence ends
+ASIDE_REACH = 3  # a paragraph this many blocks at most after the article's last one (an aside between) ...
+AFTER_ASIDE_MIN_WORDS = 15  # ... of this many words or more, is the article's too
 _SPACES = methodcaller("count", " ")
 _WORDS = attrgetter("words")
 _LINK_CHARS = attrgetter("link_chars")
@@ -114,6 +119,10 @@ def _is_sentence(text: str) -> bool:
     return text.count(" ") + 1 >= SENTENCE_MIN_WORDS and _SENTENCE_END.search(text) is not None
 
 
+def _is_comment(text: str) -> bool:
+    return text.count(" ") + 1 >= COMMENT_MIN_WORDS and _SENTENCE_END.search(text) is not None
+
+
 def _in_thread(t: BlockTable, i: int) -> bool:
     """Whether block ``i`` is a comment or a post in a thread: right after the line that names its writer
     ("kat_m wrote on …", "Tom B. · 8. Oktober 2016"), or right before a "Reply" link."""
@@ -136,10 +145,14 @@ def outside_article(t: BlockTable, blocks: Sequence[Block]) -> None:
     values, editorial = got
     a, b = article_span(values)
     labels, texts = t.labels, t.texts
+    # a paragraph right after a short aside (a "Read also" line, an ad label) still belongs to the article
+    while (j := next((k for k in range(b + 1, min(len(labels), b + 2 + ASIDE_REACH)) if labels[k] == "editorial"),
+                     None)) is not None and values[j] >= AFTER_ASIDE_MIN_WORDS and _is_sentence(texts[j]):
+        b = j
     title = next((i for i in range(a - 1, max(-1, a - 1 - TITLE_REACH), -1)
                   if labels[i] == "editorial" and t.headings[i]), -1)
     editorial[a:b + 1] = False
     for i in np.flatnonzero(editorial).tolist():  # the editorial blocks outside the article
-        if i == title or (_is_sentence(texts[i]) and (i < a or _in_thread(t, i))):
+        if i == title or (i < a and _is_sentence(texts[i])) or (i > b and _in_thread(t, i) and _is_comment(texts[i])):
             continue
         t.relabel(i, "boilerplate", t.prob(i, "boilerplate"))

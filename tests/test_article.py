@@ -154,3 +154,19 @@ def test_calls_to_action_on_a_page_are_those_of_its_blocks_one_by_one():
              "© 2024 Example Media. Alle Rechte vorbehalten."]
     assert calls_to_action(texts) == {i for i, x in enumerate(texts) if is_call_to_action(x)} == {2, 4, 5, 7, 8, 10}
     assert calls_to_action([]) == set()
+
+
+def test_the_last_paragraph_past_an_aside_and_short_comments_stay():
+    rows = [("editorial", "Bridges to be repaired before winter"), ("editorial", PARA), ("editorial", PARA),
+            ("boilerplate", "Read also: Parking fees rise in the old town and in the new town this spring"),
+            ("editorial", "The first works start in April, the city engineer said, and they should last until the end of June."),
+            ("boilerplate", "Share"), ("boilerplate", "Tags"), ("boilerplate", "Follow"), ("boilerplate", "Print"),
+            ("editorial", "Example News is a cooperative of readers since 1921, now read across the valley."),
+            ("boilerplate", "kat_m wrote 3 days ago"), ("editorial", "Finally, good news!"),
+            ("boilerplate", "Reply")]
+    t, blocks = table(rows, headings={0})
+    outside_article(t, blocks)
+    got = dict(zip(t.texts, t.labels))
+    assert got["The first works start in April, the city engineer said, and they should last until the end of June."] == "editorial"
+    assert got["Finally, good news!"] == "editorial"  # a comment in a thread
+    assert got["Example News is a cooperative of readers since 1921, now read across the valley."] == "boilerplate"
