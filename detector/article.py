@@ -10,8 +10,8 @@ site blurb in the footer). These revisions read the page as a whole:
   follow) is boilerplate, and a credit closing a caption is cut out of it.
 - :func:`outside_article`: the article is the stretch of blocks with the most editorial words, chrome
   blocks counting against it (the largest-sum stretch; a paragraph of 25 words or more must be in it).
-  A paragraph of a sentence or more right after it, past a short aside (a "Read also" line, an ad
-  label: at most ASIDE_REACH blocks), is the article's too. Every editorial block outside it is
+  A paragraph of AFTER_ASIDE_MIN_WORDS words or more right after it, past a short aside (a "Read also"
+  line, an ad label: at most ASIDE_REACH blocks), is the article's too. Every editorial block outside it is
   boilerplate, but the page's title (the nearest heading above it), a sentence above it (a lead, a
   standfirst) and a comment in a thread below it (a block right after the line naming its writer or right
   before a "Reply" link).
