@@ -87,7 +87,7 @@ import sys
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -546,41 +546,41 @@ def run_crossval(tasks: list[tuple[str, LabelledPage, dict | None]], folders: Se
     """Each page measured with a model trained without its site: ``detector crossval``'s fold models
     (every page of ``folders`` goes into the folds; the measures are taken on the tasks' pages). Also
     returns the cross-validation's own table (sponsored pages and notices)."""
-    global _DETECTOR
     from detector import Detector
     from detector.lab.crossval import cross_validate, format_cv
 
     cv = cross_validate(folders, folds=folds, n_jobs=jobs)
     pages = [p for f in folders for p in load_corpus(f)]
-    fold_of = {}
-    for f, ev in enumerate(cv.evidence):
-        for i in ev["held_out"]:
-            fold_of[str(pages[i].path)] = f
-    recs: list[dict | None] = [None] * len(tasks)
-    for f, ev in enumerate(cv.evidence):
-        mine = [k for k, t in enumerate(tasks) if fold_of.get(str(t[1].path)) == f]
-        _DETECTOR = Detector(ev["model"])  # inherited by the forked workers
-        logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-        for k, rec in zip(mine, _measure([tasks[k] for k in mine], jobs)):
-            recs[k] = rec
-    return [r for r in recs if r is not None], format_cv(cv)
+    fold_of = {str(Path(pages[i].path).resolve()): f for f, ev in enumerate(cv.evidence) for i in ev["held_out"]}
+    recs = _measure_by_fold(tasks, fold_of, [lambda ev=ev: Detector(ev["model"]) for ev in cv.evidence], jobs)
+    return recs, format_cv(cv)
 
 
 def run_folds(tasks: list[tuple[str, LabelledPage, dict | None]], folder: Path, jobs: int) -> list[dict]:
     """Each page measured with the saved fold model that held its site out (``detector crossval
     --save-folds``): the same figures as --crossval for the code as it is now, without training. Pages
     that no fold held out are left out."""
-    global _DETECTOR
     from detector import Detector
     from detector.lab.crossval import FOLDS_FILE
     from detector.model import DetectorModel
 
     index = json.loads((folder / FOLDS_FILE).read_text(encoding="utf-8"))
     fold_of = {str(Path(path).resolve()): f for f, fold in enumerate(index["folds"]) for path in fold["held_out"]}
+    models = [lambda m=fold["model"]: Detector(DetectorModel.load(folder / m, trust=True)) for fold in index["folds"]]
+    return _measure_by_fold(tasks, fold_of, models, jobs)
+
+
+def _measure_by_fold(tasks: list[tuple[str, LabelledPage, dict | None]], fold_of: dict[str, int],
+                     detectors: Sequence[Callable[[], object]], jobs: int) -> list[dict]:
+    """measure_page over the tasks, each with the detector of the fold that held its page out (``fold_of``:
+    a page's resolved path -> its fold; ``detectors``: each fold's, made when its turn comes). Pages that no
+    fold held out are left out."""
+    global _DETECTOR
     recs: list[dict | None] = [None] * len(tasks)
-    for f, fold in enumerate(index["folds"]):
-        mine = [k for k, t in enumerate(tasks) if fold_of.get(str(Path(t[1].path).resolve())) == f]
-        _DETECTOR = Detector(DetectorModel.load(folder / fold["model"], trust=True))  # inherited by the workers
+    key = [str(Path(t[1].path).resolve()) for t in tasks]
+    for f, make in enumerate(detectors):
+        mine = [k for k in range(len(tasks)) if fold_of.get(key[k]) == f]
+        _DETECTOR = make()  # inherited by the forked workers
         logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
         for k, rec in zip(mine, _measure([tasks[k] for k in mine], jobs)):
             recs[k] = rec

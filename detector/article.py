@@ -36,12 +36,14 @@ from .chromewords import (
     is_reply_link,
     names_writer,
 )
+from .htmlblocks import LINK_TEXT
 from .page import Block
 
 __all__ = ["mark_chrome", "chrome_lines", "outside_article", "article_span"]
 
-ARTICLE_MIN_WORDS = 25  # a page has an article when it has an editorial paragraph this long ...
-LINKED = 0.5  # ... with at most this share of its text in links (a block over it is a list of links)
+# a page has an article when it has an editorial paragraph this long, not a list of links (more than
+# htmlblocks.LINK_TEXT of its text in links)
+ARTICLE_MIN_WORDS = 25
 CHROME_COST = 10  # what a chrome block costs the stretch, on top of its words (up to CHROME_WORDS_MAX)
 CHROME_WORDS_MAX = 50
 TITLE_REACH = 8  # the page's title: the nearest editorial heading this many blocks above the article at most
@@ -90,19 +92,16 @@ def _values(t: BlockTable, blocks: Sequence[Block]) -> tuple[np.ndarray, np.ndar
     values = np.where(editorial, words, 0.0)
     chrome = labels == "boilerplate"
     values[chrome] = -(np.minimum(words[chrome], CHROME_WORDS_MAX) + CHROME_COST)
-    # lists of links: the page's blocks give their links where no block was cut; else each editorial block
-    # is found by its offsets (a piece cut out of a block has no links known)
+    # lists of links: each block's link characters are its page block's (a piece cut out of a block, which
+    # t holds where a block was cut, has no links known)
     if aligned:
         links = np.fromiter(map(_LINK_CHARS, blocks), np.float64, len(blocks))
-        chars = np.fromiter(map(len, t.texts), np.float64, len(blocks))
-        linked = editorial & (links > LINKED * chars)
-        values[linked] = -values[linked]
     else:
         by_start = {b.start: b for b in blocks}
-        for i in np.flatnonzero(editorial).tolist():
-            b = by_start.get(t.starts[i])
-            if b is not None and b.end == t.ends[i] and b.link_chars > LINKED * len(b.text):
-                values[i] = -values[i]
+        links = np.array([b.link_chars if (b := by_start.get(a)) is not None and b.end == e else 0
+                          for a, e in zip(t.starts, t.ends)], dtype=np.float64)
+    linked = editorial & (links > LINK_TEXT * np.fromiter(map(len, t.texts), np.float64, len(t.texts)))
+    values[linked] = -values[linked]
     return (values, editorial) if bool((values >= ARTICLE_MIN_WORDS).any()) else None
 
 
@@ -115,12 +114,9 @@ def article_span(values: Sequence[float] | np.ndarray) -> tuple[int, int]:
     return int(np.argmin(sums[:b + 1])), b
 
 
-def _is_sentence(text: str) -> bool:
-    return text.count(" ") + 1 >= SENTENCE_MIN_WORDS and _SENTENCE_END.search(text) is not None
-
-
-def _is_comment(text: str) -> bool:
-    return text.count(" ") + 1 >= COMMENT_MIN_WORDS and _SENTENCE_END.search(text) is not None
+def _is_sentence(text: str, min_words: int = SENTENCE_MIN_WORDS) -> bool:
+    """Whether ``text`` ends as a sentence ends and holds ``min_words`` words or more."""
+    return text.count(" ") + 1 >= min_words and _SENTENCE_END.search(text) is not None
 
 
 def _in_thread(t: BlockTable, i: int) -> bool:
@@ -153,6 +149,8 @@ def outside_article(t: BlockTable, blocks: Sequence[Block]) -> None:
                   if labels[i] == "editorial" and t.headings[i]), -1)
     editorial[a:b + 1] = False
     for i in np.flatnonzero(editorial).tolist():  # the editorial blocks outside the article
-        if i == title or (i < a and _is_sentence(texts[i])) or (i > b and _in_thread(t, i) and _is_comment(texts[i])):
-            continue
+        if i == title or (i < a and _is_sentence(texts[i])):
+            continue  # the title, a lead
+        if i > b and _in_thread(t, i) and _is_sentence(texts[i], COMMENT_MIN_WORDS):
+            continue  # a comment
         t.relabel(i, "boilerplate", t.prob(i, "boilerplate"))

@@ -17,7 +17,8 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from itertools import accumulate
-from typing import Any
+
+from .cuematch import compile_re2
 
 __all__ = ["CHROME_LINE", "TAG_LINE", "CALL_TO_ACTION", "CREDIT_TAIL", "DATE", "is_chrome_line",
            "is_call_to_action", "calls_to_action", "credit_tail", "names_writer", "is_reply_link"]
@@ -131,40 +132,27 @@ CALL_TO_ACTION = re.compile(
 CALL_TO_ACTION_MAX_WORDS = 60
 
 
-
-
 def is_call_to_action(text: str) -> bool:
     """Whether a block is a call to action of the site's (:data:`CALL_TO_ACTION`), short enough to be one."""
     return text.count(" ") < CALL_TO_ACTION_MAX_WORDS and CALL_TO_ACTION.search(text.lower()) is not None
 
 
 _SEP = "\x1f"  # between the blocks of a page scanned at once: no white space, no word character
-_CALL_RE2: Any = None  # the compiled RE2 pattern, False without google-re2, None until first used
+# CALL_TO_ACTION for RE2 (it has no comments): verbose white space dropped, no class running over from one
+# text to the next
+_CALL_TO_ACTION_RE2 = re.sub(r"\s+", "", CALL_TO_ACTION.pattern).replace("[^.!?]", "[^.!?" + _SEP + "]")
 
 
 def calls_to_action(texts: Sequence[str]) -> set[int]:
     """The indices of the ``texts`` that are calls to action (:func:`is_call_to_action`), found by one RE2
-    scan of them all (google-re2; the ``re`` pattern, text by text, without it)."""
-    global _CALL_RE2
-    if _CALL_RE2 is None:
-        try:
-            import re2
-
-            # the same pattern (no comments in it): verbose white space dropped, no class running over from
-            # one text to the next
-            pattern = re.sub(r"\s+", "", CALL_TO_ACTION.pattern).replace("[^.!?]", "[^.!?" + _SEP + "]")
-            _CALL_RE2 = re2.compile(pattern)
-        except Exception:  # noqa: BLE001 - without google-re2, or a pattern it refuses: text by text
-            _CALL_RE2 = False
+    scan of them all (google-re2; text by text without it)."""
     short = [i for i, x in enumerate(texts) if x.count(" ") < CALL_TO_ACTION_MAX_WORDS]
-    if not short:
-        return set()
-    if _CALL_RE2 is False:
-        return {i for i in short if CALL_TO_ACTION.search(texts[i].lower()) is not None}
+    scan = compile_re2(_CALL_TO_ACTION_RE2) if short else None
+    if scan is None:
+        return {i for i in short if is_call_to_action(texts[i])}
     lows = [texts[i].lower() for i in short]
-    joined = _SEP.join(lows)
     starts = list(accumulate((len(x) + 1 for x in lows[:-1]), initial=0))
-    return {short[bisect_right(starts, m.start()) - 1] for m in _CALL_RE2.finditer(joined)}
+    return {short[bisect_right(starts, m.start()) - 1] for m in scan.finditer(_SEP.join(lows))}
 
 
 # A photo credit closing a caption: "… Schneider. Foto: GdP/Hagen Immel", "… (Quelle: Unsplash)", "… | © Getty"

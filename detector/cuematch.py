@@ -20,7 +20,8 @@ from typing import Any
 
 from .lexicon import AFFILIATE_CUES, DISCLAIMER_CUES, SPONSORED_CUES
 
-__all__ = ["CUES", "has_sponsored_cue", "has_affiliate_cue", "cue_counts", "cue_counts_many", "cue_candidates"]
+__all__ = ["CUES", "has_sponsored_cue", "has_affiliate_cue", "cue_counts", "cue_counts_many", "cue_candidates",
+           "compile_re2"]
 
 
 def has_sponsored_cue(text: str) -> bool:
@@ -534,17 +535,24 @@ def _re2_module() -> Any:
     return re2
 
 
+@cache
+def compile_re2(pattern: str | bytes) -> Any | None:
+    """``pattern`` compiled by google-re2 (an automaton: one scan of a page's text for all its branches),
+    once; None where google-re2 is not installed or refuses the pattern (the caller then uses ``re``)."""
+    try:
+        import re2
+
+        opts = re2.Options()
+        opts.max_mem = 32 << 20  # the automaton's budget; the cue prefilter takes about 1 MB
+        return re2.compile(pattern, opts)
+    except Exception:  # noqa: BLE001 - not installed, or it refuses the pattern
+        return None
+
+
 def _prefilter() -> Any:
     global _RE2
     if _RE2 is None:
-        try:
-            import re2
-
-            opts = re2.Options()
-            opts.max_mem = 32 << 20  # the automaton's budget; the pattern takes about 1 MB
-            _RE2 = re2.compile(_re2_pattern().encode("ascii"), opts)
-        except Exception:  # not installed, or it refuses the pattern: cue_counts() runs on every text
-            _RE2 = False
+        _RE2 = compile_re2(_re2_pattern().encode("ascii")) or False
     return _RE2
 
 

@@ -11,12 +11,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
 from .blocks import BlockTable, LabelledBlock
-from .cuematch import has_affiliate_cue, has_sponsored_cue
+from .cuematch import compile_re2, has_affiliate_cue, has_sponsored_cue
 from .labels import NOTICE_LABELS
 from .lexicon import (
     AFFILIATE_MARKER,
@@ -268,22 +267,12 @@ def disclaimers(t: BlockTable, text: str) -> None:
             t.cut(i, *bracket, "disclaimer", score, rest=("editorial", t.scores[i]))
 
 
-_ANCHORS_RE2: Any = None  # the compiled RE2 pattern, False without google-re2, None until first used
-
-
 def _anchors_at(low: str) -> list[int]:
     """Where an anchor word of the disclaimer patterns (:data:`lexicon.DISCLAIMER_ANCHORS`) occurs in the
     lower-cased page text ``low``: one RE2 scan for them all (google-re2), else a ``str.find`` per word."""
-    global _ANCHORS_RE2
-    if _ANCHORS_RE2 is None:
-        try:
-            import re2
-
-            _ANCHORS_RE2 = re2.compile("|".join(re.escape(w) for w in DISCLAIMER_ANCHORS))
-        except Exception:  # noqa: BLE001 - without google-re2: str.find
-            _ANCHORS_RE2 = False
-    if _ANCHORS_RE2 is not False:
-        return [m.start() for m in _ANCHORS_RE2.finditer(low)]
+    scan = compile_re2(_ANCHORS)
+    if scan is not None:
+        return [m.start() for m in scan.finditer(low)]
     at = []
     for word in DISCLAIMER_ANCHORS:
         k = low.find(word)
@@ -291,6 +280,9 @@ def _anchors_at(low: str) -> list[int]:
             at.append(k)
             k = low.find(word, k + 1)
     return at
+
+
+_ANCHORS = "|".join(re.escape(w) for w in DISCLAIMER_ANCHORS)
 
 
 def _in_disclaimer_wording(block: str, cued: bool) -> bool:

@@ -110,6 +110,6 @@ def test_anchor_words_are_found_alike_with_and_without_re2(monkeypatch):
     low = ("the views expressed are my own. not investment advice. haftungsausschluss: keine beratung. "
            "ceci n'engage que moi — avertissement. the opinions do not reflect those of the company.")
     with_re2 = sorted(revise._anchors_at(low))
-    monkeypatch.setattr(revise, "_ANCHORS_RE2", False)
+    monkeypatch.setattr(revise, "compile_re2", lambda pattern: None)
     assert sorted(revise._anchors_at(low)) == with_re2
     assert len(with_re2) == 8  # own, advice, haftungsausschluss, beratung, engage, avertissement, not reflect, those of the
