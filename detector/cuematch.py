@@ -391,6 +391,10 @@ def _re2_exact_pattern(pattern: re.Pattern[str]) -> tuple[str, bool] | None:
             return lit(chr(av))
         if op is C.IN:
             parts = []
+            if av and av[0][0] is C.NEGATE:  # [^.!?]: punctuation only (no case to fold), and never the NUL
+                if not all(iop is C.LITERAL and not chr(iav).isalnum() for iop, iav in av[1:]):  # between texts
+                    raise _Unsupported(av)
+                return "[^\\x{0}" + "".join("\\x{%x}" % iav for _, iav in av[1:]) + "]"
             for iop, iav in av:
                 if iop is C.LITERAL:
                     parts.append(lit(chr(iav)))

@@ -24,7 +24,7 @@ import re
 __all__ = [
     "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "SELF_REFERENCE", "has_self_reference", "DECLARED_SPONSORED",
     "declares_sponsored", "DISCLAIMER_FORMULA", "DISCLAIMER_ANCHORS", "INLINE_DISCLOSURE", "AFFILIATE_MARKER",
-    "TAGGED_SPONSORED", "tagged_sponsored", "CONTENT_LABEL", "is_content_label", "is_content_kicker", "HEADLINE_LABEL", "headline_label",
+    "TAGGED_SPONSORED", "tagged_sponsored", "CONTENT_LABEL", "is_content_label", "is_content_kicker", "AD_WORD", "is_ad_word", "HEADLINE_LABEL", "headline_label",
     "SPONSOR_CREDIT", "PARTNER_CREDIT", "credits_sponsor", "credits_partner", "DENIES_SPONSORED", "denies_sponsored",
 ]
 
@@ -39,18 +39,23 @@ SPONSORED_CUES = re.compile(
     # fr
     partenariat|partenaire|publireportage|publi-?rédactionnel|publi-?communiqué|publicit|contenu\sde\smarque|
     présenté\spar|proposé\spar|soutenue?s?\spar|annonce\s?:|avec\sle\ssoutien|mécène|mécénat|parrain|offert\spar|en\scollaboration|en\sassociation|rémunér|
-    contenu\spayant|communication\scommerciale|pour\sle\scompte\sde|
+    contenu\spayant|communication\scommerciale|pour\sle\scompte\sd|annonceur|
     # es
     patrocin|publicidad|publirreportaje|colaboraci[oó]n|presentado\spor|ofrecido\spor|pagado|remunerad|
     contenido\sde\smarca|promoci|con\sel\sapoyo|estudio\sde\smarca|en\salianza|aliad[oa]s?\scon|anuncio\s?:|socio\s?:|de\sun\ssocio|compensaci|
-    comunicaci[oó]n\scomercial|financiad[oa]\spor|mecenas|contenido\selaborado|un\scontenido\sde|
+    comunicaci[oó]n\scomercial|financiad[oa]\spor|mecenas|contenido\selaborado|un\scontenido\sde|anunciante|por\sencargo\sde|
     # it
     sponsorizzat|collaborazione|pubbliredazionale|pubblicit|offerto\sda|presentato\sda|
     a\spagamento|promoss|promozion|sostenut[oa]\sda|con\sil\ssostegno|sostenitor|pagat[oa]\sda|compenso|retribuit|
-    con\sil\ssupporto|annuncio\s?:|comunicazione\scommerciale|presentat[ao]\sda|realizzato\sper|
+    con\sil\ssupporto|annuncio\s?:|comunicazione\scommerciale|presentat[ao]\sda|realizzato\sper|inserzionist|
     # nl
     gesponsord|samenwerking|advertentie|betaald|mogelijk\sgemaakt|aangeboden\sdoor|gepresenteerd|reclame|
-    een\sproductie\svan|met\sdank\saan|in\sopdracht\svan|ondersteund\sdoor|gemaakt\svoor""",
+    een\sproductie\svan|met\sdank\saan|in\sopdracht\svan|ondersteund\sdoor|gemaakt\svoor|adverteerder|
+    # the newsroom had no part in the content: said only of paid content
+    (?:newsroom|editorial\s(?:staff|team|department)|rédaction|redacci[oó]n|redazione|redactie|redaktion)[^.!?]{0,60}?
+      (?:not\s(?:involved|participate)|no\s(?:role|part)|n['’]a\spas\s(?:participé|été)|nicht\s(?:beteiligt|mitgewirkt)|
+      niet\sbetrokken|non\sha\s(?:partecipato|collaborato)|no\s(?:ha\s)?particip)|
+    beteiligung\sder\sredaktion|im\sauftrag\s(?:des|eines|von)\s(?:werbekunden|kunden|auftraggeber)""",
     re.I | re.X,
 )
 
@@ -138,6 +143,22 @@ DECLARED_SPONSORED = re.compile(
       publirreportaje|pubbliredazionale|contenido\spatrocinado|contenu\s(?:sponsoris[ée]|partenaire|de\smarque)|
       contenuto\s(?:sponsorizzato|a\spagamento)|gesponsorde\s(?:inhoud|content)|gesponserter?\s(?:beitrag|artikel|inhalt)|
       sonderveröffentlichung|bezahlte\s(?:partnerschaft|kooperation))\s*[.!]?\s*[\])]
+    # the newsroom had no part in it: "The … newsroom was not involved in the creation of this content", "La
+    # rédaction n'a pas participé à la réalisation de cet article", "Die Redaktion war daran nicht beteiligt"
+    |(?:newsroom|editorial\s(?:staff|team|department)s?|news\sand\seditorial\sdepartments|rédaction|redacci[oó]n|redazione|
+      redactie|redaktion)\b[^.!?]{0,60}?\b(?:not\s(?:involved|participate)|no\s(?:role|part)|n['’]a\spas\s(?:participé|été\s(?:associée|impliquée))|
+      nicht\s(?:beteiligt|mitgewirkt)|niet\sbetrokken|non\sha\s(?:partecipato|collaborato)|no\s(?:ha\s)?particip)
+    |\bohne\s(?:\w+\s)?beteiligung\sder\sredaktion
+    # made by or for the advertiser: "produced by the Advertising Department … with the advertiser", "paid for and
+    # controlled by an advertiser", "réalisé … pour le compte du partenaire", "im Auftrag des Werbekunden"
+    |\b(?:this|the\sfollowing)\s(?:\w+\s){0,2}""" + _CONTENT + r"""\s(?:is|was|has\sbeen)\s(?:produced|created|written|prepared|paid\sfor)\s
+      (?:and\s\w+\s)?(?:by|for|on\sbehalf\sof)\s(?:the\s|an\s|our\s)?(?:advertis(?:er|ing\s(?:department|team))|sponsor\b)
+    |\bpour\sle\scompte\s(?:du|de\sl['’]|d['’]un)\s?(?:partenaire|annonceur)
+    |\bim\sauftrag\s(?:des|eines|von)\s(?:\w+\s)?(?:werbekunden|kunden|auftraggebers)
+    |\bfür\sden\sinhalt\s(?:\w+\s){0,2}(?:ist|sind)\s(?:\w+\s)?(?:der|die)\s(?:auftraggeber|werbetreibende|werbekunde)
+    |\bpor\sencargo\sde\s(?:la\smarca|el\sanunciante|un\sanunciante)|\b(?:realizado|elaborado|producido)\spara\s(?:el\s|un\s)?anunciante
+    |\bper\sconto\s(?:di\sun|dell['’])\s?inserzionista|\ba\scura\s(?:dell['’]|di\sun)\s?inserzionista
+    |\bin\sopdracht\svan\s(?:de\s|een\s)?adverteerder
     # a paid press release, labelled as such: "Dit is een betaald persbericht", "Communiqué sponsorisé"
     |\b(?:paid|sponsored)\spress\srelease|\bbezahlte\spressemitteilung|\bcommuniqué\s(?:sponsorisé|payant|rémunéré)|
       \bcomunicado\s(?:patrocinado|pagado)|\bcomunicato\s(?:sponsorizzato|a\spagamento)|\bbetaald\spersbericht
@@ -237,10 +258,26 @@ def tagged_sponsored(text: str) -> bool:
 # also head banners.
 CONTENT_LABEL = re.compile(
     r"""(?:paid|sponsored|promoted|partner|brand(?:ed)?)\s(?:post|content|story|article|feature)s?|sponsored|advertorial|
+    advertis(?:ement|ing|er)\s(?:feature|content|promotion)|(?:promotional|commercial)\s(?:feature|content)|
+    (?:includes\s)?paid\spromotion|partnercontent|
     (?:billet|article|post)\ssponsoris[ée]|art[ií]culo\spatrocinado|articolo\ssponsorizzato|gesponsord\s(?:bericht|artikel)|
-    paid\spartnership|publi-?reportage|publirreportaje|pubbliredazionale|contenido\spatrocinado|
-    contenu\s(?:sponsoris[ée]|partenaire|de\smarque)|contenuto\s(?:sponsorizzato|sponsorizzata|a\spagamento)|
-    gesponsorde\s(?:inhoud|content|post)|gesponserte[rs]?\s(?:beitrag|artikel|inhalt)|sonderveröffentlichung""",
+    paid\spartnership|publi-?reportage|publirreportaje|pubb?liredazionale|publi-?rédactionnel|contenido\spatrocinado|
+    contenu\s(?:sponsoris[ée]|partenaire|de\smarque|promotionnel)|contenuto\s(?:sponsorizzato|sponsorizzata|a\spagamento)|
+    partenariat\s(?:rémunéré|commercial)|collaboration\scommerciale|
+    publicaci[oó]n\spatrocinada|contenido\s(?:promocionado|de\smarca|pagado)|patrocinado|
+    contenut[oi]\s(?:sponsorizzat[oi]|promozional[ei]|pubblicitari[oi])|articolo\s(?:pubblicitario|a\spagamento)|
+    post\ssponsorizzato|informazione\spubblicitaria|messaggio\spromozionale|
+    gesponsorde\s(?:inhoud|content|post|bijdrage)|gesponsord|betaalde\s(?:samenwerking|bijdrage|content)|
+    gesponserte[rs]?\s(?:beitrag|artikel|inhalt)|gesponsert|(?:verlags-?)?sonderveröffentlichung|verlagsbeilage|
+    partnerinhalte?|werbebeitrag|bezahlte\s(?:partnerschaft|kooperation)""",
+    re.I | re.X,
+)
+
+# An ad-slot word ("Anzeige", "Werbung", "Advertisement", "Publicité"): it heads banners as often as paid
+# articles, so it is a kicker only right above the page's headline, the first heading of the page.
+AD_WORD = re.compile(
+    r"""anzeige|werbung|advertisement|advert|adv|ad|publicité|publicidad|pubblicità|annuncio\spubblicitario|
+    advertentie|reclame""",
     re.I | re.X,
 )
 
@@ -253,9 +290,14 @@ def is_content_label(text: str) -> bool:
 KICKER_MAX_NAME_WORDS = 3  # "Advertorial Dalbello": a label of paid content and the brand's name, this long
 
 
+def is_ad_word(text: str) -> bool:
+    """Whether ``text`` is only an ad-slot word (:data:`AD_WORD`), brackets and marks aside."""
+    return AD_WORD.fullmatch(text.strip(" \t\n[](){}|*:·•–—-_.!")) is not None
+
+
 def is_content_kicker(text: str) -> bool:
     """Whether ``text`` is a label of paid content alone or with a brand's name after it ("- Advertorial
-    Dalbello-", "Anzeige | Nordlicht Energie"): the kicker a site sets above a paid article's headline."""
+    Dalbello-", "Partnerinhalt | Nordlicht Energie"): the kicker a site sets above a paid article's headline."""
     text = text.strip(" \t\n[](){}|*:·•–—-_.!")
     m = CONTENT_LABEL.match(text)
     if m is None:

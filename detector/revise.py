@@ -27,6 +27,7 @@ from .lexicon import (
     declares_sponsored,
     denies_sponsored,
     headline_label,
+    is_ad_word,
     is_content_kicker,
     tagged_sponsored,
 )
@@ -46,6 +47,7 @@ DISCLAIMER_MAX_WORDS = 80  # a block in a disclaimer's wording is a disclaimer u
 DISCLAIMER_MIN_WORDS = 6  # and from this long: "Haftungsausschluss" alone is a link to the site's legal page
 DENIAL_MAX_WORDS = 25  # a block that denies being paid for is a statement up to this long
 DISCLAIMER_SECTION_MAX_WORDS = 400  # a block that opens as a disclaimer is one up to this long (a legal section)
+AD_HEADLINE_MIN_WORDS = 4  # a headline under a bare ad-slot word, or not set as a heading, is this long at least
 LABEL_TOP = 0.3  # a label of paid content above a headline in this share of the page's text labels the page
 # A line between two story paragraphs of at least this many words, no longer than STORY_HEADING_MAX_WORDS
 # and called chrome with less than STORY_HEADING_MAX_CHROME, is a subheading of the story.
@@ -332,11 +334,16 @@ def declared(t: BlockTable) -> bool:
         if lab != "sponsored":
             t.relabel(i, "sponsored", t.promoted(i, "sponsored"))
         found = True
-    # "Paid Post" / "Sponsored Content" / "Advertorial Dalbello" right above the page's headline near its top
+    # "Paid Post" / "Sponsored Content" / "Advertorial Dalbello" right above the page's headline near its top;
+    # an ad-slot word ("Anzeige", "Publicité") only right above the page's first heading. With no
+    # heading above it (plain text): the headline may be a short line without end punctuation.
     for i in cued:
         j = i + 1
-        if (j >= len(t.labels) or t.units[i] or t.units[j] or t.starts[i] > LABEL_TOP * end or not t.headings[j]
-                or len(t.texts[j].split()) > TITLE_MAX_WORDS or not is_content_kicker(t.texts[i])):
+        if (j >= len(t.labels) or t.units[i] or t.units[j] or t.starts[i] > LABEL_TOP * end
+                or not (t.headings[j] or (not any(t.headings[:j]) and _title_like(t.texts[j]) and _over_story(t, i, j)))
+                or len(t.texts[j].split()) > TITLE_MAX_WORDS):
+            continue
+        if not (is_content_kicker(t.texts[i]) or (is_ad_word(t.texts[i]) and _headline_of_story(t, i, j))):
             continue
         for k in (i, j):
             if t.labels[k] != "sponsored":
@@ -348,6 +355,30 @@ def declared(t: BlockTable) -> bool:
                 and credits_partner(t.texts[i])):
             found = True
     return found
+
+
+def _headline_of_story(t: BlockTable, i: int, j: int) -> bool:
+    """Whether block ``j``, under block ``i``, is the page's headline over its story: the first heading of the
+    page, of ``AD_HEADLINE_MIN_WORDS`` words or more, with a paragraph of the story right under it (a menu's
+    heading under an ad slot, "Folgen Sie uns", is not)."""
+    return not any(t.headings[:i]) and _over_story(t, i, j)
+
+
+def _over_story(t: BlockTable, i: int, j: int) -> bool:
+    """Whether block ``j``, under the label ``i``, heads the story: ``AD_HEADLINE_MIN_WORDS`` words or more, a
+    paragraph of the story right under it and none above the label (an ad slot inside the story is not)."""
+    k = j + 1
+    return (len(t.texts[j].split()) >= AD_HEADLINE_MIN_WORDS and k < len(t.labels) and _story_paragraph(t, k)
+            and not any(_story_paragraph(t, m) for m in range(i)))
+
+
+def _story_paragraph(t: BlockTable, k: int) -> bool:
+    return t.labels[k] == "editorial" and len(t.texts[k].split()) >= STORY_PARAGRAPH_MIN_WORDS
+
+
+def _title_like(text: str) -> bool:
+    """A line of plain text that may be a headline: two words or more, without end punctuation."""
+    return len(text.split()) >= 2 and _END_PUNCT.search(text) is None and not text.rstrip().endswith((",", ";", ":"))
 
 
 def labelled_headline(t: BlockTable, page: Page) -> bool:

@@ -376,6 +376,13 @@ DECLARED = [
     "Dit artikel is gesponsord door Veldhuis Bank.",
     "Disclosure: compensation was provided by Harbour Skincare. The opinions are my own.",
     "I was compensated by Lumen Tools for my time writing this review.",
+    "The Harbour Ledger newsroom was not involved in the creation of this content.",
+    "La rédaction de L'Écho du Lac n'a pas participé à la réalisation de cet article.",
+    "Die Redaktion war an der Erstellung dieses Beitrags nicht beteiligt.",
+    "De redactie van Het Polderblad was niet betrokken bij dit artikel.",
+    "This content was produced by the advertising department of the Valley Courier for the advertiser.",
+    "Ce contenu a été réalisé par notre studio pour le compte du partenaire.",
+    "Für den Inhalt dieses Beitrags ist allein der Auftraggeber verantwortlich.",
 ]
 NOT_DECLARED = [
     "Nobody paid me to write this review.",
@@ -392,6 +399,8 @@ NOT_DECLARED = [
     "Werbung: Wie Marken um junge Leser werben",
     "We were paid by the council for the land, the farmers said.",
     "We may receive compensation when you click on links to products.",
+    "Die Redaktion konnte die Angaben des Ministeriums nicht bestätigen.",
+    "The advertising department was moved to the third floor in March.",
 ]
 
 

@@ -328,6 +328,14 @@ def test_a_label_of_paid_content_in_the_headline_is_cut_out_as_the_pages_notice(
 @pytest.mark.parametrize("kicker, sponsored", [
     ("- Advertorial Nordlicht -", True),  # a label and the brand's name above the headline
     ("Paid Post", True),
+    ("Verlags-Sonderveröffentlichung", True),
+    ("Partnerinhalt | Nordlicht Energie", True),
+    ("Publicación patrocinada", True),
+    ("Contenuti promozionali", True),
+    ("partnercontent", True),
+    ("Advertisement feature", True),
+    ("Anzeige", True),  # an ad-slot word right above the page's first heading, over the story
+    ("Ad Feedback", False),  # under a banner, not a label of the story
     ("Sponsored By", False),  # the start of a credit whose sponsor is a logo
     ("Sponsored content is booming", False),  # a headline of its own
 ])
@@ -341,6 +349,34 @@ def test_a_kicker_of_paid_content_above_the_headline_labels_the_page(kicker, spo
     t = BlockTable.of(blocks)
     assert revise.declared(t) is sponsored
     assert (t.labels[:2] == ["sponsored", "sponsored"]) is sponsored
+
+
+def _kicker_table(texts, headings):
+    from detector.blocks import BlockTable, LabelledBlock
+
+    starts = [sum(len(x) + 1 for x in texts[:i]) for i in range(len(texts))]
+    return BlockTable.of([LabelledBlock(i, "editorial", 0.9, x, a, a + len(x), {"sponsored": 0.3 if "Werbung" in x else 0.0},
+                                        heading=h) for i, (x, a, h) in enumerate(zip(texts, starts, headings))])
+
+
+STORY_PARAGRAPH = "A long story about sleep, the rooms we keep cold and the nights we spend in them. " * 3
+
+
+@pytest.mark.parametrize("texts, headings, sponsored", [
+    # an ad-slot word right above the first heading, which heads the story: the story's label
+    (["Werbung", "Drei Nächte im kalten Zimmer", STORY_PARAGRAPH, STORY_PARAGRAPH], [False, True, False, False], True),
+    # above a menu's heading ("Folgen Sie uns"), or below a heading of the page: an ad slot
+    (["Werbung", "Folgen Sie uns", STORY_PARAGRAPH], [False, True, False], False),
+    (["Nachrichten", "Werbung", "Drei Nächte im kalten Zimmer", STORY_PARAGRAPH], [True, False, True, False], False),
+    # inside the story (a paragraph of it above): an ad slot, whatever follows
+    ([STORY_PARAGRAPH, "Werbung", "Was ein Hitzeschutzplan regelt", STORY_PARAGRAPH], [False, False, False, False], False),
+    # plain text, no headings: a short line without end punctuation under the label is the headline
+    (["Werbung", "Drei Nächte im kalten Zimmer", STORY_PARAGRAPH], [False, False, False], True),
+    (["Werbung", "Drei Nächte im kalten Zimmer.", STORY_PARAGRAPH], [False, False, False], False),
+])
+def test_an_ad_slot_word_labels_the_page_only_right_above_the_headline_of_its_story(texts, headings, sponsored):
+    t = _kicker_table(texts, headings)
+    assert revise.declared(t) is sponsored
 
 
 @pytest.mark.parametrize("headline, label", [
