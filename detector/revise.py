@@ -84,6 +84,7 @@ def revise(t: BlockTable, text: str, score: float, threshold: float = 1.0) -> No
     read_more(t)
     affiliate_markers(t)
     story_headings(t)
+    story_title(t)
     notice_headings(t)
     if score < min(BARE_LABEL_PAGE_MAX, threshold):
         bare_labels(t)
@@ -151,6 +152,28 @@ def story_headings(t: BlockTable) -> None:
         if min(len(texts[i - 1].split()), len(texts[i + 1].split())) < STORY_PARAGRAPH_MIN_WORDS:
             continue
         t.relabel(i, "editorial", t.prob(i, "editorial"))
+
+
+def story_title(t: BlockTable) -> None:
+    """The page's first heading, right above the story's first paragraph, is the story's title.
+
+    The model may take a headline for site chrome, where no markup sets it apart (plain text) or where
+    sites style it as they style their menus. When it was not sure (as in :func:`story_headings`), the
+    first heading of the page's top ``LABEL_TOP`` with a paragraph of the story right under it, or under
+    a short lead, is editorial.
+    """
+    end = t.ends[-1] if t.ends else 0
+    for i, h in enumerate(t.headings):
+        if t.starts[i] > LABEL_TOP * end:
+            return
+        if not h:
+            continue
+        if (t.labels[i] == "boilerplate" and t.scores[i] < STORY_HEADING_MAX_CHROME and not t.units[i]
+                and t.prob(i, "editorial") >= STORY_HEADING_MIN_EDITORIAL
+                and len(t.texts[i].split()) <= TITLE_MAX_WORDS
+                and any(_story_paragraph(t, k) for k in range(i + 1, min(i + 3, len(t.labels))))):
+            t.relabel(i, "editorial", t.prob(i, "editorial"))
+        return
 
 
 def notice_headings(t: BlockTable) -> None:

@@ -544,3 +544,21 @@ def test_sponsored_by_inside_a_sentence_is_no_credit():
     line = "The lifeboat crew's charity swim was sponsored by friends and neighbours."
     a = Detector.load().analyze(CREDIT_STORY.format(inline=line).encode())
     assert {b.text: b.label for b in a.blocks}[line] != "sponsored"
+
+
+def test_the_first_heading_over_the_story_is_its_title_not_chrome():
+    from detector.blocks import BlockTable, LabelledBlock
+
+    texts = ["Short afternoon naps may help memory, a small study finds", STORY_PARAGRAPH, "Menu"]
+    starts = [sum(len(x) + 1 for x in texts[:i]) for i in range(len(texts))]
+    probs = [{"editorial": 0.35, "boilerplate": 0.65}, {"editorial": 1.0}, {"editorial": 0.3, "boilerplate": 0.7}]
+    labels = ["boilerplate", "editorial", "boilerplate"]
+    t = BlockTable.of([LabelledBlock(i, lab, max(p.values()), x, a, a + len(x), p, heading=i != 1)
+                       for i, (x, a, lab, p) in enumerate(zip(texts, starts, labels, probs))])
+    revise.story_title(t)
+    assert t.labels == ["editorial", "editorial", "boilerplate"]  # the title; a heading after the story is not
+    sure = BlockTable.of([LabelledBlock(0, "boilerplate", 0.95, texts[0], 0, len(texts[0]),
+                                        {"editorial": 0.05, "boilerplate": 0.95}, heading=True),
+                          LabelledBlock(1, "editorial", 1.0, texts[1], starts[1], starts[1] + len(texts[1]), {"editorial": 1.0})])
+    revise.story_title(sure)
+    assert sure.labels[0] == "boilerplate"  # where the model is sure it is chrome, it stays chrome
