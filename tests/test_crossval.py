@@ -70,9 +70,10 @@ def test_crossval_scores_every_page_with_a_model_that_never_saw_its_site():
 
 
 @pytest.mark.slow
-def test_crossval_command_writes_its_json_and_its_fold_models_score_the_same_pages_again(tmp_path):
+def test_crossval_command_writes_its_json_and_its_fold_models_score_the_same_pages_again(tmp_path, monkeypatch):
     out, folds = tmp_path / "cv.json", tmp_path / "folds"
-    result = CliRunner().invoke(main, ["crossval", str(DATA), "--folds", "2", "--limit", "120", "-o", str(out),
+    monkeypatch.chdir(DATA.parent)  # the corpus named by a relative path
+    result = CliRunner().invoke(main, ["crossval", DATA.name, "--folds", "2", "--limit", "120", "-o", str(out),
                                        "--save-folds", str(folds)])
     assert result.exit_code == 0, result.output
     summary = json.loads(out.read_text())
@@ -81,6 +82,8 @@ def test_crossval_command_writes_its_json_and_its_fold_models_score_the_same_pag
     index = json.loads((folds / "folds.json").read_text())
     held = [p for f in index["folds"] for p in f["held_out"]]
     assert len(held) == len(set(held)) == 120  # every page held out by exactly one fold model
+    assert all(Path(p).is_absolute() for p in held)  # read again from any working directory
+    monkeypatch.chdir(tmp_path)
 
     # the fold models are not loaded without --trust; with it, the same pages get the same figures
     refused = CliRunner().invoke(main, ["crossval", "--rescore", str(folds)])

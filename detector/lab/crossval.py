@@ -173,7 +173,8 @@ def save_folds(result: CVResult, folder: str | Path) -> Path:
         name = f"fold-{f}"
         ev["model"].metadata.update(crossval_fold=f, crossval_corpora=result.corpora)
         ev["model"].save(folder / name, force=True)
-        folds.append({"model": name, "held_out": [result.page_paths[i] for i in ev["held_out"]]})
+        # absolute, as the corpora are: the folder is read again from any working directory
+        folds.append({"model": name, "held_out": [str(Path(result.page_paths[i]).resolve()) for i in ev["held_out"]]})
     index = {"format": FOLDS_FORMAT, "corpora": result.corpora, "folds": folds}
     tmp = folder / (FOLDS_FILE + ".tmp")
     tmp.write_text(json.dumps(index, indent=1) + "\n", encoding="utf-8")
@@ -199,14 +200,15 @@ def rescore_folds(folder: str | Path, *, n_jobs: int = 1, trust: bool = False) -
     if not isinstance(index, dict) or index.get("format") != FOLDS_FORMAT:
         raise ValueError(f"{folder / FOLDS_FILE} was not written by detector crossval --save-folds")
     pages, rows = _load(index["corpora"], None)
-    where = {str(p.path): i for i, p in enumerate(pages)}
+    where = {str(Path(p.path).resolve()): i for i, p in enumerate(pages)}
     held: list[tuple[str, list[int]]] = []
     for fold in index["folds"]:
-        gone = [p for p in fold["held_out"] if p not in where]
+        held_out = [str(Path(p).resolve()) for p in fold["held_out"]]
+        gone = [p for p in held_out if p not in where]
         if gone:
             raise ValueError(f"{folder / fold['model']}: {len(gone)} of its held-out pages are no longer in the "
                              f"corpora (first: {gone[0]})")
-        held.append((fold["model"], [where[p] for p in fold["held_out"]]))
+        held.append((fold["model"], [where[p] for p in held_out]))
     keep = sorted(i for _, te in held for i in te)
     if len(keep) < len(pages):
         log.warning("%d pages added to the corpora since the cross-validation are left out", len(pages) - len(keep))
