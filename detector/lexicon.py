@@ -415,7 +415,16 @@ DENIES_SPONSORED = re.compile(
       \baucun\s(?:contenu\s)?(?:sponsoris|partenariat)|\bnon\s(?:sponsoris|rémunér)|
     \bno\s(?:es|está|fue)\s(?:publicidad|patrocinad|una\scolaboraci)|\bsin\spatrocinio\b|
     \bnon\s(?:è|e'|era)\s(?:una?\s)?(?:collaborazione|sponsorizzat|pubblicit|a\spagamento)|\bnon\ssponsorizzat|
-    \bniet\s(?:gesponsord|betaald)\b|\bgeen\s(?:advertentie|reclame|samenwerking|betaalde)\b|\bonbetaald""",
+    \bniet\s(?:gesponsord|betaald)\b|\bgeen\s(?:advertentie|reclame|samenwerking|betaalde)\b|\bonbetaald|
+    # none of it on this site: "no sponsored content", "I do not write sponsored posts", "Cero contenido
+    # patrocinado", "Nessuna affiliazione né sponsorizzazione", "geen gesponsorde inhoud"
+    \b(?:no|zero)\s(?:sponsored|paid)\s(?:content|posts?|articles?|stories)\b|
+      \b(?:do|does|did|will)\s(?:not|n['’]t)\s(?:write|publish|accept|run|do|take)\s(?:any\s)?(?:sponsored|paid)\s(?:posts?|content|articles?)|
+    \bkeine\s(?:gesponserten?|bezahlten?)\s(?:beitr[aä]ge?|inhalte?|artikel|posts?)\b|
+    \b(?:aucun|pas\sde)\s(?:contenu|article|billet)s?\s(?:sponsoris|rémunér|payant)|
+    \b(?:sin|cero|ningún|ningun)\s(?:contenido|art[ií]culo|post)s?\s(?:patrocinad|pagad)|\bninguna\srelaci[oó]n\sde\s(?:afiliaci[oó]n|patrocinio)|
+    \bnessun[oa]?\s(?:contenuto\ssponsorizzato|articolo\ssponsorizzato|sponsorizzazione|affiliazione)|
+    \bgeen\s(?:gesponsorde|betaalde)\s(?:inhoud|content|artikelen|berichten)""",
     re.I | re.X,
 )
 

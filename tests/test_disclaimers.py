@@ -86,6 +86,12 @@ def test_a_notice_that_only_mentions_an_affiliation_is_not_made_a_disclaimer(det
     ("Ce billet n'est pas sponsorisé.", True),
     ("Questo articolo non è una collaborazione a pagamento.", True),
     ("Dit artikel is niet gesponsord.", True),
+    ("The Lantern Review publishes no sponsored content.", True),
+    ("We do not accept paid posts of any kind.", True),
+    ("Bei uns gibt es keine gesponserten Beiträge.", True),
+    ("Sin contenido patrocinado y sin publicidad: lo pagan nuestros lectores.", True),
+    ("Nessuna affiliazione né sponsorizzazione con i marchi citati.", True),
+    ("Op deze site staat geen gesponsorde inhoud.", True),
     ("This post is sponsored by Gull Ferries.", False),
     ("Dieser Beitrag wurde von Gull Ferries bezahlt.", False),
 ])
