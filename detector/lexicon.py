@@ -25,7 +25,7 @@ __all__ = [
     "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "SELF_REFERENCE", "has_self_reference", "DECLARED_SPONSORED",
     "declares_sponsored", "DISCLAIMER_FORMULA", "DISCLAIMER_ANCHORS", "INLINE_DISCLOSURE", "AFFILIATE_MARKER",
     "TAGGED_SPONSORED", "tagged_sponsored", "CONTENT_LABEL", "is_content_label", "is_content_kicker", "AD_WORD", "is_ad_word", "HEADLINE_LABEL", "headline_label",
-    "SPONSOR_CREDIT", "PARTNER_CREDIT", "credits_sponsor", "credits_partner", "DENIES_SPONSORED", "denies_sponsored",
+    "SPONSOR_CREDIT", "PARTNER_CREDIT", "credits_sponsor", "credits_partner", "PUBLIC_PARTNER", "public_partner", "DENIES_SPONSORED", "denies_sponsored",
 ]
 
 SPONSORED_CUES = re.compile(
@@ -382,6 +382,31 @@ PARTNER_CREDIT = re.compile(
     + r"""[^\s.!?]*(?:\s+[^\s.!?]+){0,5}\W{0,2}$""",
     re.I | re.X,
 )
+
+
+# Support or partnership from a public body named by its kind alone: "Con el apoyo del ayuntamiento", "En
+# partenariat avec la ville", "In Zusammenarbeit mit der Stadt", "In samenwerking met de gemeente": public
+# funding or a partnership between institutions, not a brand paying for content. A body named ("… la Région
+# Occitanie") may be a paying partner like any other: its credit is SPONSOR_CREDIT's or PARTNER_CREDIT's.
+PUBLIC_PARTNER = re.compile(
+    r"""^\W{0,2}(?:with\s(?:the\s)?support|supported\sby|in\s(?:partnership|collaboration|association)\swith|
+    con\sel\sapoyo|con\sla\scolaboraci[oó]n|en\scolaboraci[oó]n\scon|avec\sle\ssoutien|en\spartenariat\savec|
+    en\scollaboration\savec|mit\s(?:freundlicher\s)?unterstützung|in\s(?:zusammenarbeit|kooperation|partnerschaft)\smit|
+    con\sil\s(?:sostegno|supporto|contributo)|in\scollaborazione\scon|met\s(?:de\s)?steun|in\ssamenwerking\smet)\s
+    (?:(?:of|de|del|du|des|della|dell['’]|van)\s?)?(?:(?:the|el|la|los|las|le|les|l['’]|der|dem|den|des|il|lo|gli|i|de|het)\s?)?
+    (?:city|town|council|city\scouncil|county|state|region|ministry|government|university|
+      ayuntamiento|municipio|gobierno|ministerio|universidad|comunidad|diputaci[oó]n|
+      ville|mairie|région|département|ministère|université|commune|
+      stadt|gemeinde|landkreis|land|bundesland|ministerium|universität|hochschule|
+      comune|regione|provincia|ministero|università|
+      gemeente|provincie|ministerie|universiteit|overheid)\W{0,2}$""",
+    re.I | re.X,
+)
+
+
+def public_partner(text: str) -> bool:
+    """Whether ``text`` credits the support of a public body named by its kind alone (:data:`PUBLIC_PARTNER`)."""
+    return PUBLIC_PARTNER.search(text.strip()) is not None
 
 
 def credits_sponsor(text: str) -> bool:

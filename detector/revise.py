@@ -29,6 +29,7 @@ from .lexicon import (
     headline_label,
     is_ad_word,
     is_content_kicker,
+    public_partner,
     tagged_sponsored,
 )
 from .segment import Page
@@ -48,6 +49,8 @@ DISCLAIMER_MIN_WORDS = 6  # and from this long: "Haftungsausschluss" alone is a 
 DENIAL_MAX_WORDS = 25  # a block that denies being paid for is a statement up to this long
 DISCLAIMER_SECTION_MAX_WORDS = 400  # a block that opens as a disclaimer is one up to this long (a legal section)
 AD_HEADLINE_MIN_WORDS = 4  # a headline under a bare ad-slot word, or not set as a heading, is this long at least
+MENU_MIN_ITEMS = 4  # "Sociedad | Deportes | Publicidad | Motor": a menu, not a label and a title
+MENU_ITEM_MAX_WORDS = 3
 LABEL_TOP = 0.3  # a label of paid content above a headline in this share of the page's text labels the page
 # A line between two story paragraphs of at least this many words, no longer than STORY_HEADING_MAX_WORDS
 # and called chrome with less than STORY_HEADING_MAX_CHROME, is a subheading of the story.
@@ -91,6 +94,7 @@ def revise(t: BlockTable, text: str, score: float, threshold: float = 1.0) -> No
     else:
         label_titles(t)
     sponsor_credits(t)
+    not_notices(t)
     disclaimers(t, text)
     denials(t)
 
@@ -241,6 +245,28 @@ def denials(t: BlockTable) -> None:
     for i, lab in enumerate(t.labels):
         if lab == "sponsored" and len(t.texts[i].split()) <= DENIAL_MAX_WORDS and denies_sponsored(t.texts[i]):
             t.relabel(i, "disclaimer", t.promoted(i, "disclaimer"))
+
+def not_notices(t: BlockTable) -> None:
+    """Blocks the model called sponsored that cannot be a notice of paid content: a menu ("Sociedad |
+    Deportes | Publicidad": one of its items is the ad sales page) is site chrome; a credit to a public body
+    named by its kind alone ("Con el apoyo del ayuntamiento", :func:`lexicon.public_partner`) takes the
+    model's better guess of editorial text or chrome."""
+    for i, lab in enumerate(t.labels):
+        if lab != "sponsored":
+            continue
+        text = t.texts[i]
+        if _menu(text):
+            t.relabel(i, "boilerplate", t.prob(i, "boilerplate"))
+        elif public_partner(text):
+            best = max(("editorial", "boilerplate"), key=lambda label: t.prob(i, label))
+            t.relabel(i, best, t.prob(i, best))
+
+
+def _menu(text: str) -> bool:
+    """A line of ``MENU_MIN_ITEMS`` items or more between bars, none longer than ``MENU_ITEM_MAX_WORDS`` words."""
+    items = [x.strip() for x in text.split("|")]
+    return len(items) >= MENU_MIN_ITEMS and all(0 < len(x.split()) <= MENU_ITEM_MAX_WORDS for x in items)
+
 
 def sponsor_credits(t: BlockTable) -> None:
     """A short block, not a heading, that credits a sponsor or a partner ("Sponsored by State Farm", "… is

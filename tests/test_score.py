@@ -562,3 +562,19 @@ def test_the_first_heading_over_the_story_is_its_title_not_chrome():
                           LabelledBlock(1, "editorial", 1.0, texts[1], starts[1], starts[1] + len(texts[1]), {"editorial": 1.0})])
     revise.story_title(sure)
     assert sure.labels[0] == "boilerplate"  # where the model is sure it is chrome, it stays chrome
+
+
+@pytest.mark.parametrize("text, label", [
+    ("Sociedad | Deportes | Inicio | Motor | Publicidad", "boilerplate"),  # a menu: one item is the ad sales page
+    ("Con el apoyo del ayuntamiento", "editorial"),  # a public body named by its kind alone
+    ("EN PARTENARIAT AVEC LA VILLE", "editorial"),
+    ("En partenariat avec la Région Occitanie", "sponsored"),  # a body named: a paying partner like any other
+    ("Sponsored | Acme Insurance", "sponsored"),  # two items: a label and its sponsor, not a menu
+])
+def test_a_menu_or_a_public_bodys_credit_is_not_a_notice(text, label):
+    from detector.blocks import BlockTable, LabelledBlock
+
+    probs = {"sponsored": 0.6, "editorial": 0.3, "boilerplate": 0.1}
+    t = BlockTable.of([LabelledBlock(0, "sponsored", 0.6, text, 0, len(text), probs)])
+    revise.not_notices(t)
+    assert t.labels == [label]
