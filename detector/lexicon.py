@@ -24,7 +24,7 @@ import re
 __all__ = [
     "SPONSORED_CUES", "AFFILIATE_CUES", "DISCLAIMER_CUES", "SELF_REFERENCE", "has_self_reference", "DECLARED_SPONSORED",
     "declares_sponsored", "DISCLAIMER_FORMULA", "DISCLAIMER_ANCHORS", "INLINE_DISCLOSURE", "AFFILIATE_MARKER",
-    "TAGGED_SPONSORED", "tagged_sponsored", "CONTENT_LABEL", "is_content_label", "is_content_kicker", "AD_WORD", "is_ad_word", "HEADLINE_LABEL", "headline_label",
+    "DECLARED_AFFILIATE", "declares_affiliate", "TAGGED_SPONSORED", "tagged_sponsored", "CONTENT_LABEL", "is_content_label", "is_content_kicker", "AD_WORD", "is_ad_word", "HEADLINE_LABEL", "headline_label",
     "SPONSOR_CREDIT", "PARTNER_CREDIT", "credits_sponsor", "credits_partner", "PUBLIC_PARTNER", "public_partner", "DENIES_SPONSORED", "denies_sponsored",
 ]
 
@@ -232,6 +232,43 @@ AFFILIATE_MARKER = re.compile(
     partnerlinks?)(?:\s*[)\]]|(?=\s*(?:$|[.:]\s)))""",
     re.I | re.X,
 )
+
+
+# The site or its writer says it earns from the links: "We may earn a commission when you buy through links
+# on our site", "As an Amazon Associate I earn from qualifying purchases", "… may earn a portion of sales",
+# "Kaufst du darüber ein, erhalten wir eine kleine Provision", "nous percevons une commission", "recibimos
+# una comisión", "riceviamo una commissione", "ontvangen wij een kleine vergoeding". An affiliate notice
+# wherever it stands, in a site's footer too (revise.affiliate_notes).
+DECLARED_AFFILIATE = re.compile(
+    r"""\b(?:we|i|us|[a-z]+\s(?:may|might|will|could))\s(?:\w+\s){0,2}?(?:earn|receive|get|make|collect)s?\s(?:us\s)?(?:a\s|an\s)?
+      (?:small\s|tiny\s)?(?:affiliate\s|referral\s)?(?:commission|portion\sof\s(?:the\s)?sales?|share\sof\s(?:the\s)?(?:sales?|revenue)|referral\sfee)
+    |\bas\san\samazon\sassociate,?\s(?:i|we)\searn\b
+    |\b(?:erhalten|bekommen|verdienen)\s(?:wir|ich)\s(?:\w+\s){0,3}?(?:eine\s)?(?:kleine\s)?(?:provision|vergütung|kommission)
+      |\bals\samazon-partner\sverdiene\s(?:ich|wir)\b
+    |\b(?:nous|je)\s(?:pouvons\s|pourrions\s|peux\s)?(?:percevoir|percevons|perçois|toucher|touchons|touche|recevoir|recevons|reçois)\s
+      (?:une\s)?(?:petite\s)?(?:commission|rémunération)
+    |\b(?:recibimos|recibo|ganamos|gano|cobramos|(?:podemos|puedo|podríamos)\s(?:recibir|ganar|cobrar))\s(?:una\s)?(?:pequeña\s)?comisi[oó]n
+    |\b(?:riceviamo|ricevo|guadagniamo|guadagno|(?:potremmo|possiamo|potrei)\s(?:ricevere|guadagnare))\s(?:una\s)?(?:piccola\s)?
+      (?:commissione|provvigione)
+    |\b(?:ontvangen|krijgen|verdienen)\s(?:wij|we|ik)\s(?:\w+\s){0,3}?(?:een\s)?(?:kleine\s)?(?:commissie|vergoeding|provisie)""",
+    re.I | re.X,
+)
+
+
+# ... and speaks of links or of buying ("The firm will earn a commission on every sale" is news).
+_LINKS_OR_BUYING = re.compile(
+    r"""\b(?:links?|linked|purchas\w*|buy\w*|bought|shop\w*|click\w*|qualifying|amazon|kauf\w*|bestell\w*|einkauf\w*|liens?|achat\w*|
+    achet\w*|enlaces?|compra\w*|acquist\w*|koop\w*|bestel\w*|aankoop\w*)\b""",
+    re.I | re.X,
+)
+
+
+def declares_affiliate(text: str) -> bool:
+    """Whether ``text`` says that its site or writer earns from the links (:data:`DECLARED_AFFILIATE`) and
+    speaks of links or of buying, not that it does not earn ("We do not earn a commission")."""
+    m = DECLARED_AFFILIATE.search(text)
+    return (m is not None and not _NEGATED.search(text, max(0, m.start() - 60), m.end())
+            and _LINKS_OR_BUYING.search(text) is not None)
 
 
 # The page's own tag or category line files it as paid content: "Tags: Podcasts SPONSORED Video",

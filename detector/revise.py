@@ -24,6 +24,7 @@ from .lexicon import (
     INLINE_DISCLOSURE,
     credits_partner,
     credits_sponsor,
+    declares_affiliate,
     declares_sponsored,
     denies_sponsored,
     headline_label,
@@ -49,6 +50,7 @@ DISCLAIMER_MIN_WORDS = 6  # and from this long: "Haftungsausschluss" alone is a 
 DENIAL_MAX_WORDS = 25  # a block that denies being paid for is a statement up to this long
 DISCLAIMER_SECTION_MAX_WORDS = 400  # a block that opens as a disclaimer is one up to this long (a legal section)
 AD_HEADLINE_MIN_WORDS = 4  # a headline under a bare ad-slot word, or not set as a heading, is this long at least
+AFFILIATE_NOTE_MAX_WORDS = 80  # a block in an affiliate notice's wording is one up to this long (else prose)
 MENU_MIN_ITEMS = 4  # "Sociedad | Deportes | Publicidad | Motor": a menu, not a label and a title
 MENU_ITEM_MAX_WORDS = 3
 LABEL_TOP = 0.3  # a label of paid content above a headline in this share of the page's text labels the page
@@ -94,6 +96,7 @@ def revise(t: BlockTable, text: str, score: float, threshold: float = 1.0) -> No
     else:
         label_titles(t)
     sponsor_credits(t)
+    affiliate_notes(t)
     not_notices(t)
     disclaimers(t, text)
     denials(t)
@@ -245,6 +248,19 @@ def denials(t: BlockTable) -> None:
     for i, lab in enumerate(t.labels):
         if lab == "sponsored" and len(t.texts[i].split()) <= DENIAL_MAX_WORDS and denies_sponsored(t.texts[i]):
             t.relabel(i, "disclaimer", t.promoted(i, "disclaimer"))
+
+def affiliate_notes(t: BlockTable) -> None:
+    """A block of up to ``AFFILIATE_NOTE_MAX_WORDS`` words that says its site or writer earns from the links
+    ("We may earn a commission when you buy through links on our site", :func:`lexicon.declares_affiliate`)
+    is an affiliate notice, in the article or in the site's footer; a notice of paid content that says so
+    too stays sponsored."""
+    for i in np.flatnonzero(t.cued[:, 1]).tolist():  # only blocks with a commission cue word
+        if (t.labels[i] in ("affiliate", "sponsored") or t.units[i] or t.headings[i]
+                or len(t.texts[i].split()) > AFFILIATE_NOTE_MAX_WORDS):
+            continue
+        if declares_affiliate(t.texts[i]):
+            t.relabel(i, "affiliate", t.promoted(i, "affiliate"))
+
 
 def not_notices(t: BlockTable) -> None:
     """Blocks the model called sponsored that cannot be a notice of paid content: a menu ("Sociedad |

@@ -119,3 +119,34 @@ def test_anchor_words_are_found_alike_with_and_without_re2(monkeypatch):
     monkeypatch.setattr(revise, "compile_re2", lambda pattern: None)
     assert sorted(revise._anchors_at(low)) == with_re2
     assert len(with_re2) == 8  # own, advice, haftungsausschluss, beratung, engage, avertissement, not reflect, those of the
+
+
+@pytest.mark.parametrize("text, declares", [
+    ("When you buy through links on our site, we may earn an affiliate commission.", True),
+    ("Buying through our links may earn us a commission, which pays for our testing.", True),
+    ("The Lantern Review may earn a portion of sales from products bought through this page.", True),
+    ("Kaufst du über einen dieser Links ein, erhalten wir eine kleine Provision.", True),
+    ("Si vous achetez via ces liens, nous percevons une commission.", True),
+    ("Si compras a través de estos enlaces, recibimos una comisión.", True),
+    ("Se acquisti tramite questi link, riceviamo una piccola commissione.", True),
+    ("Koop je via deze links, dan ontvangen wij een kleine vergoeding.", True),
+    ("We do not earn a commission on anything we link to.", False),
+    ("The broker will earn a commission of 2 % on every sale, analysts said.", False),  # news, no links
+])
+def test_a_statement_that_the_site_earns_from_its_links(text: str, declares: bool) -> None:
+    from detector.lexicon import declares_affiliate
+
+    assert declares_affiliate(text) is declares
+
+
+def test_a_sitewide_affiliate_note_the_model_calls_chrome_is_an_affiliate_notice() -> None:
+    from detector import revise
+    from detector.blocks import BlockTable, LabelledBlock
+
+    note = "When you buy through links on our site, we may earn an affiliate commission. Here is how it works."
+    menu = "Home | Reviews | Deals"
+    blocks = [LabelledBlock(0, "boilerplate", 0.9, note, 0, len(note), {"boilerplate": 0.9, "affiliate": 0.05}),
+              LabelledBlock(1, "boilerplate", 0.9, menu, len(note) + 1, len(note) + 1 + len(menu), {"boilerplate": 0.9})]
+    t = BlockTable.of(blocks)
+    revise.affiliate_notes(t)
+    assert t.labels == ["affiliate", "boilerplate"]
