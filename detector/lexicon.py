@@ -43,7 +43,7 @@ SPONSORED_CUES = re.compile(
     # es
     patrocin|publicidad|publirreportaje|colaboraci[oó]n|presentado\spor|ofrecido\spor|pagado|remunerad|
     contenido\sde\smarca|promoci|con\sel\sapoyo|estudio\sde\smarca|en\salianza|aliad[oa]s?\scon|anuncio\s?:|socio\s?:|de\sun\ssocio|compensaci|
-    comunicaci[oó]n\scomercial|financiad[oa]\spor|mecenas|contenido\selaborado|un\scontenido\sde|anunciante|por\sencargo\sde|
+    comunicaci[oó]n\scomercial|financiad[oa]\spor|mecenas|contenido\selaborado|un\scontenido\sde|para\s(?:el\s|un\s)?anunciante|por\sencargo\sde|
     # it
     sponsorizzat|collaborazione|pubbliredazionale|pubblicit|offerto\sda|presentato\sda|
     a\spagamento|promoss|promozion|sostenut[oa]\sda|con\sil\ssostegno|sostenitor|pagat[oa]\sda|compenso|retribuit|
