@@ -319,9 +319,12 @@ AD_WORD = re.compile(
 )
 
 
+_LABEL_MARKS = " \t\n[](){}|*:·•–—-_.!"  # around a label: "[Werbung]", "- Advertorial -", "*Anzeige*"
+
+
 def is_content_label(text: str) -> bool:
     """Whether ``text`` is only a label of paid content (:data:`CONTENT_LABEL`), brackets and marks aside."""
-    return CONTENT_LABEL.fullmatch(text.strip(" \t\n[](){}|*:·•–—-_.!")) is not None
+    return CONTENT_LABEL.fullmatch(text.strip(_LABEL_MARKS)) is not None
 
 
 KICKER_MAX_NAME_WORDS = 3  # "Advertorial Dalbello": a label of paid content and the brand's name, this long
@@ -329,13 +332,13 @@ KICKER_MAX_NAME_WORDS = 3  # "Advertorial Dalbello": a label of paid content and
 
 def is_ad_word(text: str) -> bool:
     """Whether ``text`` is only an ad-slot word (:data:`AD_WORD`), brackets and marks aside."""
-    return AD_WORD.fullmatch(text.strip(" \t\n[](){}|*:·•–—-_.!")) is not None
+    return AD_WORD.fullmatch(text.strip(_LABEL_MARKS)) is not None
 
 
 def is_content_kicker(text: str) -> bool:
     """Whether ``text`` is a label of paid content alone or with a brand's name after it ("- Advertorial
     Dalbello-", "Partnerinhalt | Nordlicht Energie"): the kicker a site sets above a paid article's headline."""
-    text = text.strip(" \t\n[](){}|*:·•–—-_.!")
+    text = text.strip(_LABEL_MARKS)
     m = CONTENT_LABEL.match(text)
     if m is None:
         return False

@@ -239,7 +239,6 @@ def label_titles(t: BlockTable) -> None:
             t.relabel(j, "sponsored", t.scores[i])
 
 
-
 def denials(t: BlockTable) -> None:
     """A short block the model called sponsored that says the content is not paid for ("This post is not
     sponsored", "Keine Werbung – dieser Beitrag wurde nicht bezahlt", "unbezahlte Werbung",
@@ -248,6 +247,7 @@ def denials(t: BlockTable) -> None:
     for i, lab in enumerate(t.labels):
         if lab == "sponsored" and len(t.texts[i].split()) <= DENIAL_MAX_WORDS and denies_sponsored(t.texts[i]):
             t.relabel(i, "disclaimer", t.promoted(i, "disclaimer"))
+
 
 def affiliate_notes(t: BlockTable) -> None:
     """A block of up to ``AFFILIATE_NOTE_MAX_WORDS`` words that says its site or writer earns from the links
